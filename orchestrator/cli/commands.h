@@ -1,0 +1,22 @@
+// Each family of subcommands registers itself on the CLI app; main.cpp only wires.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace latlab::cli {
+
+// A subcommand's action: returns the process exit code. Throws FatalError for
+// user-facing errors (caught in main).
+using Action = std::function<int()>;
+
+struct Registry {
+  CLI::App& app;
+  Action* selected;  // set by the subcommand's callback
+};
+
+void add_scenario_commands(Registry& reg);  // validate, plan
+void add_topology_commands(Registry& reg);  // up, down, ls, inspect, exec, cleanup
+
+}  // namespace latlab::cli

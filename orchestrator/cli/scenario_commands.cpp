@@ -1,0 +1,98 @@
+// latlab validate, latlab plan: read a scenario, never touch the kernel.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "topology/plan.h"
+#include "util/result.h"
+
+namespace latlab::cli {
+
+namespace {
+
+nlohmann::json diag_json(const scenario::Diagnostic& d) {
+  return {{"file", d.file}, {"line", d.line}, {"column", d.col}, {"pointer", d.pointer}, {"message", d.message}};
+}
+
+int run_validate(const std::vector<std::string>& files, bool json) {
+  bool all_ok = true;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : files) {
+    auto r = scenario::load_scenario_file(f);
+    all_ok = all_ok && r.ok();
+    if (json) {
+      nlohmann::json j = {{"file", f}, {"valid", r.ok()}, {"errors", nlohmann::json::array()}};
+      for (const auto& d : r.errors) j["errors"].push_back(diag_json(d));
+      if (r.ok()) {
+        j["lab"] = r.lab->name;
+        j["nodes"] = r.lab->nodes.size();
+        j["links"] = r.lab->links.size();
+        j["interfaces"] = r.lab->interfaces.size();
+        j["experiments"] = r.lab->experiments.size();
+      }
+      out.push_back(j);
+      continue;
+    }
+    if (r.ok()) {
+      const auto& lab = *r.lab;
+      std::printf("%s: ok: lab \"%s\": %zu nodes, %zu links, %zu interfaces, %zu experiments\n", f.c_str(),
+                  lab.name.c_str(), lab.nodes.size(), lab.links.size(), lab.interfaces.size(),
+                  lab.experiments.size());
+    } else {
+      for (const auto& d : r.errors) std::fprintf(stderr, "%s\n", d.str().c_str());
+    }
+  }
+  if (json) std::printf("%s\n", out.dump(2).c_str());
+  return all_ok ? 0 : to_int(ExitCode::bad_input);
+}
+
+int run_plan(const std::string& file, bool json) {
+  auto r = load_lab_or_throw(file);
+  const auto& lab = *r.lab;
+  auto plan = topology::make_plan(lab);
+  if (json) {
+    auto j = topology::to_json(plan);
+    j["repeat"] = lab.repeat;
+    j["order"] = lab.order;
+    std::printf("%s\n", j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("lab \"%s\": %zu nodes, %zu interfaces, %zu actions\n", lab.name.c_str(), lab.nodes.size(),
+              lab.interfaces.size(), plan.actions.size());
+  size_t i = 0;
+  for (const auto& a : plan.actions) std::printf("%4zu. %s\n", ++i, topology::describe(a).c_str());
+  std::printf("experiments (repeat %u, order %s):\n", lab.repeat, lab.order.c_str());
+  for (const auto& e : plan.experiments) std::printf("      %s\n", e.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_scenario_commands(Registry& reg) {
+  struct Opts {
+    std::vector<std::string> files;
+    std::string file;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+
+  auto* v = reg.app.add_subcommand(
+      "validate", "Check scenario files without touching the kernel; print every error as file:line:col "
+                  "(exit 2 when any file is invalid)");
+  v->add_option("FILE", o->files, "scenario file(s)")->required()->check(CLI::ExistingFile);
+  v->add_flag("--json", o->json, "print results as JSON");
+  v->callback([o, sel = reg.selected] { *sel = [o] { return run_validate(o->files, o->json); }; });
+
+  auto* p = reg.app.add_subcommand(
+      "plan", "Print the ordered kernel actions `latlab up` would take for a scenario, and its experiments; "
+              "changes nothing");
+  p->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
+  p->add_flag("--json", o->json, "print the plan as JSON");
+  p->callback([o, sel = reg.selected] { *sel = [o] { return run_plan(o->file, o->json); }; });
+}
+
+}  // namespace latlab::cli

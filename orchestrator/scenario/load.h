@@ -1,0 +1,37 @@
+// Reading a scenario: parse (strict JSON with positions) -> resolve (defaults,
+// auto addresses) -> validate. Never touches the kernel.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/model.h"
+
+namespace latlab::scenario {
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;  // 0 when the error is about the whole file
+  int col = 0;
+  std::string pointer;  // JSON pointer ("" for the whole document)
+  std::string message;
+
+  // "file:line:col: error: /pointer: message"
+  std::string str() const;
+};
+
+struct LoadResult {
+  std::optional<Lab> lab;           // set when there are no errors
+  std::vector<Diagnostic> errors;   // at most max_errors, in file order
+  std::string text;                 // the scenario text as read
+  bool ok() const { return lab.has_value(); }
+};
+
+inline constexpr size_t max_scenario_bytes = 1 << 20;  // 1 MiB
+inline constexpr size_t max_errors = 20;
+
+LoadResult load_scenario_file(const std::string& path);
+LoadResult load_scenario_text(const std::string& text, const std::string& display_name);
+
+}  // namespace latlab::scenario

@@ -1,0 +1,228 @@
+// The resolved lab model: what a scenario declares, with defaults applied and
+// every address assigned. Produced by resolve() from a parsed Scenario; read by
+// validate, plan, the topology engine and the run pipeline. Passive data only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/net_types.h"
+
+namespace latlab::scenario {
+
+// Where a value came from in the scenario file (for error messages).
+struct SourceRef {
+  std::string pointer;  // JSON pointer, e.g. "/links/2/endpoints/1"
+  int line = 0;
+  int col = 0;
+};
+
+// Positions of an object's fields ("to", "addresses/1", ...), for messages
+// about one value of it.
+using FieldRefs = std::map<std::string, SourceRef>;
+
+struct Route {
+  std::optional<Prefix> to;  // nullopt = default route (family from via)
+  int family = 4;
+  std::optional<IpAddr> via;
+  std::string dev;  // interface name in the same node, may be empty
+  std::optional<uint32_t> metric;
+  SourceRef src;
+  FieldRefs fields;
+};
+
+struct Neighbor {
+  IpAddr ip;
+  MacAddr mac;
+  std::string dev;
+  SourceRef src;
+  FieldRefs fields;
+};
+
+struct Sysctl {
+  std::string name;   // dotted: net.ipv4.ip_forward
+  std::string value;
+  bool global = false;  // not per network namespace: changes the whole machine
+  SourceRef src;
+};
+
+struct Node {
+  std::string name;
+  std::string kind;        // "host" | "netns" | "docker" (node kind registry)
+  std::string netns_name;  // "latlab-<lab>-<node>" for netns; "" for host
+  std::vector<Sysctl> sysctls;  // user's, plus lab defaults for netns nodes
+  bool allow_global_sysctls = false;
+  std::string cpus;  // cpu list for agents in this node ("" = any)
+  std::vector<Route> routes;
+  std::vector<Neighbor> neighbors;
+  std::string image;  // docker only
+  SourceRef src;
+};
+
+struct TbfSpec {
+  uint64_t rate_bps = 0;
+  uint32_t burst_bytes = 0;
+  uint64_t latency_ns = 0;
+};
+
+struct NetemSpec {
+  uint64_t delay_ns = 0;
+  uint64_t jitter_ns = 0;
+  double loss_pct = 0;
+  uint32_t limit = 1000;
+};
+
+struct QdiscSpec {
+  std::string kind;  // "tbf" | "netem"
+  TbfSpec tbf;
+  NetemSpec netem;
+  SourceRef src;
+};
+
+struct Offloads {
+  std::optional<bool> tx_checksum;
+  std::optional<bool> tso;
+  std::optional<bool> gso;
+  std::optional<bool> gro;
+  bool any() const { return tx_checksum || tso || gso || gro; }
+};
+
+// Settings common to every interface latlab creates or takes over.
+struct LinkSettings {
+  std::optional<uint32_t> mtu;
+  std::optional<uint32_t> txqueuelen;
+  std::optional<MacAddr> mac;
+  std::optional<QdiscSpec> qdisc;
+  Offloads offloads;
+};
+
+enum class IfRole {
+  veth,         // one end of a point-to-point veth pair
+  bridge,       // the bridge device itself
+  bridge_port,  // the bridge-side end of a member's veth pair
+  bridge_member,  // the node-side end of a member's veth pair
+  phys_moved,   // an existing device moved into the node
+  macvlan,      // a macvlan on top of an existing device
+};
+
+// One network interface in one node, created (or taken over) by the lab.
+struct Interface {
+  std::string node;
+  std::string name;  // kernel name inside the node, <= 15 bytes
+  IfRole role = IfRole::veth;
+  std::vector<Prefix> addresses;  // explicit or auto-assigned
+  bool auto_addressed = false;
+  bool addresses_declared = false;  // the scenario has an "addresses" key for it
+  LinkSettings settings;
+  std::string peer;    // "node:ifname" of the veth peer ("" otherwise)
+  std::string master;  // bridge name in the same node, for bridge ports
+  std::string parent;  // existing host device for phys_moved / macvlan
+  std::string macvlan_mode;  // "bridge" | "private" | "vepa" | "passthru"
+  size_t link = 0;     // index into Lab::links
+  SourceRef src;
+  FieldRefs fields;
+
+  std::string id() const { return node + ":" + name; }
+};
+
+struct Link {
+  std::string kind;  // "veth" | "bridge" | "phys" (link kind registry)
+  std::vector<std::string> interfaces;  // ids ("node:ifname") this link created
+  std::string segment;  // L2 segment id: interfaces sharing it are one broadcast domain
+  bool static_neighbors = false;
+  SourceRef src;
+};
+
+struct CaptureSpec {
+  std::string kind;  // "tcpdump" | "perf" | "trace" | "counters"
+  std::vector<std::string> interfaces;  // tcpdump: "node:ifname" (default: egress)
+  bool required = false;
+  bool ftrace_function = false;  // trace: add the function tracer on the send path
+  SourceRef src;
+  FieldRefs fields;
+};
+
+struct ResponderSpec {
+  std::string kind;  // "kernel" | "udp-reflector" | "raw"
+  std::string node;
+  std::string interface;  // raw: device the responder binds
+  std::optional<IpAddr> address;  // raw: address it answers for
+  std::optional<int> cpu;
+  uint32_t port = 7;
+  uint32_t drop_every = 0;
+};
+
+struct ProbeOptions {
+  std::optional<bool> qdisc_bypass;
+  std::optional<uint32_t> fanout;
+  std::optional<uint32_t> ring_blocks;
+  std::optional<uint32_t> ring_block_size;
+  std::optional<uint32_t> busy_poll_us;
+  std::optional<uint32_t> priority;
+  bool realtime = false;
+};
+
+enum class TargetKind { interface, node, localhost, self, address };
+
+struct Experiment {
+  std::string name;
+  std::string probe;  // "icmp" | "udp" | "raw" (probe kind registry)
+  std::string from_node;
+  std::string from_interface;  // "" = kernel picks the egress
+  std::string to_text;         // as written
+  TargetKind to_kind = TargetKind::node;
+  std::string to_node;         // node owning the target address ("" for localhost)
+  std::string to_interface;
+  IpAddr target;               // resolved destination address
+  std::string egress;          // "node:ifname" the probe leaves by ("lo" for local)
+  std::string path_kind;       // "peer" | "self" | "localhost"
+  int family = 4;
+  std::optional<uint64_t> count;
+  std::optional<uint64_t> duration_ns;
+  uint64_t interval_ns = 10'000'000;
+  uint32_t payload = 56;
+  uint32_t warmup = 5;
+  uint64_t timeout_ns = 1'000'000'000;
+  std::optional<int> cpu;
+  ResponderSpec responder;
+  ProbeOptions options;
+  std::vector<CaptureSpec> captures;
+  std::map<std::string, std::vector<Sysctl>> sysctls;  // node -> sysctls for this experiment
+  SourceRef src;
+  FieldRefs fields;
+};
+
+struct AddressPools {
+  std::optional<Prefix> ipv4;
+  std::optional<Prefix> ipv6;
+};
+
+struct Lab {
+  int version = 1;
+  std::string name;
+  std::string description;
+  AddressPools pools;
+  std::vector<Node> nodes;
+  std::vector<Link> links;
+  std::vector<Interface> interfaces;
+  std::vector<Experiment> experiments;
+  uint32_t repeat = 1;
+  std::string order = "shuffled";  // "shuffled" | "interleaved" | "sequential"
+  std::optional<uint64_t> seed;
+
+  const Node* find_node(const std::string& name) const;
+  const Interface* find_interface(const std::string& node, const std::string& name) const;
+  std::vector<const Interface*> interfaces_of(const std::string& node) const;
+};
+
+// "latlab-<lab>-<node>"
+std::string netns_name_for(const std::string& lab, const std::string& node);
+// The mark every kernel object of the lab carries: "latlab:<lab>".
+std::string ownership_mark(const std::string& lab);
+// The position of one field of an object, or the object's own when absent.
+SourceRef field_ref(const SourceRef& object, const FieldRefs& fields, const std::string& key);
+
+}  // namespace latlab::scenario

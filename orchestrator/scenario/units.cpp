@@ -1,0 +1,91 @@
+#include "scenario/units.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace latlab::scenario {
+
+namespace {
+
+// Splits "1.5ms" into 1.5 and "ms". Rejects signs, empty numbers, spaces.
+bool split_number(std::string_view text, double& value, std::string_view& unit) {
+  size_t i = 0;
+  bool digits = false, dot = false;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+    ++i;
+  }
+  if (!digits) return false;
+  std::string num(text.substr(0, i));
+  value = std::strtod(num.c_str(), nullptr);
+  unit = text.substr(i);
+  return std::isfinite(value);
+}
+
+std::optional<uint64_t> scaled(double v, double factor) {
+  double r = v * factor;
+  if (!(r >= 0) || r > 1.8e19) return std::nullopt;
+  return static_cast<uint64_t>(std::llround(r));
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_duration(std::string_view text) {
+  if (text == "0") return 0;
+  double v;
+  std::string_view u;
+  if (!split_number(text, v, u)) return std::nullopt;
+  if (u == "ns") return scaled(v, 1);
+  if (u == "us") return scaled(v, 1e3);
+  if (u == "ms") return scaled(v, 1e6);
+  if (u == "s") return scaled(v, 1e9);
+  if (u == "m") return scaled(v, 60e9);
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_rate(std::string_view text) {
+  double v;
+  std::string_view u;
+  if (!split_number(text, v, u)) return std::nullopt;
+  if (u == "bit") return scaled(v, 1);
+  if (u == "kbit") return scaled(v, 1e3);
+  if (u == "mbit") return scaled(v, 1e6);
+  if (u == "gbit") return scaled(v, 1e9);
+  if (u == "bps") return scaled(v, 8);
+  if (u == "kbps") return scaled(v, 8e3);
+  if (u == "mbps") return scaled(v, 8e6);
+  if (u == "gbps") return scaled(v, 8e9);
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_size(std::string_view text) {
+  double v;
+  std::string_view u;
+  if (!split_number(text, v, u)) return std::nullopt;
+  if (u.empty() || u == "b") return scaled(v, 1);
+  if (u == "k" || u == "kb") return scaled(v, 1024);
+  if (u == "m" || u == "mb") return scaled(v, 1024 * 1024);
+  if (u == "kbit") return scaled(v, 1024 / 8.0);
+  if (u == "mbit") return scaled(v, 1024 * 1024 / 8.0);
+  return std::nullopt;
+}
+
+std::string format_duration(uint64_t ns) {
+  char buf[48];
+  if (ns == 0) return "0";
+  if (ns % 1'000'000'000 == 0) std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(ns / 1'000'000'000));
+  else if (ns % 1'000'000 == 0) std::snprintf(buf, sizeof buf, "%llums", static_cast<unsigned long long>(ns / 1'000'000));
+  else if (ns % 1'000 == 0) std::snprintf(buf, sizeof buf, "%lluus", static_cast<unsigned long long>(ns / 1'000));
+  else std::snprintf(buf, sizeof buf, "%lluns", static_cast<unsigned long long>(ns));
+  return buf;
+}
+
+}  // namespace latlab::scenario

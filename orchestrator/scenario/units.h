@@ -1,0 +1,19 @@
+// Units in scenario values: durations ("10ms"), rates ("1gbit", tc style), sizes ("32kb").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace latlab::scenario {
+
+// "0", "250ns", "200us", "1.5ms", "2s", "1m". Nanoseconds.
+std::optional<uint64_t> parse_duration(std::string_view text);
+// tc rates: "bit", "kbit", "mbit", "gbit" (x1000) and "bps", "kbps", "mbps", "gbps" (bytes). Bits/s.
+std::optional<uint64_t> parse_rate(std::string_view text);
+// tc sizes: "b", "k"/"kb", "m"/"mb" (x1024), "kbit", "mbit". Bytes.
+std::optional<uint64_t> parse_size(std::string_view text);
+// "10ms" style text for a nanosecond value.
+std::string format_duration(uint64_t ns);
+
+}  // namespace latlab::scenario

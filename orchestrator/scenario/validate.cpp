@@ -1,0 +1,301 @@
+// Validate: checks that need the whole resolved lab (duplicates, prefixes,
+// sysctl scope, reachability, sizes). Never touches the kernel.
+#include <algorithm>
+#include <set>
+
+#include "scenario/kinds.h"
+#include "scenario/parse.h"
+
+namespace latlab::scenario {
+
+namespace {
+
+std::string quote(const std::string& s) { return "\"" + s + "\""; }
+
+SourceRef addr_ref(const Interface& f, size_t k) {
+  auto it = f.fields.find("addresses/" + std::to_string(k));
+  if (it != f.fields.end() && !f.auto_addressed) return it->second;
+  return f.src;
+}
+
+void check_duplicate_addresses(Diags& d, const Lab& lab) {
+  for (size_t i = 0; i < lab.interfaces.size(); ++i) {
+    const auto& f = lab.interfaces[i];
+    for (size_t k = 0; k < f.addresses.size(); ++k) {
+      bool reported = false;
+      for (size_t j = 0; j < i && !reported; ++j) {
+        for (const auto& a : lab.interfaces[j].addresses) {
+          if (a.addr == f.addresses[k].addr) {
+            d.add(addr_ref(f, k), "address " + a.addr.str() + " is already assigned to " +
+                                      quote(lab.interfaces[j].id()));
+            reported = true;
+            break;
+          }
+        }
+      }
+      for (size_t k2 = 0; k2 < k && !reported; ++k2) {
+        if (f.addresses[k2].addr == f.addresses[k].addr) {
+          d.add(addr_ref(f, k), "address " + f.addresses[k].addr.str() + " is listed twice");
+          reported = true;
+        }
+      }
+    }
+  }
+}
+
+// All addresses of one family on a segment must share a prefix with the first one.
+void check_link_prefixes(Diags& d, const Lab& lab) {
+  for (size_t li = 0; li < lab.links.size(); ++li) {
+    if (lab.links[li].kind == "phys") continue;
+    for (int fam : {4, 6}) {
+      const Prefix* first = nullptr;
+      const Interface* first_if = nullptr;
+      for (const auto& f : lab.interfaces) {
+        if (f.link != li) continue;
+        for (size_t k = 0; k < f.addresses.size(); ++k) {
+          const Prefix& a = f.addresses[k];
+          if (a.family() != fam) continue;
+          if (!first) {
+            first = &a;
+            first_if = &f;
+            continue;
+          }
+          if (!first->network().contains(a.addr) && !a.network().contains(first->addr)) {
+            d.add(addr_ref(f, k), "address " + a.str() + " of " + quote(f.id()) +
+                                      " is outside the link's prefix " + first->network().str() +
+                                      " (from " + quote(first_if->id()) + ")");
+          }
+        }
+      }
+    }
+  }
+}
+
+void check_sysctl_scope(Diags& d, const Node& node, const std::vector<Sysctl>& list) {
+  for (const auto& s : list) {
+    if (node.allow_global_sysctls) continue;
+    if (node.kind == "host") {
+      d.add(s.src, "sysctl " + quote(s.name) + " on node " + quote(node.name) +
+                       " changes this machine's root namespace; set \"allow_global_sysctls\": true on "
+                       "node " + quote(node.name) + " to allow it (restored at teardown)");
+    } else if (s.global) {
+      d.add(s.src, "sysctl " + quote(s.name) +
+                       " is not per network namespace: it changes the whole machine; set "
+                       "\"allow_global_sysctls\": true on node " + quote(node.name) +
+                       " to allow it (restored at teardown)");
+    }
+  }
+}
+
+bool node_has_if(const Lab& lab, const std::string& node, const std::string& name) {
+  return name == "lo" || lab.find_interface(node, name) != nullptr;
+}
+
+std::string if_list(const Lab& lab, const std::string& node) {
+  std::vector<std::string> names;
+  for (const Interface* f : lab.interfaces_of(node)) names.push_back(f->name);
+  std::sort(names.begin(), names.end());
+  std::string out = "lo";
+  for (const auto& n : names) out += ", " + n;
+  return out;
+}
+
+// The interface of node on a subnet containing addr.
+const Interface* connected_if(const Lab& lab, const std::string& node, const IpAddr& addr) {
+  for (const Interface* f : lab.interfaces_of(node)) {
+    if (f->role == IfRole::bridge_port) continue;
+    for (const auto& a : f->addresses)
+      if (a.network().contains(addr)) return f;
+  }
+  return nullptr;
+}
+
+void check_routes(Diags& d, const Lab& lab) {
+  for (const auto& n : lab.nodes) {
+    for (const auto& rt : n.routes) {
+      if (!rt.dev.empty() && !node_has_if(lab, n.name, rt.dev)) {
+        d.add(field_ref(rt.src, rt.fields, "dev"),
+              "interface " + quote(rt.dev) + " is not in node " + quote(n.name) + " (it has " +
+                  if_list(lab, n.name) + ")");
+        continue;
+      }
+      if (rt.via && n.kind != "host" && !connected_if(lab, n.name, *rt.via)) {
+        d.add(field_ref(rt.src, rt.fields, "via"),
+              "gateway " + rt.via->str() + " is not on a subnet of node " + quote(n.name));
+      }
+    }
+    for (const auto& nb : n.neighbors) {
+      if (!node_has_if(lab, n.name, nb.dev)) {
+        d.add(field_ref(nb.src, nb.fields, "dev"),
+              "interface " + quote(nb.dev) + " is not in node " + quote(n.name) + " (it has " +
+                  if_list(lab, n.name) + ")");
+      }
+    }
+  }
+}
+
+void check_phys(Diags& d, const Lab& lab) {
+  std::map<std::string, const Interface*> moved;
+  for (const auto& f : lab.interfaces) {
+    if (f.role != IfRole::phys_moved && f.role != IfRole::macvlan) continue;
+    for (const auto& g : lab.interfaces) {
+      const Node* gn = lab.find_node(g.node);
+      if (gn && gn->kind == "host" && g.name == f.parent && g.role != IfRole::phys_moved) {
+        d.add(f.src, "device " + quote(f.parent) + " is also created by this lab (" + g.src.pointer +
+                         "); a phys link takes an existing device");
+      }
+    }
+    if (f.role == IfRole::phys_moved) {
+      auto [it, fresh] = moved.emplace(f.parent, &f);
+      if (!fresh) d.add(f.src, "device " + quote(f.parent) + " is already moved by " + it->second->src.pointer);
+    }
+  }
+  for (const auto& f : lab.interfaces) {
+    if (f.role != IfRole::macvlan) continue;
+    if (moved.count(f.parent)) {
+      d.add(f.src, "device " + quote(f.parent) + " is moved into a node by " + moved[f.parent]->src.pointer +
+                       "; it cannot also be a macvlan parent");
+    }
+  }
+}
+
+uint32_t mtu_of(const Lab& lab, const std::string& id) {
+  auto colon = id.find(':');
+  std::string node = id.substr(0, colon), name = id.substr(colon + 1);
+  if (name == "lo") return 65536;
+  const Interface* f = lab.find_interface(node, name);
+  if (f && f->settings.mtu) return *f->settings.mtu;
+  return 1500;
+}
+
+bool forwards(const Node& n, int family) {
+  if (n.kind == "host") return true;  // the root namespace's forwarding is the machine's own
+  std::string key = family == 4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";
+  for (const auto& s : n.sysctls)
+    if (s.name == key && s.value == "1") return true;
+  return false;
+}
+
+// Is target reachable from node? Direct subnet on the same segment, or a route
+// whose gateway is on a connected segment and forwards (up to 4 hops).
+bool reachable(const Lab& lab, const std::string& node, const IpAddr& target, const Interface* target_if,
+               int family, int depth, std::string& why) {
+  if (depth > 4) {
+    why = "more than 4 routed hops";
+    return false;
+  }
+  if (const Interface* f = connected_if(lab, node, target)) {
+    if (!target_if || lab.links[f->link].segment == lab.links[target_if->link].segment) return true;
+    why = "\"" + f->id() + "\" has the target's subnet but is not on the same link as \"" + target_if->id() + "\"";
+    return false;
+  }
+  const Node* n = lab.find_node(node);
+  const Route* best = nullptr;
+  for (const auto& rt : n->routes) {
+    if (rt.family != family) continue;
+    if (rt.to && !rt.to->contains(target)) continue;
+    if (!best || (rt.to ? rt.to->len : -1) > (best->to ? best->to->len : -1)) best = &rt;
+  }
+  if (!best) {
+    why = "no interface of \"" + node + "\" is on its subnet and no route covers it";
+    return false;
+  }
+  if (!best->via) return true;  // device route: trust the user's dev
+  const Interface* gw_if = nullptr;
+  for (const auto& f : lab.interfaces)
+    for (const auto& a : f.addresses)
+      if (a.addr == *best->via) gw_if = &f;
+  if (!gw_if) {
+    why = "its gateway " + best->via->str() + " is not an address of this lab";
+    return false;
+  }
+  if (target_if && gw_if->node == target_if->node) return true;
+  const Node* gw = lab.find_node(gw_if->node);
+  if (!forwards(*gw, family)) {
+    why = "gateway node \"" + gw->name + "\" does not forward (set sysctl " +
+          (family == 4 ? std::string("net.ipv4.ip_forward") : std::string("net.ipv6.conf.all.forwarding")) +
+          " to 1 on it)";
+    return false;
+  }
+  return reachable(lab, gw_if->node, target, target_if, family, depth + 1, why);
+}
+
+void check_experiments(Diags& d, const Lab& lab) {
+  for (const auto& e : lab.experiments) {
+    if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
+    const ProbeKind* pk = find_probe_kind(e.probe);
+    SourceRef at = e.src;
+    SourceRef to_ref = field_ref(e.src, e.fields, "to");
+    if (pk->needs_device) {
+      if (e.path_kind != "peer") {
+        d.add(to_ref, "probe raw sends frames on a device; target " + quote(e.to_text) +
+                          " is local to node " + quote(e.from_node) + " (use probe icmp or udp)");
+        continue;
+      }
+      if (e.family != 4) {
+        d.add(at, "probe raw builds IPv4 frames; family 6 is not supported");
+        continue;
+      }
+    }
+    if (e.responder.kind == "raw") {
+      for (const auto& f : lab.interfaces)
+        for (const auto& a : f.addresses)
+          if (a.addr == *e.responder.address)
+            d.add(field_ref(e.src, e.fields, "responder"),
+                  "raw responder address " + a.addr.str() + " is also the kernel's address on " +
+                      quote(f.id()) + "; the kernel would answer too");
+      if (e.responder.interface.empty()) {
+        d.add(field_ref(e.src, e.fields, "responder"),
+              "a raw responder needs a device: set \"to\" or responder \"at\" to \"node:ifname\"");
+        continue;
+      }
+    }
+    const Interface* target_if = nullptr;
+    if (!e.to_interface.empty()) target_if = lab.find_interface(e.to_node, e.to_interface);
+    if (e.responder.kind == "raw" && !e.responder.interface.empty())
+      target_if = lab.find_interface(e.responder.node, e.responder.interface);
+    if (e.path_kind == "peer") {
+      std::string why;
+      if (!reachable(lab, e.from_node, e.target, target_if, e.family, 0, why)) {
+        d.add(to_ref, "target " + e.target.str() + " (" + e.to_text + ") is not reachable from node " +
+                          quote(e.from_node) + ": " + why);
+        continue;
+      }
+    }
+    if (!e.egress.empty()) {
+      uint32_t mtu = mtu_of(lab, e.egress);
+      uint32_t hdr = e.family == 4 ? pk->header_bytes_v4 : pk->header_bytes_v6;
+      if (e.payload + hdr > mtu) {
+        d.add(field_ref(e.src, e.fields, "payload"),
+              "payload " + std::to_string(e.payload) + " does not fit the MTU " + std::to_string(mtu) +
+                  " of " + quote(e.egress) + " (at most " + std::to_string(mtu - hdr) + " bytes for " +
+                  e.probe + " over IPv" + std::to_string(e.family) + ")");
+      }
+    }
+    for (const auto& c : e.captures) {
+      for (size_t k = 0; k < c.interfaces.size(); ++k) {
+        const auto& id = c.interfaces[k];
+        auto colon = id.find(':');
+        if (!node_has_if(lab, id.substr(0, colon), id.substr(colon + 1))) {
+          d.add(field_ref(c.src, c.fields, "interfaces"),
+                "capture interface " + quote(id) + " is not declared (node " + quote(id.substr(0, colon)) +
+                    " has " + if_list(lab, id.substr(0, colon)) + ")");
+        }
+      }
+    }
+    for (const auto& [node, list] : e.sysctls) check_sysctl_scope(d, *lab.find_node(node), list);
+  }
+}
+
+}  // namespace
+
+void validate_scenario(Diags& d, const Lab& lab) {
+  check_duplicate_addresses(d, lab);
+  check_link_prefixes(d, lab);
+  for (const auto& n : lab.nodes) check_sysctl_scope(d, n, n.sysctls);
+  check_routes(d, lab);
+  check_phys(d, lab);
+  check_experiments(d, lab);
+}
+
+}  // namespace latlab::scenario

@@ -1,0 +1,117 @@
+// A Plan is the ordered list of kernel actions that builds a lab. `latlab plan`
+// prints it; the topology engine executes exactly it (journal first, then the
+// kernel). Making a plan never touches the kernel.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "scenario/model.h"
+
+namespace latlab::topology {
+
+using scenario::IpAddr;
+using scenario::MacAddr;
+using scenario::Prefix;
+
+struct CreateNetns {
+  std::string node;
+  std::string netns;  // name under /run/netns
+};
+struct SetSysctl {
+  std::string node;
+  std::string name;
+  std::string value;
+  bool global = false;  // whole machine: the old value is journalled and restored
+};
+struct CreateBridge {
+  std::string node;
+  std::string name;
+};
+struct CreateVeth {  // both ends are created directly in their namespaces
+  std::string node;
+  std::string name;
+  std::string peer_node;
+  std::string peer_name;
+};
+struct CreateMacvlan {
+  std::string node;
+  std::string name;
+  std::string parent;  // existing device in the root namespace
+  std::string mode;
+};
+struct MovePhys {  // an existing root-namespace device, given back at teardown
+  std::string node;
+  std::string device;
+  std::string new_name;
+};
+struct SetMaster {
+  std::string node;
+  std::string name;
+  std::string master;
+};
+struct SetLinkAttrs {
+  std::string node;
+  std::string name;
+  std::optional<uint32_t> mtu;
+  std::optional<uint32_t> txqueuelen;
+  std::optional<MacAddr> mac;
+};
+struct SetOffloads {
+  std::string node;
+  std::string name;
+  scenario::Offloads offloads;
+};
+struct SetQdisc {
+  std::string node;
+  std::string name;
+  scenario::QdiscSpec qdisc;
+};
+struct BridgeNetfilterOff {  // per-bridge nf_call_iptables/ip6tables/arptables = 0
+  std::string node;
+  std::string bridge;
+};
+struct AddAddress {
+  std::string node;
+  std::string name;
+  Prefix address;
+};
+struct LinkUp {
+  std::string node;
+  std::string name;
+};
+struct AddRoute {
+  std::string node;
+  scenario::Route route;
+};
+struct AddNeighbor {
+  std::string node;
+  scenario::Neighbor neighbor;
+};
+
+using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan,
+                            MovePhys, SetMaster, SetLinkAttrs, SetOffloads, SetQdisc,
+                            BridgeNetfilterOff, AddAddress, LinkUp, AddRoute, AddNeighbor>;
+
+struct Plan {
+  std::string lab;
+  std::vector<Action> actions;
+  std::vector<std::string> experiments;  // one line each, in declaration order
+};
+
+// Order: namespaces, sysctls, devices, masters, attributes, offloads, qdiscs,
+// bridge netfilter, addresses, up, routes, neighbours.
+Plan make_plan(const scenario::Lab& lab);
+
+// "create veth a:eth0 <-> b:eth0", as `latlab plan` prints it.
+std::string describe(const Action& action);
+// The action's verb ("create-veth") and its fields, for `latlab plan --json`.
+nlohmann::json to_json(const Action& action);
+nlohmann::json to_json(const Plan& plan);
+// The node an action runs in.
+const std::string& node_of(const Action& action);
+
+}  // namespace latlab::topology
