@@ -51,12 +51,12 @@ class Parser {
       skip_bom();
       skip_ws();
       if (at_end()) fail("the file is empty; a scenario is a JSON object");
-      r.value = value(0);
+      r.value = value(0, "");
       skip_ws();
       if (!at_end()) fail(std::string("unexpected ") + describe_here() + " after the JSON document");
     } catch (const SyntaxError& e) {
       r.errors.clear();
-      r.errors.push_back({e.pos, e.message});
+      r.errors.push_back({e.pos, "", e.message});
       return r;
     }
     r.errors = std::move(dups_);
@@ -119,7 +119,7 @@ class Parser {
     }
   }
 
-  JValue value(int depth) {
+  JValue value(int depth, const std::string& ptr) {
     if (depth > 64) fail("nesting deeper than 64 levels");
     skip_ws();
     JValue v;
@@ -127,10 +127,10 @@ class Parser {
     char c = peek();
     if (c == '{') {
       v.type = JValue::Type::object;
-      object(v, depth);
+      object(v, depth, ptr);
     } else if (c == '[') {
       v.type = JValue::Type::array;
-      array(v, depth);
+      array(v, depth, ptr);
     } else if (c == '"') {
       v.type = JValue::Type::string;
       v.string = string();
@@ -152,7 +152,7 @@ class Parser {
     return v;
   }
 
-  void object(JValue& v, int depth) {
+  void object(JValue& v, int depth, const std::string& ptr) {
     advance();  // {
     skip_ws();
     if (peek() == '}') {
@@ -169,14 +169,15 @@ class Parser {
         if (prev.key == m.key) {
           char buf[64];
           std::snprintf(buf, sizeof buf, "%d:%d", prev.key_pos.line, prev.key_pos.col);
-          dups_.push_back({m.key_pos, "duplicate key \"" + m.key + "\" (first at " + buf + ")"});
+          dups_.push_back({m.key_pos, ptr + "/" + json_pointer_escape(m.key),
+                           "duplicate key \"" + m.key + "\" (first at " + buf + ")"});
           break;
         }
       }
       skip_ws();
       if (peek() != ':') fail("expected ':' after key \"" + m.key + "\", found " + describe_here());
       advance();
-      m.value = value(depth + 1);
+      m.value = value(depth + 1, ptr + "/" + json_pointer_escape(m.key));
       v.members.push_back(std::move(m));
       skip_ws();
       if (peek() == ',') {
@@ -193,7 +194,7 @@ class Parser {
     }
   }
 
-  void array(JValue& v, int depth) {
+  void array(JValue& v, int depth, const std::string& ptr) {
     advance();  // [
     skip_ws();
     if (peek() == ']') {
@@ -201,7 +202,7 @@ class Parser {
       return;
     }
     while (true) {
-      v.items.push_back(value(depth + 1));
+      v.items.push_back(value(depth + 1, ptr + "/" + std::to_string(v.items.size())));
       skip_ws();
       if (peek() == ',') {
         advance();

@@ -43,6 +43,7 @@ struct JMember {
 
 struct JsonError {
   TextPos pos;
+  std::string pointer;  // set for duplicate keys
   std::string message;
 };
 

@@ -121,7 +121,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name) 
     out.errors = d.take();
     return out;
   }
-  for (const auto& e : parsed.errors) d.add(e.pos, "", e.message);
+  for (const auto& e : parsed.errors) d.add(e.pos, e.pointer, e.message);
   if (d.any()) {
     out.errors = d.take();
     return out;
