@@ -1,0 +1,17 @@
+// Entry points of the modes, one source file each. Setup failures come back
+// as an Error (main prints it); a finished run returns its exit code.
+#pragma once
+
+#include "core/json_writer.h"
+#include "core/options.h"
+#include "core/result.h"
+
+namespace latlab::agent {
+
+Result<ExitCode> run_icmp_probe(const AgentOptions& options, JsonLineWriter& out);
+Result<ExitCode> run_udp_probe(const AgentOptions& options, JsonLineWriter& out);
+Result<ExitCode> run_raw_probe(const AgentOptions& options, JsonLineWriter& out);
+Result<ExitCode> run_udp_reflector(const AgentOptions& options, JsonLineWriter& out);
+Result<ExitCode> run_raw_responder(const AgentOptions& options, JsonLineWriter& out);
+
+}  // namespace latlab::agent

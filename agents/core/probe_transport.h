@@ -1,0 +1,62 @@
+// What a probe kind provides to the probe engine: a socket to wait on, a way
+// to send request `seq`, and a reader that turns whatever arrived into TX
+// stamps, replies and foreign packets.
+#pragma once
+
+#include <poll.h>
+
+#include <array>
+#include <cstdint>
+
+#include "core/socket_report.h"
+
+namespace latlab::agent {
+
+struct ReplyEvent {
+  std::uint64_t seq = 0;
+  std::int64_t t_recv_kernel_realtime_ns;  // kNoTime when absent
+  std::int64_t t_recv_user_ns = 0;         // CLOCK_MONOTONIC
+  std::int64_t peer_proc_ns;               // kNoTime when absent
+  int ttl = -1;
+};
+
+class ProbeSink {
+ public:
+  virtual ~ProbeSink() = default;
+  virtual void tx_stamp(std::uint64_t seq, std::int64_t realtime_ns) = 0;
+  virtual void reply(const ReplyEvent& event) = 0;
+  virtual void foreign() = 0;
+  [[nodiscard]] virtual std::uint64_t next_seq() const = 0;
+};
+
+class ProbeTransport {
+ public:
+  virtual ~ProbeTransport() = default;
+  [[nodiscard]] virtual int fd() const = 0;
+  // Sends request `seq`; t_send_user_ns is read right before the send call.
+  // Returns 0 or the errno of the failed send.
+  virtual int send_request(std::uint64_t seq, std::int64_t& t_send_user_ns) = 0;
+  // Reads what poll() reported (revents) and reports it to `sink`.
+  virtual void handle_input(short revents, ProbeSink& sink) = 0;
+  [[nodiscard]] virtual std::uint32_t request_bytes() const = 0;
+  [[nodiscard]] virtual bool tx_stamps() const = 0;
+};
+
+// Maps SOF_TIMESTAMPING_OPT_ID keys (count of successful sends) back to seqs.
+class TxKeyMap {
+ public:
+  void on_sent(std::uint64_t seq) { seqs_[next_key_++ & (seqs_.size() - 1)] = seq; }
+  [[nodiscard]] bool lookup(std::uint32_t key, std::uint64_t& seq) const {
+    // Keys are 32-bit; compare against the low bits of the send counter.
+    const std::uint32_t newest = static_cast<std::uint32_t>(next_key_);
+    if (static_cast<std::uint32_t>(newest - key) > seqs_.size() || newest == key) return false;
+    seq = seqs_[key & (seqs_.size() - 1)];
+    return true;
+  }
+
+ private:
+  std::array<std::uint64_t, 4096> seqs_{};
+  std::uint64_t next_key_ = 0;
+};
+
+}  // namespace latlab::agent

@@ -1,0 +1,120 @@
+#include "core/timestamping.h"
+
+#include <linux/errqueue.h>
+#include <linux/if_packet.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+
+#include <time.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/clock.h"
+#include "core/sample.h"
+
+#ifndef SOL_PACKET
+#define SOL_PACKET 263
+#endif
+
+namespace latlab::agent {
+
+namespace {
+
+// The kernel turns receive timestamping on (netstamp_needed_key) from a
+// workqueue; packets received before that carry no stamp. Give it a moment so
+// the first sample is not missing its RX stamp for no reason of the path.
+void settle() {
+  timespec ts{0, 2'000'000};
+  ::nanosleep(&ts, nullptr);
+}
+
+}  // namespace
+
+TimestampingState enable_software_timestamping(int fd, bool want_tx) {
+  TimestampingState state;
+  unsigned flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+  if (want_tx) flags |= SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+  if (::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) == 0) {
+    settle();
+    state.rx = true;
+    state.tx = want_tx;
+    if (!want_tx) state.note = "tx: not requested for this socket";
+    return state;
+  }
+  const int err = errno;
+  if (want_tx) {
+    // Retry RX only.
+    flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+    if (::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) == 0) {
+      settle();
+      state.rx = true;
+      state.note = std::string("tx: SO_TIMESTAMPING TX_SOFTWARE refused: ") + std::strerror(err);
+      return state;
+    }
+  }
+  state.note = std::string("SO_TIMESTAMPING refused: ") + std::strerror(err);
+  return state;
+}
+
+std::int64_t rx_software_stamp(const msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+      timespec ts[3];
+      std::memcpy(ts, CMSG_DATA(c), sizeof(ts));
+      if (ts[0].tv_sec != 0 || ts[0].tv_nsec != 0) return to_ns(ts[0]);
+    }
+  }
+  return kNoTime;
+}
+
+int ttl_from_cmsg(const msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
+        (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+      int v = 0;
+      std::memcpy(&v, CMSG_DATA(c), sizeof(v));
+      return v;
+    }
+  }
+  return -1;
+}
+
+bool read_tx_stamp(int fd, bool& found, std::uint32_t& key, std::int64_t& realtime_ns) {
+  found = false;
+  alignas(cmsghdr) char control[256];
+  char data[64];
+  iovec iov{data, sizeof(data)};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  const ssize_t n = ::recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+  if (n < 0) return false;
+  std::int64_t stamp = kNoTime;
+  bool have_key = false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+      timespec ts[3];
+      std::memcpy(ts, CMSG_DATA(c), sizeof(ts));
+      stamp = to_ns(ts[0]);
+    } else if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+               (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR) ||
+               (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_TX_TIMESTAMP)) {
+      sock_extended_err ee;
+      std::memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+      if (ee.ee_errno == ENOMSG && ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
+        key = ee.ee_data;
+        have_key = true;
+      }
+    }
+  }
+  if (stamp != kNoTime && have_key) {
+    found = true;
+    realtime_ns = stamp;
+  }
+  return true;
+}
+
+}  // namespace latlab::agent
