@@ -1,0 +1,126 @@
+// The real latlab binary on real scenario files: validate, plan, help, exit codes.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/run_command.h"
+
+namespace fs = std::filesystem;
+using latlab::test::latlab_bin;
+using latlab::test::run_command;
+
+namespace {
+
+std::vector<std::string> example_scenarios() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(LATLAB_SOURCE_DIR) / "scenarios")) {
+    if (e.path().extension() == ".json" && e.path().filename() != "scenario.schema.json")
+      out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto path = fs::temp_directory_path() / ("latlab-cli-test-" + std::to_string(getpid()) + "-" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+}  // namespace
+
+TEST(CliE2E, EveryExampleValidates) {
+  auto files = example_scenarios();
+  ASSERT_GE(files.size(), 6u);
+  std::vector<std::string> argv = {latlab_bin(), "validate"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  auto r = run_command(argv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& f : files) EXPECT_NE(r.out.find(f + ": ok: lab"), std::string::npos) << f;
+}
+
+TEST(CliE2E, InvalidScenarioPrintsPositionedErrorsAndExits2) {
+  auto path = write_temp("bad.json", R"({
+  "latlab": 1,
+  "name": "demo",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [{"kind": "veth", "endpoints": ["a:eth0", "c:eth0"]}]
+})");
+  auto r = run_command({latlab_bin(), "validate", path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, path + ":5:54: error: /links/0/endpoints/1: node \"c\" is not declared (declared: a, b)\n");
+  EXPECT_EQ(r.out, "");
+  fs::remove(path);
+}
+
+TEST(CliE2E, ValidateJsonListsErrors) {
+  auto path = write_temp("bad2.json", R"({"latlab": 2, "name": "x", "nodes": {"a": {"kind": "vm"}}})");
+  auto r = run_command({latlab_bin(), "validate", "--json", path});
+  EXPECT_EQ(r.exit_code, 2);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_FALSE(j[0]["valid"].get<bool>());
+  ASSERT_EQ(j[0]["errors"].size(), 2u);
+  EXPECT_EQ(j[0]["errors"][0]["pointer"], "/latlab");
+  EXPECT_EQ(j[0]["errors"][0]["line"], 1);
+  EXPECT_EQ(j[0]["errors"][0]["column"], 12);
+  EXPECT_EQ(j[0]["errors"][1]["pointer"], "/nodes/a/kind");
+  fs::remove(path);
+}
+
+TEST(CliE2E, PlanPrintsOrderedActionsAndJson) {
+  auto file = std::string(LATLAB_SOURCE_DIR) + "/scenarios/peer-self-localhost.json";
+  auto r = run_command({latlab_bin(), "plan", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto ns = r.out.find("create namespace latlab-peer-self-localhost-a");
+  auto veth = r.out.find("create veth a:eth0 <-> b:eth0");
+  auto addr = r.out.find("a: add address 198.18.0.1/24 to eth0");
+  auto up = r.out.find("a: set eth0 up");
+  ASSERT_NE(ns, std::string::npos);
+  ASSERT_NE(veth, std::string::npos);
+  ASSERT_NE(addr, std::string::npos);
+  ASSERT_NE(up, std::string::npos);
+  EXPECT_LT(ns, veth);
+  EXPECT_LT(veth, addr);
+  EXPECT_LT(addr, up);
+  EXPECT_NE(r.out.find("peer: icmp a -> 198.18.0.2 (b:eth0, peer) via a:eth0"), std::string::npos);
+
+  auto rj = run_command({latlab_bin(), "plan", "--json", file});
+  ASSERT_EQ(rj.exit_code, 0);
+  auto j = nlohmann::json::parse(rj.out);
+  EXPECT_EQ(j["lab"], "peer-self-localhost");
+  EXPECT_EQ(j["actions"][0]["action"], "create-netns");
+  EXPECT_EQ(j["experiments"].size(), 3u);
+}
+
+TEST(CliE2E, PlanOfInvalidScenarioExits2) {
+  auto path = write_temp("bad3.json", "{\"latlab\": 1,}");
+  auto r = run_command({latlab_bin(), "plan", path});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, path + ":1:14: error: invalid JSON: trailing comma before '}'\n");
+  fs::remove(path);
+}
+
+TEST(CliE2E, UsageErrorsExit2AndHelpExits0) {
+  EXPECT_EQ(run_command({latlab_bin()}).exit_code, 2);
+  EXPECT_EQ(run_command({latlab_bin(), "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(run_command({latlab_bin(), "validate"}).exit_code, 2);
+  EXPECT_EQ(run_command({latlab_bin(), "validate", "/nonexistent/x.json"}).exit_code, 2);
+  auto help = run_command({latlab_bin(), "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 environment error"),
+            std::string::npos);
+  for (const char* sub : {"validate", "plan"}) {
+    auto h = run_command({latlab_bin(), sub, "--help"});
+    EXPECT_EQ(h.exit_code, 0) << sub;
+    EXPECT_NE(h.out.find("FILE"), std::string::npos) << sub;
+  }
+}
+
+TEST(CliE2E, VersionFlag) {
+  auto r = run_command({latlab_bin(), "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("0.1.0"), std::string::npos);
+}
