@@ -1,0 +1,276 @@
+#include "topology/executor.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <random>
+#include <unordered_map>
+
+#include "topology/node_kinds.h"
+
+namespace latlab::topology {
+
+namespace {
+
+std::string q(const std::string& s) { return "\"" + s + "\""; }
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+class NsMap {
+ public:
+  const std::string& operator()(const std::string& node) const {
+    static const std::string none;
+    auto it = m_.find(node);
+    return it == m_.end() ? none : it->second;
+  }
+  std::unordered_map<std::string, std::string> m_;
+};
+
+}  // namespace
+
+scenario::MacAddr random_mac() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t v = rng();
+  scenario::MacAddr m;
+  for (int i = 0; i < 6; ++i) m.bytes[static_cast<size_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
+  m.bytes[0] = static_cast<uint8_t>((m.bytes[0] & 0xfe) | 0x02);  // unicast, locally administered
+  return m;
+}
+
+static Result<NsMap> make_ns_map(const scenario::Lab& lab, LabState* st) {
+  NsMap map;
+  for (const auto& n : lab.nodes) {
+    auto ns = node_netns(n, lab.name);
+    if (!ns) return std::move(ns).error().context("lab " + q(lab.name));
+    map.m_[n.name] = *ns;
+    if (st != nullptr) st->nodes.push_back({n.name, n.kind, *ns});
+  }
+  return map;
+}
+
+Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Plan& plan,
+                             const ApplyOptions& opt) {
+  LabState st;
+  st.lab = lab.name;
+  st.status = "building";
+  st.scenario = opt.scenario_path;
+  st.pid = static_cast<int>(::getpid());
+  st.created_unix = static_cast<int64_t>(::time(nullptr));
+  auto nsr = make_ns_map(lab, &st);
+  if (!nsr) return std::move(nsr).error();
+  const NsMap& ns = *nsr;
+
+  std::optional<std::vector<LinkState>> root_links;
+  std::optional<std::vector<AddrState>> root_addrs;
+  for (const Action& action : plan.actions) {
+    Status s = std::visit(
+        overloaded{
+            [&](const CreateNetns& a) -> Status {
+              st.namespaces.push_back({a.node, a.netns});
+              return Ok{};
+            },
+            [&](const CreateBridge& a) -> Status {
+              JLink l;
+              l.node = a.node;
+              l.netns = ns(a.node);
+              l.name = a.name;
+              l.kind = "bridge";
+              l.mac = opt.mac_source();
+              st.links.push_back(std::move(l));
+              return Ok{};
+            },
+            [&](const CreateVeth& a) -> Status {
+              JLink l;
+              l.node = a.node;
+              l.netns = ns(a.node);
+              l.name = a.name;
+              l.kind = "veth";
+              l.mac = opt.mac_source();
+              l.peer_node = a.peer_node;
+              l.peer_netns = ns(a.peer_node);
+              l.peer_name = a.peer_name;
+              l.peer_mac = opt.mac_source();
+              st.links.push_back(std::move(l));
+              return Ok{};
+            },
+            [&](const CreateMacvlan& a) -> Status {
+              JLink l;
+              l.node = a.node;
+              l.netns = ns(a.node);
+              l.name = a.name;
+              l.kind = "macvlan";
+              l.mac = opt.mac_source();
+              st.links.push_back(std::move(l));
+              return Ok{};
+            },
+            [&](const MovePhys& a) -> Status {
+              const std::string what = "node " + q(a.node) + ": move " + q(a.device);
+              if (!root_links) {
+                auto l = ops.list_links("");
+                if (!l) return std::move(l).error().context(what);
+                root_links = std::move(*l);
+                auto ad = ops.list_addresses("");
+                if (!ad) return std::move(ad).error().context(what);
+                root_addrs = std::move(*ad);
+              }
+              auto f = std::find_if(root_links->begin(), root_links->end(),
+                                    [&](const LinkState& l) { return l.name == a.device; });
+              if (f == root_links->end()) return Error(what + ": no device " + q(a.device) + " in the host namespace", ENODEV);
+              JPhys p;
+              p.node = a.node;
+              p.netns = ns(a.node);
+              p.device = a.device;
+              p.new_name = a.new_name.empty() ? a.device : a.new_name;
+              p.mtu = f->mtu;
+              p.up = f->up;
+              for (const auto& ad : *root_addrs) {
+                // Link-local IPv6 addresses come back by themselves.
+                if (ad.ifindex == f->ifindex && ad.scope != 253 /*RT_SCOPE_LINK*/) p.addresses.push_back(ad.prefix);
+              }
+              st.phys.push_back(std::move(p));
+              return Ok{};
+            },
+            [&](const SetSysctl& a) -> Status {
+              if (!a.global && !ns(a.node).empty()) return Ok{};  // goes with the namespace
+              auto old = ops.read_sysctl("", a.name);
+              if (!old) return std::move(old).error().context("node " + q(a.node));
+              st.sysctls.push_back({a.node, a.name, *old, a.value, a.global});
+              return Ok{};
+            },
+            [&](const AddRoute& a) -> Status {
+              if (ns(a.node).empty()) st.routes.push_back({a.node, a.route});
+              return Ok{};
+            },
+            [&](const AddNeighbor& a) -> Status {
+              if (ns(a.node).empty()) st.neighbors.push_back({a.node, a.neighbor});
+              return Ok{};
+            },
+            [&](const BridgeNetfilterOff& a) -> Status {
+              st.nf_off_bridges.push_back(a.node + ":" + a.bridge);
+              return Ok{};
+            },
+            [&](const auto&) -> Status { return Ok{}; },
+        },
+        action);
+    if (!s) return std::move(s).error().context("lab " + q(lab.name));
+  }
+  return st;
+}
+
+Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::Lab& lab,
+                            const Plan& plan, const ApplyOptions& opt) {
+  auto jr = journal_for(ops, lab, plan, opt);
+  if (!jr) return std::move(jr).error();
+  LabState journal = std::move(*jr);
+  if (Status s = store.write(journal); !s) return std::move(s).error().context("lab " + q(lab.name));
+
+  NsMap ns;
+  for (const auto& n : journal.nodes) ns.m_[n.name] = n.netns;
+  const std::string mark = scenario::ownership_mark(lab.name);
+
+  // What exists so far, for the undo.
+  LabState created;
+  created.lab = journal.lab;
+  created.nodes = journal.nodes;
+  size_t next_link = 0, next_phys = 0, next_sysctl = 0, next_route = 0, next_neigh = 0;
+
+  for (const Action& action : plan.actions) {
+    const std::string& node = node_of(action);
+    const std::string& nns = ns(node);
+    if (opt.cancel != nullptr && opt.cancel->load()) {
+      Error err("interrupted", EINTR, ExitCode::interrupted);
+      err.context("lab " + q(lab.name));
+      TeardownReport rep = teardown(ops, created, opt.undo);
+      if (rep.ok()) {
+        (void)store.remove(lab.name);
+      } else {
+        journal.status = "failed";
+        (void)store.write(journal);
+      }
+      return err;
+    }
+    Status s = std::visit(
+        overloaded{
+            [&](const CreateNetns& a) -> Status {
+              LATLAB_TRY(ops.create_netns(a.netns, mark));
+              created.namespaces.push_back({a.node, a.netns});
+              return Ok{};
+            },
+            [&](const SetSysctl& a) -> Status {
+              bool journalled = a.global || nns.empty();
+              LATLAB_TRY(ops.write_sysctl(a.global ? std::string() : nns, a.name, a.value));
+              if (journalled) created.sysctls.push_back(journal.sysctls.at(next_sysctl++));
+              return Ok{};
+            },
+            [&](const CreateBridge& a) -> Status {
+              const JLink& l = journal.links.at(next_link++);
+              LATLAB_TRY(ops.create_bridge(nns, a.name, l.mac));
+              created.links.push_back(l);
+              return ops.set_alias(nns, a.name, mark);
+            },
+            [&](const CreateVeth& a) -> Status {
+              const JLink& l = journal.links.at(next_link++);
+              LATLAB_TRY(ops.create_veth(l.netns, a.name, l.mac, l.peer_netns, a.peer_name, l.peer_mac));
+              created.links.push_back(l);
+              LATLAB_TRY(ops.set_alias(l.netns, a.name, mark));
+              return ops.set_alias(l.peer_netns, a.peer_name, mark);
+            },
+            [&](const CreateMacvlan& a) -> Status {
+              const JLink& l = journal.links.at(next_link++);
+              LATLAB_TRY(ops.create_macvlan(nns, a.name, l.mac, a.parent, a.mode));
+              created.links.push_back(l);
+              return ops.set_alias(nns, a.name, mark);
+            },
+            [&](const MovePhys& a) -> Status {
+              const JPhys& p = journal.phys.at(next_phys++);
+              LATLAB_TRY(ops.move_link("", a.device, nns, p.new_name));
+              created.phys.push_back(p);
+              return Ok{};
+            },
+            [&](const SetMaster& a) -> Status { return ops.set_master(nns, a.name, a.master); },
+            [&](const SetLinkAttrs& a) -> Status { return ops.set_link_attrs(nns, a.name, a.mtu, a.txqueuelen, a.mac); },
+            [&](const SetOffloads& a) -> Status { return ops.set_offloads(nns, a.name, a.offloads); },
+            [&](const SetQdisc& a) -> Status { return ops.set_qdisc(nns, a.name, a.qdisc); },
+            [&](const BridgeNetfilterOff& a) -> Status { return ops.set_bridge_netfilter(nns, a.bridge, false); },
+            [&](const AddAddress& a) -> Status { return ops.add_address(nns, a.name, a.address); },
+            [&](const LinkUp& a) -> Status { return ops.set_up(nns, a.name, true); },
+            [&](const AddRoute& a) -> Status {
+              LATLAB_TRY(ops.add_route(nns, a.route));
+              if (nns.empty()) created.routes.push_back(journal.routes.at(next_route++));
+              return Ok{};
+            },
+            [&](const AddNeighbor& a) -> Status {
+              LATLAB_TRY(ops.add_neighbor(nns, a.neighbor));
+              if (nns.empty()) created.neighbors.push_back(journal.neighbors.at(next_neigh++));
+              return Ok{};
+            },
+        },
+        action);
+    if (!s) {
+      Error err = std::move(s).error();
+      err.context("node " + q(node)).context("lab " + q(lab.name));
+      TeardownReport rep = teardown(ops, created, opt.undo);
+      if (rep.ok()) {
+        (void)store.remove(lab.name);
+      } else {
+        journal.status = "failed";
+        (void)store.write(journal);
+        std::string msg = err.message() + "; the undo failed too (run `latlab cleanup " + lab.name + "`): ";
+        msg += rep.errors.front().message();
+        return Error(msg, err.sys_errno(), err.exit_code());
+      }
+      return err;
+    }
+  }
+  journal.status = "up";
+  if (Status s = store.write(journal); !s) return std::move(s).error().context("lab " + q(lab.name));
+  return journal;
+}
+
+}  // namespace latlab::topology

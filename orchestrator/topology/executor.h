@@ -1,0 +1,43 @@
+// Applies a Plan: journal first (every object of the plan is written to the
+// lab's journal before any of it is created), then the kernel, action by
+// action, marking each created interface with the lab's mark. A failure
+// half-way undoes what was created, in reverse, and returns
+//   lab "demo": node "b": add address 198.18.0.2/24 to "eth0": File exists (EEXIST)
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "scenario/model.h"
+#include "topology/journal.h"
+#include "topology/netlink_ops.h"
+#include "topology/plan.h"
+#include "topology/teardown.h"
+
+namespace latlab::topology {
+
+// A random locally administered unicast MAC address.
+scenario::MacAddr random_mac();
+
+struct ApplyOptions {
+  std::string scenario_path;
+  std::function<scenario::MacAddr()> mac_source = random_mac;
+  TeardownOptions undo;
+  // Checked between actions: when set, `up` stops, undoes and fails with
+  // ExitCode::interrupted (SIGINT/SIGTERM handlers set it).
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// The journal the plan will produce (status "building"), reading what must be
+// restored later (moved devices, host sysctls) from the kernel.
+Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Plan& plan,
+                             const ApplyOptions& opt);
+
+// Builds the lab. On success the journal has status "up". On failure the
+// created objects are removed again and the journal deleted (or, if the undo
+// itself failed, kept with status "failed" for `latlab cleanup`).
+Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::Lab& lab,
+                            const Plan& plan, const ApplyOptions& opt = {});
+
+}  // namespace latlab::topology

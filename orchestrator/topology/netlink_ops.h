@@ -1,0 +1,124 @@
+// NetlinkOps: every place the topology engine touches the kernel. One real
+// implementation (libnl-route-3 + plain syscalls: real_netlink_ops.h) and one
+// recording fake for unit tests (fake_netlink_ops.h).
+//
+// Namespaces are named by their /run/netns name; "" is the namespace latlab
+// itself runs in (the host node). Besides netlink this boundary also covers
+// the two non-netlink kernel interfaces a lab needs per namespace: sysctls
+// (/proc/sys, opened while switched into the namespace) and offloads (the
+// ethtool ioctl on a socket of the namespace).
+//
+// Errors name the object and carry the kernel's reason, e.g.
+//   add address 198.18.0.2/24 to "eth0": File exists (EEXIST)
+// Callers add "lab"/"node" context.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/model.h"
+#include "util/result.h"
+
+namespace latlab::topology {
+
+using Ns = std::string;
+
+struct LinkState {
+  int ifindex = 0;
+  std::string name;
+  std::string kind;   // "veth", "bridge", "macvlan", "" (physical / loopback)
+  std::string alias;  // IFLA_IFALIAS: the ownership mark "latlab:<lab>" when ours
+  std::optional<scenario::MacAddr> mac;
+  uint32_t mtu = 0;
+  uint32_t txqueuelen = 0;
+  bool up = false;        // IFF_UP
+  bool lower_up = false;  // IFF_LOWER_UP
+  std::string operstate;
+  int master = 0;  // ifindex of the bridge, 0 = none
+  std::string qdisc;
+  uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
+  uint64_t rx_dropped = 0, tx_dropped = 0, rx_errors = 0, tx_errors = 0;
+  // bridges only: IFLA_BR_NF_CALL_*
+  std::optional<bool> nf_call_iptables, nf_call_ip6tables, nf_call_arptables;
+};
+
+struct AddrState {
+  int ifindex = 0;
+  scenario::Prefix prefix;
+  int scope = 0;  // RT_SCOPE_*
+  bool permanent = true;
+};
+
+struct RouteState {
+  std::optional<scenario::Prefix> dst;  // nullopt = default
+  int family = 4;
+  std::optional<scenario::IpAddr> via;
+  int oif = 0;
+  uint32_t metric = 0;
+  std::string type;   // "unicast", "local", ...
+  std::string proto;  // "kernel", "static", ...
+  std::string scope;
+};
+
+class NetlinkOps {
+ public:
+  virtual ~NetlinkOps() = default;
+
+  // Namespaces. create_netns also marks the namespace: its loopback device gets
+  // the alias `mark`, so a namespace found without its journal can be proven ours.
+  virtual Status create_netns(const Ns& ns, const std::string& mark) = 0;
+  virtual Status delete_netns(const Ns& ns) = 0;
+  virtual Result<std::vector<std::string>> list_netns() = 0;
+  // The loopback alias of the namespace ("" when unmarked).
+  virtual Result<std::string> netns_mark(const Ns& ns) = 0;
+
+  // Links. `mac` is set at creation (a random locally administered address
+  // journalled beforehand: it proves an unmarked object ours after a crash
+  // between create and mark).
+  virtual Status create_bridge(const Ns& ns, const std::string& name,
+                               const scenario::MacAddr& mac) = 0;
+  virtual Status create_veth(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
+                             const Ns& peer_ns, const std::string& peer_name,
+                             const scenario::MacAddr& peer_mac) = 0;
+  // parent is a device of the host namespace.
+  virtual Status create_macvlan(const Ns& ns, const std::string& name,
+                                const scenario::MacAddr& mac, const std::string& parent,
+                                const std::string& mode) = 0;
+  virtual Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) = 0;
+  virtual Status delete_link(const Ns& ns, const std::string& name) = 0;
+  virtual Result<std::vector<LinkState>> list_links(const Ns& ns) = 0;
+  virtual Status set_master(const Ns& ns, const std::string& name, const std::string& master) = 0;
+  virtual Status set_link_attrs(const Ns& ns, const std::string& name,
+                                std::optional<uint32_t> mtu, std::optional<uint32_t> txqueuelen,
+                                std::optional<scenario::MacAddr> mac) = 0;
+  virtual Status set_up(const Ns& ns, const std::string& name, bool up) = 0;
+  // Moves a device to another namespace, renaming it on the way.
+  virtual Status move_link(const Ns& ns, const std::string& name, const Ns& to,
+                           const std::string& new_name) = 0;
+  virtual Status set_bridge_netfilter(const Ns& ns, const std::string& bridge, bool on) = 0;
+
+  // Addresses, routes, neighbours.
+  virtual Status add_address(const Ns& ns, const std::string& dev, const scenario::Prefix& p) = 0;
+  virtual Result<std::vector<AddrState>> list_addresses(const Ns& ns) = 0;
+  virtual Status add_route(const Ns& ns, const scenario::Route& r) = 0;
+  virtual Status delete_route(const Ns& ns, const scenario::Route& r) = 0;
+  virtual Result<std::vector<RouteState>> list_routes(const Ns& ns) = 0;
+  virtual Status add_neighbor(const Ns& ns, const scenario::Neighbor& n) = 0;
+  virtual Status delete_neighbor(const Ns& ns, const scenario::Neighbor& n) = 0;
+
+  // Queueing disciplines (root qdisc of the device) and offloads.
+  virtual Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) = 0;
+  virtual Status set_offloads(const Ns& ns, const std::string& dev,
+                              const scenario::Offloads& o) = 0;
+
+  // Sysctls by dotted name ("net.ipv4.icmp_ratelimit"), read and written in ns.
+  virtual Result<std::string> read_sysctl(const Ns& ns, const std::string& name) = 0;
+  virtual Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) = 0;
+};
+
+// "File exists"-style errno of an error, for callers that tolerate some.
+inline bool is_errno(const Error& e, int err) { return e.sys_errno() == err; }
+
+}  // namespace latlab::topology

@@ -1,0 +1,210 @@
+#include "topology/teardown.h"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace latlab::topology {
+
+namespace {
+
+std::string q(const std::string& s) { return "\"" + s + "\""; }
+
+bool tolerable(const Error& e) {
+  int err = e.sys_errno();
+  return err == ENOENT || err == ESRCH || err == ENODEV || err == EADDRNOTAVAIL;
+}
+
+}  // namespace
+
+bool link_is_ours(const LinkState& l, const std::string& mark, const scenario::MacAddr& mac) {
+  if (l.alias == mark) return true;
+  return l.alias.empty() && l.mac && *l.mac == mac;
+}
+
+TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptions& opt) {
+  TeardownReport rep;
+  const std::string mark = scenario::ownership_mark(st.lab);
+  auto fail = [&](Error e) { rep.errors.push_back(std::move(e.context("lab " + q(st.lab)))); };
+
+  // 1. Moved devices go back first: deleting the namespace would destroy a
+  //    virtual device and strand a physical one without its settings.
+  for (auto it = st.phys.rbegin(); it != st.phys.rend(); ++it) {
+    const JPhys& p = *it;
+    const std::string what = "node " + q(p.node) + ": give back " + q(p.device);
+    bool in_root = false;
+    if (auto in_ns = ops.list_links(p.netns); in_ns) {
+      auto f = std::find_if(in_ns->begin(), in_ns->end(), [&](const LinkState& l) { return l.name == p.new_name; });
+      if (f != in_ns->end()) {
+        if (Status s = ops.move_link(p.netns, p.new_name, "", p.device); !s) {
+          fail(std::move(s).error().context(what));
+          continue;
+        }
+        in_root = true;
+      }
+    }
+    if (!in_root) {
+      auto root = ops.list_links("");
+      if (!root) {
+        fail(std::move(root).error().context(what));
+        continue;
+      }
+      in_root = std::any_of(root->begin(), root->end(), [&](const LinkState& l) { return l.name == p.device; });
+      if (!in_root) {
+        rep.left.push_back("device " + q(p.device) + " of node " + q(p.node) + " is gone: nothing to give back");
+        continue;
+      }
+    }
+    if (Status s = ops.set_link_attrs("", p.device, p.mtu, std::nullopt, std::nullopt); !s) {
+      fail(std::move(s).error().context(what));
+    }
+    for (const auto& a : p.addresses) {
+      if (Status s = ops.add_address("", p.device, a); !s && s.error().sys_errno() != EEXIST) {
+        fail(std::move(s).error().context(what));
+      }
+    }
+    if (Status s = ops.set_up("", p.device, p.up); !s) fail(std::move(s).error().context(what));
+    rep.removed.push_back("gave back " + q(p.device));
+  }
+
+  // 2. Host-namespace routes and neighbours (those through lab devices vanish
+  //    with the devices; these may point at host devices).
+  for (auto it = st.routes.rbegin(); it != st.routes.rend(); ++it) {
+    if (Status s = ops.delete_route("", it->route); !s && !tolerable(s.error())) {
+      fail(std::move(s).error().context("node " + q(it->node)));
+    }
+  }
+  for (auto it = st.neighbors.rbegin(); it != st.neighbors.rend(); ++it) {
+    if (Status s = ops.delete_neighbor("", it->neighbor); !s && !tolerable(s.error())) {
+      fail(std::move(s).error().context("node " + q(it->node)));
+    }
+  }
+
+  // Which namespaces are ours and will be deleted.
+  std::set<std::string> present_ns;
+  if (auto l = ops.list_netns(); l) {
+    present_ns.insert(l->begin(), l->end());
+  } else {
+    fail(std::move(l).error());
+  }
+  std::vector<std::string> delete_ns;
+  std::set<std::string> dying;
+  for (auto it = st.namespaces.rbegin(); it != st.namespaces.rend(); ++it) {
+    if (present_ns.count(it->name) == 0) continue;
+    auto m = ops.netns_mark(it->name);
+    if (!m) {
+      fail(std::move(m).error().context("namespace " + q(it->name)));
+      continue;
+    }
+    // Journalled and named like ours; the loopback mark is set right after
+    // creation, so an empty one is a crash in between.
+    if (!m->empty() && *m != mark) {
+      rep.left.push_back("namespace " + q(it->name) + " has lab " + q(st.lab) + "'s name but the mark " + q(*m) +
+                         ": left in place");
+      continue;
+    }
+    delete_ns.push_back(it->name);
+    dying.insert(it->name);
+  }
+
+  // 3. Host-namespace interfaces, each checked against the mark.
+  std::unordered_map<std::string, LinkState> root;
+  if (auto l = ops.list_links(""); l) {
+    for (auto& x : *l) root.emplace(x.name, std::move(x));
+  } else {
+    fail(std::move(l).error());
+  }
+  struct Wait {
+    std::string name;
+    scenario::MacAddr mac;
+  };
+  std::vector<Wait> waits;  // host ends that die with their peer's namespace
+  for (auto it = st.links.rbegin(); it != st.links.rend(); ++it) {
+    const JLink& l = *it;
+    // The end of this link that lives in the host namespace, if any.
+    std::string host_name;
+    scenario::MacAddr host_mac;
+    std::string other_ns;
+    if (l.netns.empty()) {
+      host_name = l.name;
+      host_mac = l.mac;
+      other_ns = l.kind == "veth" ? l.peer_netns : "";
+    } else if (l.kind == "veth" && l.peer_netns.empty()) {
+      host_name = l.peer_name;
+      host_mac = l.peer_mac;
+      other_ns = l.netns;
+    } else {
+      continue;  // entirely inside lab namespaces: goes with them
+    }
+    auto f = root.find(host_name);
+    if (f == root.end()) continue;
+    if (!link_is_ours(f->second, mark, host_mac)) {
+      rep.left.push_back("interface " + q(host_name) + " has lab " + q(st.lab) + "'s name but not its mark" +
+                         (f->second.alias.empty() ? std::string() : " (alias " + q(f->second.alias) + ")") +
+                         ": left in place");
+      continue;
+    }
+    if (!other_ns.empty() && dying.count(other_ns) != 0) {
+      waits.push_back({host_name, host_mac});
+      continue;
+    }
+    if (Status s = ops.delete_link("", host_name); !s && !tolerable(s.error())) {
+      fail(std::move(s).error().context("node " + q(l.netns.empty() ? l.node : l.peer_node)));
+    } else {
+      rep.removed.push_back("interface " + q(host_name));
+    }
+  }
+
+  // 4. Namespaces: deleting one deletes every interface in it.
+  for (const auto& ns : delete_ns) {
+    if (Status s = ops.delete_netns(ns); !s) {
+      fail(std::move(s).error());
+    } else {
+      rep.removed.push_back("namespace " + q(ns));
+    }
+  }
+
+  // 5. The kernel destroys namespaces asynchronously: wait until the host ends
+  //    of their veths are gone, so the host is back as it was when we return.
+  if (!waits.empty()) {
+    auto deadline = std::chrono::steady_clock::now() + opt.settle_timeout;
+    auto delay = std::chrono::milliseconds(2);
+    for (;;) {
+      auto l = ops.list_links("");
+      if (!l) {
+        fail(std::move(l).error());
+        break;
+      }
+      std::unordered_map<std::string, const LinkState*> by_name;
+      for (const auto& x : *l) by_name.emplace(x.name, &x);
+      std::vector<Wait> still;
+      for (const auto& w : waits) {
+        auto f = by_name.find(w.name);
+        if (f != by_name.end() && link_is_ours(*f->second, mark, w.mac)) still.push_back(w);
+      }
+      waits.swap(still);
+      if (waits.empty()) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        for (const auto& w : waits) {
+          fail(Error("interface " + q(w.name) + " still exists " +
+                     std::to_string(opt.settle_timeout.count()) + " ms after its namespace was deleted"));
+        }
+        break;
+      }
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(50));
+    }
+  }
+
+  // 6. Sysctls of the host namespace and global ones, newest change first, so
+  //    the oldest journalled value is the one that stays.
+  for (auto it = st.sysctls.rbegin(); it != st.sysctls.rend(); ++it) {
+    if (Status s = ops.write_sysctl("", it->name, it->old_value); !s) {
+      fail(std::move(s).error().context("restore"));
+    }
+  }
+  return rep;
+}
+
+}  // namespace latlab::topology

@@ -1,0 +1,36 @@
+// Removing a lab: only what the journal lists AND the kernel marks as ours.
+// Used by `down`, by the undo of a failed `up`, and by `cleanup`.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "topology/journal.h"
+#include "topology/netlink_ops.h"
+
+namespace latlab::topology {
+
+struct TeardownReport {
+  std::vector<std::string> removed;  // "namespace latlab-demo-a", "interface br0"
+  std::vector<std::string> left;     // objects with our name but not our mark: reported, kept
+  std::vector<Error> errors;         // what could not be undone
+  bool ok() const { return errors.empty(); }
+};
+
+struct TeardownOptions {
+  // How long to wait for host-side veth ends to vanish after their peers'
+  // namespaces were deleted (the kernel destroys namespaces asynchronously).
+  std::chrono::milliseconds settle_timeout{30000};
+};
+
+// Order (the reverse of the build): give back moved devices, delete host
+// routes and neighbours, delete host-namespace interfaces, delete namespaces,
+// wait for the kernel to finish, restore sysctls.
+TeardownReport teardown(NetlinkOps& ops, const LabState& state, const TeardownOptions& opt = {});
+
+// Is this interface ours? Marked with the lab's alias, or unmarked but still
+// carrying the MAC address journalled before it was created.
+bool link_is_ours(const LinkState& l, const std::string& mark, const scenario::MacAddr& journalled_mac);
+
+}  // namespace latlab::topology
