@@ -1,0 +1,105 @@
+// What the store holds, as passive data shared by the writer and the reader.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace latlab::store {
+
+enum class SampleStatus : int { ok = 0, lost = 1, late = 2 };
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string scenario_name;
+  std::string scenario_file;
+  std::string scenario_text;
+  std::string scenario_hash;
+  std::string latlab_version;
+  std::string host_json = "{}";   // kernel, CPU, clocksource, governor, sysctls, interfaces
+  std::string status = "running";
+  int64_t started_ns = 0;         // CLOCK_REALTIME
+  std::optional<int64_t> ended_ns;
+  int64_t pid = 0;
+  std::string boot_id;
+  std::optional<int64_t> seed;
+  std::string order_json = "[]";  // the order experiments ran in
+  std::string run_dir;            // captures live here
+  std::string error;
+};
+
+struct ExperimentRecord {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string name;
+  int64_t repetition = 0;
+  int64_t position = 0;  // place in the run's order
+  std::string probe;
+  std::string path_kind;  // peer | self | localhost
+  std::string from_node;
+  std::string from_kind;  // node kind: host | netns | docker
+  std::string to_node;
+  std::string to_kind;
+  std::string target;
+  std::string egress;
+  std::string params_json = "{}";
+  std::string agent_json;    // the agent's header line
+  std::string summary_json;  // the agent's summary line
+  std::string status = "running";  // running | complete | failed | interrupted
+  std::optional<int64_t> started_ns;
+  std::optional<int64_t> ended_ns;
+  std::optional<int64_t> clock_offset_start_ns;  // realtime - monotonic
+  std::optional<int64_t> clock_offset_end_ns;
+  std::string error;
+};
+
+struct SampleRecord {
+  int64_t seq = 0;
+  SampleStatus status = SampleStatus::ok;
+  bool warmup = false;
+  std::optional<int64_t> t_send_user;  // CLOCK_MONOTONIC ns
+  std::optional<int64_t> t_send_kernel;
+  std::optional<int64_t> t_recv_kernel;
+  std::optional<int64_t> t_recv_user;
+  std::optional<int64_t> rtt_user;
+  std::optional<int64_t> rtt_kernel;
+  std::optional<int64_t> peer_proc;
+  std::optional<int64_t> wire_send;  // from captures, mapped to CLOCK_MONOTONIC
+  std::optional<int64_t> wire_recv;
+};
+
+struct CaptureRecord {
+  int64_t id = 0;
+  int64_t experiment_id = 0;
+  std::string kind;
+  std::string interface;
+  std::string file;
+  std::string status;  // ok | failed | skipped
+  std::string summary_json = "{}";
+  std::string error;
+};
+
+struct CounterRecord {
+  std::string phase;  // before | after | delta
+  std::string node;
+  std::string source;  // softnet | snmp | netstat | link | qdisc | softirqs
+  std::string name;
+  int64_t value = 0;
+};
+
+struct StackRecord {
+  std::string stack;  // folded: comm;root;...;leaf
+  int64_t weight = 0;
+};
+
+struct TraceEventRecord {
+  int64_t t_ns = 0;  // CLOCK_MONOTONIC
+  std::optional<int64_t> cpu;
+  std::string event;
+  std::string skbaddr;
+  std::string dev;
+  std::optional<int64_t> len;
+  std::string detail;
+};
+
+}  // namespace latlab::store

@@ -1,0 +1,70 @@
+#include "store/sqlite_db.h"
+
+namespace latlab::store {
+
+Result<bool> Stmt::step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return Error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+}
+
+Status Stmt::run() {
+  auto r = step();
+  while (r.ok() && *r) r = step();
+  reset();
+  if (!r.ok()) return r.error();
+  return Ok{};
+}
+
+Result<Db> Db::open(const std::string& path, bool create, bool read_only) {
+  Db db;
+  db.path_ = path;
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+  flags |= SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db.db_ ? sqlite3_errmsg(db.db_) : sqlite3_errstr(rc);
+    return Error("store " + path + ": cannot open: " + msg, 0, ExitCode::environment);
+  }
+  sqlite3_busy_timeout(db.db_, 5000);
+  sqlite3_extended_result_codes(db.db_, 1);
+  return db;
+}
+
+Status Db::exec(const std::string& sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return Error("store " + path_ + ": " + msg);
+  }
+  return Ok{};
+}
+
+Result<Stmt> Db::prepare(const std::string& sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
+                              nullptr);
+  if (rc != SQLITE_OK) return error("prepare");
+  return Stmt(db_, s);
+}
+
+Error Db::error(const std::string& what) const {
+  return Error("store " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+}
+
+Transaction::Transaction(Db& db) : db_(db) { active_ = db_.exec("BEGIN IMMEDIATE").ok(); }
+
+Transaction::~Transaction() {
+  if (active_) (void)db_.exec("ROLLBACK");
+}
+
+Status Transaction::commit() {
+  if (!active_) return Error("store " + db_.path() + ": commit without a transaction");
+  active_ = false;
+  return db_.exec("COMMIT");
+}
+
+}  // namespace latlab::store

@@ -1,0 +1,191 @@
+// The SQLite store on a real file in a temporary directory.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+using namespace latlab::store;
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("latlab-store-test-" + std::to_string(getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  RunRecord run_record() {
+    RunRecord r;
+    r.scenario_name = "demo";
+    r.scenario_text = "{}";
+    r.scenario_hash = "abc";
+    r.latlab_version = "0.1.0";
+    r.started_ns = 1;
+    r.pid = getpid();
+    r.boot_id = current_boot_id();
+    return r;
+  }
+
+  ExperimentRecord experiment(int64_t run_id) {
+    ExperimentRecord e;
+    e.run_id = run_id;
+    e.name = "peer";
+    e.probe = "icmp";
+    e.path_kind = "peer";
+    e.from_node = "a";
+    e.from_kind = "netns";
+    e.target = "198.18.0.2";
+    return e;
+  }
+
+  fs::path dir_;
+  std::string path_;
+};
+
+}  // namespace
+
+TEST_F(StoreTest, CreatesSchemaWithVersionAndWal) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  auto st = (*s)->db().prepare("PRAGMA user_version");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(*st->step());
+  EXPECT_EQ(st->int64(0), schema_version);
+  auto jm = (*s)->db().prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(*jm->step());
+  EXPECT_EQ(jm->text(0), "wal");
+}
+
+TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
+  {
+    auto db = Db::open(path_, true);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("PRAGMA user_version=99").ok());
+  }
+  auto s = SqliteStore::open(path_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message(), "store " + path_ +
+                                     ": schema version 99 is newer than this latlab understands (1); use a newer latlab");
+}
+
+TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto run = (*s)->begin_run(run_record());
+  ASSERT_TRUE(run.ok()) << run.error().message();
+  auto exp = (*s)->begin_experiment(experiment(*run));
+  ASSERT_TRUE(exp.ok()) << exp.error().message();
+  {
+    auto sink = (*s)->samples(*exp);
+    ASSERT_TRUE(sink.ok());
+    for (int64_t i = 0; i < 50000; ++i) {
+      SampleRecord r;
+      r.seq = i;
+      r.warmup = i < 5;
+      r.status = i % 100 == 7 ? SampleStatus::lost : SampleStatus::ok;
+      if (r.status == SampleStatus::ok) r.rtt_user = 1000 + i;
+      ASSERT_TRUE((*sink)->add(r).ok());
+    }
+    ASSERT_TRUE((*sink)->flush().ok());
+  }
+  int64_t n = 0, lost = 0, warm = 0, last = -1;
+  bool ordered = true;
+  ASSERT_TRUE((*s)->for_each_sample(*exp, [&](const SampleRecord& r) {
+                   ordered = ordered && r.seq == last + 1;
+                   last = r.seq;
+                   ++n;
+                   lost += r.status == SampleStatus::lost;
+                   warm += r.warmup;
+                   if (r.status == SampleStatus::lost) EXPECT_FALSE(r.rtt_user.has_value());
+                   else EXPECT_EQ(*r.rtt_user, 1000 + r.seq);
+                 }).ok());
+  EXPECT_EQ(n, 50000);
+  EXPECT_EQ(lost, 500);
+  EXPECT_EQ(warm, 5);
+  EXPECT_TRUE(ordered);
+  ASSERT_TRUE((*s)->finish_run(*run, "complete", "").ok());
+  auto rr = (*s)->run(*run);
+  ASSERT_TRUE(rr.ok());
+  EXPECT_EQ(rr->status, "complete");
+  EXPECT_TRUE(rr->ended_ns.has_value());
+  EXPECT_TRUE((*s)->integrity_check().ok());
+}
+
+TEST_F(StoreTest, MarksRunsOfDeadProcessesAborted) {
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);  // child is gone: its pid is dead
+  int64_t run_id = 0;
+  {
+    auto s = SqliteStore::open(path_);
+    ASSERT_TRUE(s.ok());
+    auto r = run_record();
+    r.pid = child;
+    run_id = *(*s)->begin_run(r);
+    auto live = (*s)->begin_run(run_record());  // this process: alive
+    ASSERT_TRUE(live.ok());
+    ASSERT_TRUE((*s)->begin_experiment(experiment(run_id)).ok());
+  }
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ((*s)->aborted_on_open().size(), 1u);
+  EXPECT_EQ((*s)->aborted_on_open()[0], run_id);
+  EXPECT_EQ((*s)->run(run_id)->status, "aborted");
+  EXPECT_EQ((*s)->run(run_id + 1)->status, "running");
+  auto exps = (*s)->experiments(run_id);
+  ASSERT_TRUE(exps.ok());
+  ASSERT_EQ(exps->size(), 1u);
+  EXPECT_EQ((*exps)[0].status, "interrupted");
+}
+
+TEST_F(StoreTest, CountersStacksCapturesAndTraceEvents) {
+  auto s = SqliteStore::open(path_);
+  auto run = *(*s)->begin_run(run_record());
+  auto exp = *(*s)->begin_experiment(experiment(run));
+  ASSERT_TRUE((*s)->add_counters(exp, {{"before", "a", "snmp", "Udp.InDatagrams", 10},
+                                       {"after", "a", "snmp", "Udp.InDatagrams", 25},
+                                       {"delta", "a", "snmp", "Udp.InDatagrams", 15}})
+                  .ok());
+  ASSERT_TRUE((*s)->add_stacks(exp, {{"ping;main;sendto", 3}, {"ping;main;recvmsg", 2}}).ok());
+  CaptureRecord c;
+  c.experiment_id = exp;
+  c.kind = "tcpdump";
+  c.interface = "a:eth0";
+  c.status = "ok";
+  c.summary_json = R"({"frames":10})";
+  ASSERT_TRUE((*s)->add_capture(c).ok());
+  ASSERT_TRUE((*s)->add_trace_events(exp, {{5, 0, "net:net_dev_xmit", "0xffff1", "eth0", 98, ""}}).ok());
+  auto counters = (*s)->counters(exp);
+  ASSERT_EQ(counters->size(), 3u);
+  EXPECT_EQ((*counters)[2].value, 15);
+  EXPECT_EQ((*s)->stacks(exp)->size(), 2u);
+  EXPECT_EQ((*s)->captures(exp)->at(0).summary_json, R"({"frames":10})");
+  EXPECT_EQ((*s)->trace_events(exp)->at(0).event, "net:net_dev_xmit");
+}
+
+TEST_F(StoreTest, DefaultPathPrefersFlagThenEnvironment) {
+  EXPECT_EQ(default_db_path("/x.db"), "/x.db");
+  setenv("LATLAB_DB", "/env.db", 1);
+  EXPECT_EQ(default_db_path(""), "/env.db");
+  unsetenv("LATLAB_DB");
+  EXPECT_EQ(default_db_path(""), "latlab.db");
+}
+
+TEST_F(StoreTest, SampleSinkRefusesAnUnknownExperiment) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto sink = (*s)->samples(42);
+  ASSERT_FALSE(sink.ok());
+  EXPECT_EQ(sink.error().message(), "store " + path_ + ": experiment 42 does not exist");
+}
