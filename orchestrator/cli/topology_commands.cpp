@@ -239,20 +239,35 @@ int run_inspect(const std::string& lab, bool as_json) {
   const std::string global = ins.global_bridge_nf_call_iptables;
   std::string nf_summary;
   if (global.empty()) {
-    nf_summary = "br_netfilter is not loaded: bridged traffic never passes iptables";
+    nf_summary = "br_netfilter is not loaded: bridged traffic never meets iptables";
   } else if (global == "0") {
-    nf_summary = "net.bridge.bridge-nf-call-iptables=0: bridged traffic does not pass iptables";
+    nf_summary = "host-wide net.bridge.bridge-nf-call-iptables=0: bridged traffic does not meet iptables";
   } else {
-    nf_summary = "net.bridge.bridge-nf-call-iptables=" + global +
-                 " (host-wide, unchanged); lab bridges turn it off per bridge (IFLA_BR_NF_CALL_*=0), so "
-                 "traffic between their ports bypasses the iptables FORWARD policy";
+    nf_summary = "host-wide net.bridge.bridge-nf-call-iptables=" + global +
+                 " (left unchanged). Lab bridges have nf_call_iptables/ip6tables/arptables off, but the kernel "
+                 "ORs that with the host-wide value";
+    if (ins.fw_rules.empty()) {
+      nf_summary += "; lab bridges in namespaces are unaffected";
+    } else {
+      nf_summary += ", so latlab added FORWARD ACCEPT rules for traffic between a host bridge's own ports "
+                    "(the FORWARD policy is untouched):";
+      for (const auto& r : ins.fw_rules) {
+        nf_summary += std::string(" ") + (r.family == 4 ? "iptables" : "ip6tables") + " -i " + r.bridge + " -o " +
+                      r.bridge + " -m comment --comment " + r.mark + " -j ACCEPT;";
+      }
+      nf_summary.pop_back();
+    }
   }
   if (as_json) {
     json j = {{"lab", ins.state.lab}, {"status", ins.state.status}, {"scenario", ins.state.scenario},
               {"pid", ins.state.pid}, {"created_unix", ins.state.created_unix},
               {"bridge_netfilter", {{"global_bridge_nf_call_iptables", global}, {"summary", nf_summary},
-                                    {"bridges", json::array()}}},
+                                    {"bridges", json::array()}, {"forward_rules", json::array()}}},
               {"nodes", json::array()}};
+    for (const auto& r : ins.fw_rules) {
+      j["bridge_netfilter"]["forward_rules"].push_back(
+          {{"family", r.family}, {"bridge", r.bridge}, {"comment", r.mark}, {"target", "ACCEPT"}});
+    }
     for (const auto& n : ins.nodes) {
       std::map<int, std::string> names;
       for (const auto& l : n.links) names[l.ifindex] = l.name;

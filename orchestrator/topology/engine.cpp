@@ -125,6 +125,13 @@ Result<Inspection> Engine::inspect(const std::string& lab) {
     ins.nodes.push_back(std::move(ln));
   }
   if (auto v = ops_.read_sysctl("", "net.bridge.bridge-nf-call-iptables"); v) ins.global_bridge_nf_call_iptables = *v;
+  if (!ins.state.fw_rules.empty()) {
+    auto rules = ops_.list_bridge_accept_rules();
+    if (!rules) return std::move(rules).error();
+    for (const auto& r : *rules) {
+      if (r.mark == mark) ins.fw_rules.push_back(r);
+    }
+  }
   return ins;
 }
 
@@ -200,6 +207,18 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
       rep.errors.push_back(std::move(s).error());
     } else {
       rep.removed.push_back("namespace " + q(ns) + " (no journal; marked " + q(*m) + ")");
+    }
+  }
+  auto rules = ops_.list_bridge_accept_rules();
+  if (!rules) return std::move(rules).error();
+  for (const auto& r : *rules) {
+    std::string owner = r.mark.substr(std::string(mark_prefix).size());
+    if ((lab && owner != *lab) || live.count(owner) != 0) continue;
+    if (Status s = ops_.delete_bridge_accept_rule(r.family, r.bridge, r.mark); !s) {
+      rep.errors.push_back(std::move(s).error());
+    } else {
+      rep.removed.push_back(std::string(r.family == 4 ? "iptables" : "ip6tables") + " rule for bridge " + q(r.bridge) +
+                            " (no journal; marked " + q(r.mark) + ")");
     }
   }
   auto links = ops_.list_links("");

@@ -29,6 +29,7 @@ struct Inspection {
   LabState state;
   std::vector<LiveNode> nodes;
   std::string global_bridge_nf_call_iptables;  // /proc/sys/net/bridge/... ("" = no br_netfilter)
+  std::vector<NetlinkOps::FwRule> fw_rules;     // the lab's live FORWARD ACCEPT rules
 };
 
 class Engine {

@@ -153,6 +153,14 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
             },
             [&](const BridgeNetfilterOff& a) -> Status {
               st.nf_off_bridges.push_back(a.node + ":" + a.bridge);
+              if (!ns(a.node).empty()) return Ok{};  // a lab namespace has no firewall of the host
+              // The per-bridge switch cannot override a host-wide 1 (the kernel
+              // ORs them): add a marked ACCEPT rule where that is the case.
+              for (int fam : {4, 6}) {
+                auto v = ops.read_sysctl("", fam == 4 ? "net.bridge.bridge-nf-call-iptables"
+                                                       : "net.bridge.bridge-nf-call-ip6tables");
+                if (v && *v != "0") st.fw_rules.push_back({a.node, a.bridge, fam});
+              }
               return Ok{};
             },
             [&](const auto&) -> Status { return Ok{}; },
@@ -237,7 +245,15 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             [&](const SetLinkAttrs& a) -> Status { return ops.set_link_attrs(nns, a.name, a.mtu, a.txqueuelen, a.mac); },
             [&](const SetOffloads& a) -> Status { return ops.set_offloads(nns, a.name, a.offloads); },
             [&](const SetQdisc& a) -> Status { return ops.set_qdisc(nns, a.name, a.qdisc); },
-            [&](const BridgeNetfilterOff& a) -> Status { return ops.set_bridge_netfilter(nns, a.bridge, false); },
+            [&](const BridgeNetfilterOff& a) -> Status {
+              LATLAB_TRY(ops.set_bridge_netfilter(nns, a.bridge, false));
+              for (const JFwRule& r : journal.fw_rules) {
+                if (r.node != a.node || r.bridge != a.bridge) continue;
+                LATLAB_TRY(ops.add_bridge_accept_rule(r.family, r.bridge, mark));
+                created.fw_rules.push_back(r);
+              }
+              return Ok{};
+            },
             [&](const AddAddress& a) -> Status { return ops.add_address(nns, a.name, a.address); },
             [&](const LinkUp& a) -> Status { return ops.set_up(nns, a.name, true); },
             [&](const AddRoute& a) -> Status {

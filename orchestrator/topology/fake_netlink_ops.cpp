@@ -265,6 +265,20 @@ Status FakeNetlinkOps::set_offloads(const Ns& ns, const std::string& dev, const 
   return call("set_offloads " + at(ns, dev));
 }
 
+Status FakeNetlinkOps::add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
+  LATLAB_TRY(call("add_bridge_accept_rule " + std::to_string(family) + " " + bridge + " " + mark));
+  fw_rules.push_back({family, bridge, mark});
+  return Ok{};
+}
+
+Status FakeNetlinkOps::delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
+  LATLAB_TRY(call("delete_bridge_accept_rule " + std::to_string(family) + " " + bridge + " " + mark));
+  std::erase_if(fw_rules, [&](const FwRule& r) { return r.family == family && r.bridge == bridge && r.mark == mark; });
+  return Ok{};
+}
+
+Result<std::vector<NetlinkOps::FwRule>> FakeNetlinkOps::list_bridge_accept_rules() { return fw_rules; }
+
 Result<std::string> FakeNetlinkOps::read_sysctl(const Ns& ns, const std::string& name) {
   LATLAB_TRY(call("read_sysctl " + at(ns, name)));
   auto s = space(ns);

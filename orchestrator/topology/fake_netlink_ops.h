@@ -33,6 +33,7 @@ class FakeNetlinkOps final : public NetlinkOps {
   // Called for every log line (tests interleave other events, e.g. journal writes).
   std::function<void(const std::string&)> on_call;
   std::map<std::string, Space> spaces;  // "" = host
+  std::vector<FwRule> fw_rules;
 
   bool has_link(const Ns& ns, const std::string& name) const;
 
@@ -63,6 +64,10 @@ class FakeNetlinkOps final : public NetlinkOps {
   Status delete_neighbor(const Ns& ns, const scenario::Neighbor& n) override;
   Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) override;
   Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) override;
+  Status add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) override;
+  Status delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) override;
+  Result<std::vector<FwRule>> list_bridge_accept_rules() override;
+
   Result<std::string> read_sysctl(const Ns& ns, const std::string& name) override;
   Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) override;
 

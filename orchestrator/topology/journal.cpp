@@ -97,6 +97,8 @@ json to_json(const LabState& s) {
                               {"dev", n.neighbor.dev}});
   }
   j["nf_off_bridges"] = s.nf_off_bridges;
+  j["fw_rules"] = json::array();
+  for (const auto& r : s.fw_rules) j["fw_rules"].push_back({{"node", r.node}, {"bridge", r.bridge}, {"family", r.family}});
   return j;
 }
 
@@ -158,6 +160,11 @@ Result<LabState> lab_state_from_json(const json& j) {
       s.neighbors.push_back(std::move(n));
     }
     s.nf_off_bridges = j.value("nf_off_bridges", std::vector<std::string>{});
+    if (j.contains("fw_rules")) {
+      for (const auto& x : j.at("fw_rules")) {
+        s.fw_rules.push_back({x.at("node").get<std::string>(), x.at("bridge").get<std::string>(), x.at("family").get<int>()});
+      }
+    }
     return s;
   } catch (const std::exception& e) {
     return Error(std::string("malformed journal: ") + e.what());

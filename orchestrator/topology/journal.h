@@ -72,6 +72,14 @@ struct JNeighbor {
   scenario::Neighbor neighbor;
 };
 
+// An iptables/ip6tables FORWARD ACCEPT rule for a host bridge (see
+// NetlinkOps::add_bridge_accept_rule), commented with the lab's mark.
+struct JFwRule {
+  std::string node;
+  std::string bridge;
+  int family = 4;
+};
+
 struct LabState {
   int version = 1;
   std::string lab;
@@ -87,6 +95,7 @@ struct LabState {
   std::vector<JRoute> routes;        // host namespace only
   std::vector<JNeighbor> neighbors;  // host namespace only
   std::vector<std::string> nf_off_bridges;  // "node:bridge"
+  std::vector<JFwRule> fw_rules;
 
   const JNode* find_node(const std::string& name) const;
 };

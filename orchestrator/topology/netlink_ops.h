@@ -113,6 +113,22 @@ class NetlinkOps {
   virtual Status set_offloads(const Ns& ns, const std::string& dev,
                               const scenario::Offloads& o) = 0;
 
+  // Host firewall, for a bridge in the host namespace only: the kernel ORs the
+  // per-bridge nf_call_iptables switch with the namespace-wide
+  // net.bridge.bridge-nf-call-iptables, so where that is 1 (Docker hosts)
+  // traffic between the bridge's ports still meets the iptables FORWARD
+  // policy. latlab then inserts one ACCEPT rule for in=out=bridge, commented
+  // with the lab's mark, and deletes it at teardown. family: 4 or 6.
+  virtual Status add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
+  virtual Status delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
+  // Rules whose comment starts with "latlab:": (family, bridge, mark).
+  struct FwRule {
+    int family = 4;
+    std::string bridge;
+    std::string mark;
+  };
+  virtual Result<std::vector<FwRule>> list_bridge_accept_rules() = 0;
+
   // Sysctls by dotted name ("net.ipv4.icmp_ratelimit"), read and written in ns.
   virtual Result<std::string> read_sysctl(const Ns& ns, const std::string& name) = 0;
   virtual Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) = 0;

@@ -17,7 +17,9 @@
 #include <netlink/route/qdisc/tbf.h>
 #include <netlink/route/route.h>
 #include <netlink/route/tc.h>
+#include <spawn.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -773,6 +775,122 @@ Status RealNetlinkOps::set_offloads(const Ns& ns, const std::string& dev, const 
     }
   }
   return Ok{};
+}
+
+// ---------------------------------------------------------------- firewall
+
+namespace {
+
+extern "C" char** environ;
+
+// Runs argv (no shell) and returns its exit status; stdout captured if asked.
+Result<int> run_argv(const std::vector<std::string>& args, std::string* out) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int pipefd[2] = {-1, -1};
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) return Error::from_errno("pipe", errno);
+  UniqueFd rd(pipefd[0]), wr(pipefd[1]);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, wr.get(), out != nullptr ? STDOUT_FILENO : STDERR_FILENO);
+  if (out == nullptr) posix_spawn_file_actions_adddup2(&fa, wr.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDERR_FILENO);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  wr.reset();
+  if (rc != 0) return Error::from_errno(std::string("run ") + args[0], rc).exit(ExitCode::environment);
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(rd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (out != nullptr) *out = text;
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (code != 0 && out == nullptr) {
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    return Error(args[0] + " exited with " + std::to_string(code) + (text.empty() ? "" : ": " + text), EIO);
+  }
+  return code;
+}
+
+std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge, const std::string& mark) {
+  std::vector<std::string> a = {family == 4 ? "iptables" : "ip6tables", "-w", "5", op, "FORWARD"};
+  if (std::string(op) == "-I") a.push_back("1");
+  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment", mark.c_str(), "-j",
+                        "ACCEPT"}) {
+    a.emplace_back(x);
+  }
+  return a;
+}
+
+}  // namespace
+
+Status RealNetlinkOps::add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
+  auto r = run_argv(rule_args(family, "-I", bridge, mark), nullptr);
+  if (!r) {
+    return std::move(r).error().context("accept traffic between the ports of bridge " + q(bridge) + " (" +
+                                        (family == 4 ? "iptables" : "ip6tables") + " FORWARD rule " + q(mark) + ")");
+  }
+  return Ok{};
+}
+
+Status RealNetlinkOps::delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
+  auto r = run_argv(rule_args(family, "-D", bridge, mark), nullptr);
+  if (!r) {
+    return std::move(r).error().context("delete " + std::string(family == 4 ? "iptables" : "ip6tables") +
+                                        " FORWARD rule " + q(mark) + " of bridge " + q(bridge));
+  }
+  return Ok{};
+}
+
+Result<std::vector<NetlinkOps::FwRule>> RealNetlinkOps::list_bridge_accept_rules() {
+  std::vector<FwRule> out;
+  for (int family : {4, 6}) {
+    std::string text;
+    auto r = run_argv({family == 4 ? "iptables" : "ip6tables", "-w", "5", "-S", "FORWARD"}, &text);
+    if (!r) {
+      if (r.error().exit_code() == ExitCode::environment) continue;  // not installed: no rules of ours
+      return std::move(r).error();
+    }
+    if (*r != 0) continue;  // no FORWARD chain / no table
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      std::string line = text.substr(pos, end - pos);
+      pos = end + 1;
+      // -A FORWARD -i BR -o BR -m comment --comment latlab:LAB -j ACCEPT
+      std::vector<std::string> w;
+      size_t i = 0;
+      while (i < line.size()) {
+        while (i < line.size() && line[i] == ' ') ++i;
+        size_t j = i;
+        if (i < line.size() && line[i] == '"') {
+          j = line.find('"', i + 1);
+          if (j == std::string::npos) j = line.size();
+          w.push_back(line.substr(i + 1, j - i - 1));
+          i = j + 1;
+          continue;
+        }
+        while (j < line.size() && line[j] != ' ') ++j;
+        if (j > i) w.push_back(line.substr(i, j - i));
+        i = j;
+      }
+      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] && w[8] == "--comment" &&
+          w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
+        out.push_back({family, w[3], w[9]});
+      }
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- sysctls

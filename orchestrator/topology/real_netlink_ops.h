@@ -53,6 +53,10 @@ class RealNetlinkOps final : public NetlinkOps {
   Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) override;
   Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) override;
 
+  Status add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) override;
+  Status delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) override;
+  Result<std::vector<FwRule>> list_bridge_accept_rules() override;
+
   Result<std::string> read_sysctl(const Ns& ns, const std::string& name) override;
   Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) override;
 

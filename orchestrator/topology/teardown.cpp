@@ -81,6 +81,27 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     }
   }
 
+  // Firewall rules for host bridges: only those present with our mark.
+  if (!st.fw_rules.empty()) {
+    auto rules = ops.list_bridge_accept_rules();
+    if (!rules) {
+      fail(std::move(rules).error());
+    } else {
+      for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) {
+        bool present = std::any_of(rules->begin(), rules->end(), [&](const NetlinkOps::FwRule& r) {
+          return r.family == it->family && r.bridge == it->bridge && r.mark == mark;
+        });
+        if (!present) continue;
+        if (Status s = ops.delete_bridge_accept_rule(it->family, it->bridge, mark); !s) {
+          fail(std::move(s).error().context("node " + q(it->node)));
+        } else {
+          rep.removed.push_back(std::string(it->family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
+                                q(it->bridge));
+        }
+      }
+    }
+  }
+
   // Which namespaces are ours and will be deleted.
   std::set<std::string> present_ns;
   if (auto l = ops.list_netns(); l) {
