@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include <time.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -22,11 +23,39 @@ namespace latlab::agent {
 namespace {
 
 // The kernel turns receive timestamping on (netstamp_needed_key) from a
-// workqueue; packets received before that carry no stamp. Give it a moment so
-// the first sample is not missing its RX stamp for no reason of the path.
+// workqueue; packets received before that carry no stamp. Wait until a
+// datagram sent to ourselves over loopback comes back stamped (at most ~50 ms),
+// so that the first sample is not missing its RX stamp for no reason of the path.
 void settle() {
-  timespec ts{0, 2'000'000};
-  ::nanosleep(&ts, nullptr);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return;
+  sockaddr_in self{};
+  self.sin_family = AF_INET;
+  self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(self);
+  unsigned flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+  if (::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) != 0 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&self), sizeof(self)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&self), &len) != 0) {
+    ::close(fd);
+    return;
+  }
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const char probe = 'x';
+    if (::sendto(fd, &probe, 1, 0, reinterpret_cast<sockaddr*>(&self), sizeof(self)) != 1) break;
+    char data[8];
+    alignas(cmsghdr) char control[256];
+    iovec iov{data, sizeof(data)};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    if (::recvmsg(fd, &msg, 0) == 1 && rx_software_stamp(msg) != kNoTime) break;
+    timespec ts{0, 1'000'000};
+    ::nanosleep(&ts, nullptr);
+  }
+  ::close(fd);
 }
 
 }  // namespace
