@@ -3,6 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <ctime>
 #include <random>
 #include <unordered_map>
@@ -188,9 +192,13 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   created.nodes = journal.nodes;
   size_t next_link = 0, next_phys = 0, next_sysctl = 0, next_route = 0, next_neigh = 0;
 
+  // LATLAB_TOPOLOGY_PROFILE=1: time per action kind on stderr (bench/topology).
+  const bool profile = std::getenv("LATLAB_TOPOLOGY_PROFILE") != nullptr;
+  std::map<size_t, std::pair<double, size_t>> prof;
   for (const Action& action : plan.actions) {
     const std::string& node = node_of(action);
     const std::string& nns = ns(node);
+    auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (opt.cancel != nullptr && opt.cancel->load()) {
       Error err("interrupted", EINTR, ExitCode::interrupted);
       err.context("lab " + q(lab.name));
@@ -268,6 +276,13 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             },
         },
         action);
+    if (profile) {
+      size_t key = action.index() * 10;
+      if (const auto* up = std::get_if<LinkUp>(&action)) key += up->name == "lo" ? 1 : (nns.empty() ? 2 : 3);
+      auto& p = prof[key];
+      p.first += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      p.second++;
+    }
     if (!s) {
       Error err = std::move(s).error();
       err.context("node " + q(node)).context("lab " + q(lab.name));
@@ -282,6 +297,12 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
         return Error(msg, err.sys_errno(), err.exit_code());
       }
       return err;
+    }
+  }
+  if (profile) {
+    for (const auto& [idx, p] : prof) {
+      std::fprintf(stderr, "profile: action %zu: %6zu x %8.1f us = %7.3f s\n", idx, p.second,
+                   p.first / static_cast<double>(p.second) * 1e6, p.first);
     }
   }
   journal.status = "up";
