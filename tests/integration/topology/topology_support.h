@@ -1,0 +1,128 @@
+// Helpers shared by the topology integration and e2e tests: run argv
+// commands, snapshot what the host looks like, random lab names.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace latlab::test {
+
+struct Run {
+  int code = -1;
+  std::string out;
+};
+
+// Runs argv (no shell), stdout+stderr captured.
+inline Run run(const std::vector<std::string>& args) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return {};
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(p[1], 1);
+    ::dup2(p[1], 2);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(p[1]);
+  Run r;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(p[0], buf, sizeof(buf))) > 0) r.out.append(buf, static_cast<size_t>(n));
+  ::close(p[0]);
+  int st = 0;
+  ::waitpid(pid, &st, 0);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  return r;
+}
+
+inline std::string random_lab() {
+  std::random_device rd;
+  char b[16];
+  std::snprintf(b, sizeof(b), "t%06x", rd() & 0xffffff);
+  return b;
+}
+
+// Lines of `text` without those mentioning other tests' objects (other suites
+// run concurrently on this machine and use the "latlabt" prefix).
+inline std::string drop_foreign(const std::string& text, const std::string& keep_lab) {
+  std::stringstream in(text), out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("latlabt") != std::string::npos && line.find(keep_lab) == std::string::npos) continue;
+    if (line.find("Warning: iptables-legacy") != std::string::npos) continue;
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+// What "the host is identical" means for the topology tests.
+inline std::string host_snapshot() {
+  std::string s;
+  auto add = [&](const std::vector<std::string>& args) {
+    s += "$";
+    for (const auto& a : args) s += " " + a;
+    s += "\n" + run(args).out;
+  };
+  add({"ip", "-d", "-o", "link", "show"});
+  add({"ip", "netns", "list"});
+  add({"ip", "-o", "addr", "show"});
+  add({"ip", "route", "show", "table", "all"});
+  add({"ip", "-6", "route", "show", "table", "all"});
+  add({"bridge", "link", "show"});
+  add({"iptables", "-S", "FORWARD"});
+  add({"ip6tables", "-S", "FORWARD"});
+  add({"sysctl", "net.ipv4.ip_forward", "net.ipv4.icmp_ratelimit", "net.ipv4.conf.all.rp_filter",
+       "net.ipv4.conf.default.rp_filter", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables",
+       "net.bridge.bridge-nf-call-ip6tables", "net.core.netdev_max_backlog"});
+  // link-local v6 addresses of unrelated interfaces keep their state; drop
+  // lifetimes that tick
+  std::stringstream in(drop_foreign(s, "\x01")), out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto p = line.find("valid_lft");
+    if (p != std::string::npos) line = line.substr(0, p);
+    static const std::regex timer("_timer +[0-9.]+");  // bridge timers tick
+    line = std::regex_replace(line, timer, "_timer");
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+// Everything of a lab still in the kernel or on disk ("" = nothing).
+inline std::string lab_leftovers(const std::string& lab) {
+  std::string left;
+  std::stringstream ns(run({"ip", "netns", "list"}).out);
+  std::string line;
+  while (std::getline(ns, line)) {
+    if (line.rfind("latlab-" + lab + "-", 0) == 0) left += "netns " + line + "\n";
+  }
+  std::stringstream links(run({"ip", "-d", "-o", "link", "show"}).out);
+  while (std::getline(links, line)) {
+    if (line.find("alias latlab:" + lab + " ") != std::string::npos ||
+        line.find("alias latlab:" + lab + "\\") != std::string::npos) {
+      left += "link " + line.substr(0, 60) + "\n";
+    }
+  }
+  std::stringstream fw(run({"iptables", "-S", "FORWARD"}).out);
+  while (std::getline(fw, line)) {
+    if (line.find("latlab:" + lab + "\"") != std::string::npos || line.find("latlab:" + lab + " ") != std::string::npos) {
+      left += "rule " + line + "\n";
+    }
+  }
+  if (::access(("/run/latlab/" + lab).c_str(), F_OK) == 0) left += "dir /run/latlab/" + lab + "\n";
+  return left;
+}
+
+}  // namespace latlab::test
