@@ -242,6 +242,9 @@ Result<std::vector<std::string>> RealNetlinkOps::list_netns() { return topology:
 
 Result<std::string> RealNetlinkOps::netns_mark(const Ns& ns) {
   auto links = list_links(ns);
+  // A namespace file with nothing mounted on it (a crash between creating the
+  // file and the bind mount) cannot be entered: unmarked.
+  if (!links && links.error().sys_errno() == EINVAL) return std::string();
   if (!links) return std::move(links).error();
   for (const auto& l : *links) {
     if (l.name == "lo") return l.alias;
