@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
@@ -58,23 +59,39 @@ class IcmpTransport final : public ProbeTransport {
     return 0;
   }
 
-  void handle_input(short revents, ProbeSink& sink) override {
-    if (revents & POLLERR) {
-      bool found = false;
-      std::uint32_t key = 0;
-      std::int64_t stamp = 0;
-      std::uint64_t seq = 0;
-      if (read_tx_stamp(fd_.get(), found, key, stamp) && found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
+  bool blocking_receive(ProbeSink& sink, std::int64_t max_wait_ns) override {
+    // SO_RCVTIMEO is set once (capped at 10 ms): the engine loops and checks
+    // deadlines itself, so the cap only bounds how late a timeout is noticed.
+    const std::int64_t wait = std::min<std::int64_t>(std::max<std::int64_t>(max_wait_ns, 1000), 10'000'000);
+    if (wait != rcvtimeo_ns_) {
+      timeval tv{static_cast<time_t>(wait / 1'000'000'000), static_cast<suseconds_t>((wait % 1'000'000'000) / 1000)};
+      if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1;
+      if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) return false;
+      rcvtimeo_ns_ = wait;
     }
-    if (!(revents & POLLIN)) return;
+    receive(POLLIN, sink, 0);
+    return true;
+  }
+
+  void handle_input(short revents, ProbeSink& sink) override { receive(revents, sink, MSG_DONTWAIT); }
+
+ private:
+  void receive(short revents, ProbeSink& sink, int flags) {
+    // The reply first, so that its user receive time is not delayed by the
+    // error-queue read; its TX stamp is delivered before the reply itself.
+    if (!(revents & POLLIN)) {
+      if (revents & POLLERR) read_tx_stamp_into(sink);
+      return;
+    }
     iovec iov{rx_, sizeof(rx_)};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
     msg.msg_control = control_;
     msg.msg_controllen = sizeof(control_);
-    const ssize_t n = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT);
+    const ssize_t n = ::recvmsg(fd_.get(), &msg, flags);
     const std::int64_t t_user = monotonic_ns();
+    if (tx_ && (n > 0 || (revents & POLLERR))) read_tx_stamp_into(sink);
     if (n <= 0) return;
     std::span<const std::uint8_t> data(rx_, static_cast<std::size_t>(n));
     int ttl = ttl_from_cmsg(msg);
@@ -113,7 +130,14 @@ class IcmpTransport final : public ProbeTransport {
     sink.reply(e);
   }
 
- private:
+  void read_tx_stamp_into(ProbeSink& sink) {
+    bool found = false;
+    std::uint32_t key = 0;
+    std::int64_t stamp = 0;
+    std::uint64_t seq = 0;
+    if (read_tx_stamp(fd_.get(), found, key, stamp) && found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
+  }
+
   UniqueFd fd_;
   int family_;
   bool dgram_;
@@ -121,6 +145,7 @@ class IcmpTransport final : public ProbeTransport {
   std::vector<std::uint8_t> request_;
   TxKeyMap keys_;
   bool tx_ = false;
+  std::int64_t rcvtimeo_ns_ = 0;
   std::uint8_t rx_[65536];
   alignas(cmsghdr) char control_[512];
 };

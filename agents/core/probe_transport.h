@@ -40,6 +40,10 @@ class ProbeTransport {
   virtual void handle_input(short revents, ProbeSink& sink) = 0;
   [[nodiscard]] virtual std::uint32_t request_bytes() const = 0;
   [[nodiscard]] virtual bool tx_stamps() const = 0;
+  // Back-to-back mode: wait in recvmsg itself (fewer system calls than
+  // ppoll + recvmsg) for at most `max_wait_ns` (rounded to the socket's
+  // receive timeout, set once). Returns false if the transport cannot.
+  virtual bool blocking_receive(ProbeSink& /*sink*/, std::int64_t /*max_wait_ns*/) { return false; }
 };
 
 // Maps SOF_TIMESTAMPING_OPT_ID keys (count of successful sends) back to seqs.

@@ -64,12 +64,14 @@ class RawTransport final : public ProbeTransport {
   }
 
   void handle_input(short revents, ProbeSink& sink) override {
-    if (revents & POLLERR) {
+    if (tx_ && (revents & POLLERR)) {
       bool found = false;
       std::uint32_t key = 0;
       std::int64_t stamp = 0;
       std::uint64_t seq = 0;
-      if (read_tx_stamp(socket_.fd(), found, key, stamp) && found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
+      while (read_tx_stamp(socket_.fd(), found, key, stamp)) {
+        if (found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
+      }
     }
     if (!(revents & POLLIN)) return;
     socket_.drain([&](const RxFrame& f) {

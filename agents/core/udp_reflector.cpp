@@ -2,7 +2,6 @@
 // own processing time (kernel RX stamp -> user time right before sendmsg, both
 // CLOCK_REALTIME) into the payload at offset 24 (kPeerProcOffset).
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -67,21 +66,16 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
   std::uint64_t requests = 0;
   alignas(8) std::uint8_t buf[65536];
   alignas(cmsghdr) char control[512];
-  pollfd pfd{fd.get(), POLLIN, 0};
+  // Blocking recvmsg (one system call per request instead of ppoll +
+  // recvmsg): SIGINT/SIGTERM interrupt it (EINTR), and a 100 ms receive
+  // timeout bounds how late a signal racing the call or --duration is noticed.
+  sigprocmask(SIG_SETMASK, &wait_mask, nullptr);
+  timeval rcvtimeo{0, 100'000};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &rcvtimeo, sizeof(rcvtimeo));
   const std::int64_t end = o.duration_ns > 0 ? start + o.duration_ns : INT64_MAX;
   while (!stop_requested()) {
     if (o.count_set && o.count > 0 && requests >= o.count) break;
-    const std::int64_t now = monotonic_ns();
-    if (now >= end) break;
-    timespec ts_wait{};
-    timespec* timeout = nullptr;
-    if (end != INT64_MAX) {
-      const std::int64_t wait_ns = end - now;
-      ts_wait = {static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
-      timeout = &ts_wait;
-    }
-    pfd.revents = 0;
-    if (::ppoll(&pfd, 1, timeout, &wait_mask) <= 0) continue;
+    if (end != INT64_MAX && monotonic_ns() >= end) break;
     sockaddr_storage peer{};
     iovec iov{buf, sizeof(buf)};
     msghdr msg{};
@@ -91,7 +85,7 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
     msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof(control);
-    const ssize_t n = ::recvmsg(fd.get(), &msg, MSG_DONTWAIT);
+    const ssize_t n = ::recvmsg(fd.get(), &msg, 0);
     if (n < 0) continue;
     std::int64_t t_rx = rx_software_stamp(msg);
     if (t_rx == kNoTime) t_rx = realtime_ns();
