@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   latlab::cli::Registry reg{app, &selected};
   latlab::cli::add_scenario_commands(reg);
   latlab::cli::add_topology_commands(reg);
+  latlab::cli::add_run_commands(reg);
 
   try {
     app.parse(argc, argv);

@@ -184,7 +184,7 @@ struct Experiment {
   std::optional<uint64_t> duration_ns;
   uint64_t interval_ns = 10'000'000;
   uint32_t payload = 56;
-  uint32_t warmup = 5;
+  uint32_t warmup = 5;  // sent before the `count` measured requests, flagged in the store
   uint64_t timeout_ns = 1'000'000'000;
   std::optional<int> cpu;
   ResponderSpec responder;

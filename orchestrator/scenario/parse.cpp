@@ -737,13 +737,9 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
   if (!r.get("count") && !r.get("duration")) e.count = 100;
   if (auto iv = r.duration("interval", 0, 60'000'000'000ULL)) e.interval_ns = *iv;
   if (auto pl = r.integer("payload", 16, 65000)) e.payload = static_cast<uint32_t>(*pl);
+  // Warm-up requests come on top of "count" (like sockperf): they are sent
+  // first, stored flagged, and left out of the statistics.
   if (auto w = r.integer("warmup", 0, 1'000'000)) e.warmup = static_cast<uint32_t>(*w);
-  else if (!r.get("warmup") && e.count && *e.count <= e.warmup) e.warmup = 0;
-  if (r.get("warmup") && e.count && e.warmup >= *e.count) {
-    ctx.d.add(r.get("warmup")->pos, r.ptr("warmup"),
-              "warmup " + std::to_string(e.warmup) + " leaves no measured samples out of count " +
-                  std::to_string(*e.count));
-  }
   if (auto t = r.duration("timeout", 1'000'000, 60'000'000'000ULL)) e.timeout_ns = *t;
   if (auto cpu = r.integer("cpu", 0, 4095)) e.cpu = static_cast<int>(*cpu);
   if (const JValue* resp = r.get("responder")) parse_responder(ctx, e, *resp, r.ptr("responder"));

@@ -160,6 +160,13 @@ Status SqliteStore::set_run_order(int64_t run_id, const std::string& order_json)
   return st->run();
 }
 
+Status SqliteStore::set_run_host(int64_t run_id, const std::string& host_json) {
+  auto st = db_.prepare("UPDATE runs SET host_json = ? WHERE id = ?");
+  if (!st.ok()) return st.error();
+  st->bind(1, host_json).bind(2, run_id);
+  return st->run();
+}
+
 Result<int64_t> SqliteStore::begin_experiment(const ExperimentRecord& e) {
   auto st = db_.prepare(
       "INSERT INTO experiments (run_id, name, repetition, position, probe, path_kind, from_node, from_kind, "

@@ -30,6 +30,7 @@ class ResultStore {
   virtual Result<int64_t> begin_run(const RunRecord& run) = 0;
   virtual Status finish_run(int64_t run_id, const std::string& status, const std::string& error) = 0;
   virtual Status set_run_order(int64_t run_id, const std::string& order_json) = 0;
+  virtual Status set_run_host(int64_t run_id, const std::string& host_json) = 0;
   virtual Result<int64_t> begin_experiment(const ExperimentRecord& e) = 0;
   virtual Status finish_experiment(const ExperimentRecord& e) = 0;
   // Samples of one experiment, written in batched transactions.
@@ -53,6 +54,7 @@ class SqliteStore : public ResultStore {
   Result<int64_t> begin_run(const RunRecord& run) override;
   Status finish_run(int64_t run_id, const std::string& status, const std::string& error) override;
   Status set_run_order(int64_t run_id, const std::string& order_json) override;
+  Status set_run_host(int64_t run_id, const std::string& host_json) override;
   Result<int64_t> begin_experiment(const ExperimentRecord& e) override;
   Status finish_experiment(const ExperimentRecord& e) override;
   Result<std::unique_ptr<SampleSink>> samples(int64_t experiment_id) override;

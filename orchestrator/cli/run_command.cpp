@@ -1,0 +1,203 @@
+// latlab run: one command turns a scenario into stored, comparable evidence.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "run/runner.h"
+#include "run/signals.h"
+#include "store/store.h"
+#include "topology/journal.h"
+#include "topology/real_netlink_ops.h"
+#include "util/result.h"
+
+namespace latlab::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fmt_ns(std::optional<double> ns) {
+  if (!ns) return "-";
+  double v = *ns;
+  if (v < 1e3) return fmt::format("{:.0f} ns", v);
+  if (v < 1e6) return fmt::format("{:.1f} us", v / 1e3);
+  if (v < 1e9) return fmt::format("{:.2f} ms", v / 1e6);
+  return fmt::format("{:.2f} s", v / 1e9);
+}
+
+// Progress: one updating bar per experiment on a terminal, plain lines in a pipe.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool tty) : tty_(tty) {}
+  void operator()(const run::ProgressEvent& ev) {
+    using K = run::ProgressEvent::Kind;
+    switch (ev.kind) {
+      case K::lab_up:
+      case K::teardown:
+      case K::note:
+        clear_line();
+        std::fprintf(stderr, "latlab: %s\n", ev.text.c_str());
+        break;
+      case K::experiment_start:
+        if (!tty_)
+          std::fprintf(stderr, "latlab: [%zu/%zu] %s (repetition %u): running\n", ev.position, ev.total,
+                       ev.experiment.c_str(), ev.repetition);
+        else
+          bar(ev);
+        break;
+      case K::samples:
+        if (tty_) bar(ev);
+        break;
+      case K::experiment_end: {
+        clear_line();
+        double loss = ev.done ? 100.0 * static_cast<double>(ev.lost) / static_cast<double>(ev.done) : 0.0;
+        std::fprintf(stderr, "latlab: [%zu/%zu] %s (repetition %u): %llu samples, loss %.1f%%, p50 %s%s%s\n",
+                     ev.position, ev.total, ev.experiment.c_str(), ev.repetition,
+                     static_cast<unsigned long long>(ev.done), loss, fmt_ns(ev.p50_ns).c_str(),
+                     ev.text.empty() ? "" : ", ", ev.text.c_str());
+        break;
+      }
+    }
+    std::fflush(stderr);
+  }
+
+ private:
+  void bar(const run::ProgressEvent& ev) {
+    const int width = 24;
+    int filled = ev.expected ? static_cast<int>(width * std::min<double>(1.0, static_cast<double>(ev.done) /
+                                                                                 static_cast<double>(ev.expected)))
+                             : 0;
+    std::string b(static_cast<size_t>(filled), '#');
+    b.resize(width, '.');
+    double loss = ev.done ? 100.0 * static_cast<double>(ev.lost) / static_cast<double>(ev.done) : 0.0;
+    std::fprintf(stderr, "\r[%zu/%zu] %-20.20s r%u [%s] %llu/%llu loss %.1f%% p50 %s\033[K", ev.position, ev.total,
+                 ev.experiment.c_str(), ev.repetition, b.c_str(), static_cast<unsigned long long>(ev.done),
+                 static_cast<unsigned long long>(ev.expected), loss, fmt_ns(ev.p50_ns).c_str());
+    on_line_ = true;
+  }
+  void clear_line() {
+    if (tty_ && on_line_) std::fprintf(stderr, "\r\033[K");
+    on_line_ = false;
+  }
+  bool tty_;
+  bool on_line_ = false;
+};
+
+std::string agent_path() {
+  std::error_code ec;
+  auto self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto cand = self.parent_path() / "latlab-agent";
+    if (::access(cand.c_str(), X_OK) == 0) return cand.string();
+  }
+  if (auto p = run::find_in_path("latlab-agent")) return *p;
+  throw FatalError("latlab-agent not found next to latlab or in PATH (build it: scripts/build.sh)",
+                   ExitCode::environment);
+}
+
+int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat, bool keep_lab,
+            bool json) {
+  auto scenario = load_lab_or_throw(file);
+  if (::geteuid() != 0)
+    throw FatalError("run: building a lab needs root (network namespaces, netlink); run as root",
+                     ExitCode::environment);
+  run::install_interrupt_handlers();
+  std::string db_path = store::default_db_path(db_flag);
+  auto store = store::SqliteStore::open(db_path);
+  if (!store.ok()) throw FatalError(store.error());
+  for (int64_t id : (*store)->aborted_on_open())
+    std::fprintf(stderr, "latlab: run %lld was left running by a process that died; marked aborted\n",
+                 static_cast<long long>(id));
+  auto ops = topology::RealNetlinkOps::create();
+  if (!ops.ok()) throw FatalError(ops.error());
+  topology::FileStateStore states(topology::FileStateStore::default_root());
+  run::PosixLauncher launcher;
+  run::RunOptions opt;
+  opt.scenario_path = file;
+  opt.repeat = repeat;
+  opt.keep_lab = keep_lab;
+  opt.agent_path = agent_path();
+  fs::path dbp = fs::absolute(db_path);
+  opt.runs_root = (dbp.parent_path() / "latlab-runs").string();
+  ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
+  run::Runner runner(scenario, opt, **ops, states, **store, launcher, [&](const run::ProgressEvent& e) { printer(e); });
+  auto out = runner.run();
+  if (!out.ok()) {
+    Error e = out.error();
+    if (run::interrupts().count.load() > 0) e.exit(ExitCode::interrupted);
+    throw FatalError(e.with_context(fmt::format("run of lab \"{}\"", scenario.lab->name)));
+  }
+  if (json) {
+    nlohmann::json j = {{"run_id", out->run_id}, {"status", out->status}, {"db", db_path}, {"run_dir", out->run_dir}};
+    if (!out->error.empty()) j["error"] = out->error;
+    j["experiments"] = nlohmann::json::array();
+    for (const auto& s : out->experiments) {
+      nlohmann::json x = {{"name", s.name},         {"probe", s.probe},       {"path_kind", s.path_kind},
+                          {"repetitions", s.repetitions}, {"sent", s.sent}, {"received", s.received},
+                          {"lost", s.lost},         {"warmup", s.warmup},     {"errors", s.errors}};
+      if (s.p50_ns) x["p50_ns"] = *s.p50_ns;
+      if (s.p99_ns) x["p99_ns"] = *s.p99_ns;
+      if (s.p50_kernel_ns) x["p50_kernel_ns"] = *s.p50_kernel_ns;
+      j["experiments"].push_back(x);
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    std::printf("run %lld of \"%s\": %s (store %s)\n", static_cast<long long>(out->run_id),
+                scenario.lab->name.c_str(), out->status.c_str(), db_path.c_str());
+    std::printf("%-24s %-5s %-9s %5s %8s %8s %6s %11s %11s %11s\n", "experiment", "probe", "path", "reps", "sent",
+                "received", "loss", "p50", "p99", "p50 kernel");
+    for (const auto& s : out->experiments) {
+      double loss = s.sent ? 100.0 * static_cast<double>(s.lost) / static_cast<double>(s.sent) : 0.0;
+      std::printf("%-24s %-5s %-9s %5u %8llu %8llu %5.1f%% %11s %11s %11s\n", s.name.c_str(), s.probe.c_str(),
+                  s.path_kind.c_str(), s.repetitions, static_cast<unsigned long long>(s.sent),
+                  static_cast<unsigned long long>(s.received), loss, fmt_ns(s.p50_ns).c_str(),
+                  fmt_ns(s.p99_ns).c_str(), fmt_ns(s.p50_kernel_ns).c_str());
+    }
+    for (const auto& s : out->experiments)
+      for (const auto& err : s.errors) std::printf("error: %s\n", err.c_str());
+    std::printf("p50/p99: user-space RTT of measured samples (warm-up excluded), about 1%% resolution; "
+                "`latlab report` gives exact figures from the store.\n");
+  }
+  if (out->status == "interrupted") return to_int(ExitCode::interrupted);
+  return out->status == "complete" ? 0 : to_int(ExitCode::failure);
+}
+
+}  // namespace
+
+void add_run_commands(Registry& reg) {
+  struct Opts {
+    std::string file;
+    std::string db;
+    uint32_t repeat = 0;
+    bool keep_lab = false;
+    bool json = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* r = reg.app.add_subcommand(
+      "run",
+      "Run a scenario: build the lab, run every experiment and repetition in a recorded random order with its "
+      "captures, store samples, captures and counters in SQLite, tear the lab down and print a summary. "
+      "Needs root. Ctrl-C stops agents and captures, tears down and marks the run interrupted (a second Ctrl-C "
+      "skips straight to teardown).");
+  r->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
+  r->add_option("--db", o->db, "SQLite store (default: $LATLAB_DB, else ./latlab.db; created on first use)");
+  r->add_option("--repeat", o->repeat, "repetitions of every experiment (overrides the scenario's \"repeat\")")
+      ->check(CLI::Range(1, 10000));
+  r->add_flag("--keep-lab", o->keep_lab, "leave the lab up after the run (remove it with `latlab down LAB`)");
+  r->add_flag("--json", o->json, "print the summary as JSON on stdout (progress stays on stderr)");
+  r->callback([o, sel = reg.selected] {
+    *sel = [o] {
+      std::optional<uint32_t> rep;
+      if (o->repeat) rep = o->repeat;
+      return run_run(o->file, o->db, rep, o->keep_lab, o->json);
+    };
+  });
+}
+
+}  // namespace latlab::cli

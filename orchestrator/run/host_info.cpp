@@ -1,0 +1,150 @@
+#include "run/host_info.h"
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "topology/netns.h"
+
+namespace latlab::run {
+
+namespace {
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return "";
+  return line;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "";
+}
+
+// Machine-wide sysctls that move latency (seed 002).
+const char* const global_sysctls[] = {
+    "net.core.netdev_budget",  "net.core.netdev_budget_usecs", "net.core.dev_weight",
+    "net.core.netdev_max_backlog", "net.core.rmem_default",    "net.core.rmem_max",
+    "net.core.wmem_default",   "net.core.wmem_max",            "net.core.busy_read",
+    "net.core.busy_poll",      "net.core.default_qdisc",       "kernel.perf_event_paranoid",
+    "net.core.bpf_jit_enable",
+};
+
+// Per-namespace sysctls recorded per node.
+const char* const node_sysctls[] = {
+    "net.ipv4.ip_early_demux", "net.ipv4.udp_early_demux", "net.ipv4.icmp_ratelimit",
+    "net.ipv4.icmp_echo_ignore_all", "net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter",
+};
+
+std::string sysctl_path(const std::string& name) {
+  std::string p = "/proc/sys/" + name;
+  for (size_t i = 10; i < p.size(); ++i)
+    if (p[i] == '.') p[i] = '/';
+  return p;
+}
+
+nlohmann::json offloads_of(const std::string& ifname) {
+  nlohmann::json j = nlohmann::json::object();
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return j;
+  struct Item {
+    const char* name;
+    uint32_t cmd;
+  } items[] = {{"tx_checksum", ETHTOOL_GTXCSUM}, {"tso", ETHTOOL_GTSO}, {"gso", ETHTOOL_GGSO}, {"gro", ETHTOOL_GGRO}};
+  for (const auto& it : items) {
+    ethtool_value v{};
+    v.cmd = it.cmd;
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
+    ifr.ifr_data = reinterpret_cast<char*>(&v);
+    if (::ioctl(fd, SIOCETHTOOL, &ifr) == 0) j[it.name] = v.data != 0;
+  }
+  ::close(fd);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json machine_info() {
+  nlohmann::json j;
+  utsname u{};
+  ::uname(&u);
+  j["kernel"] = std::string(u.release);
+  j["kernel_version"] = std::string(u.version);
+  j["machine"] = std::string(u.machine);
+  j["hostname"] = std::string(u.nodename);
+  j["cpu_model"] = cpu_model();
+  j["cpus_online"] = ::sysconf(_SC_NPROCESSORS_ONLN);
+  j["clocksource"] = first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+  std::string gov = first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+  j["cpu_governor"] = gov.empty() ? "none (no cpufreq)" : gov;
+  j["boot_id"] = first_line("/proc/sys/kernel/random/boot_id");
+  nlohmann::json sys = nlohmann::json::object();
+  for (const char* name : global_sysctls) {
+    std::string v = first_line(sysctl_path(name));
+    if (!v.empty()) sys[name] = v;
+  }
+  j["sysctls"] = sys;
+  return j;
+}
+
+nlohmann::json lab_settings(const scenario::Lab& lab, topology::NetlinkOps& ops) {
+  nlohmann::json nodes = nlohmann::json::object();
+  for (const auto& n : lab.nodes) {
+    nlohmann::json node;
+    node["kind"] = n.kind;
+    nlohmann::json sys = nlohmann::json::object();
+    for (const char* name : node_sysctls) {
+      auto v = ops.read_sysctl(n.netns_name, name);
+      if (v.ok()) sys[name] = *v;
+    }
+    node["sysctls"] = sys;
+    nlohmann::json ifs = nlohmann::json::object();
+    auto links = ops.list_links(n.netns_name);
+    if (links.ok()) {
+      for (const auto& l : *links) {
+        if (!lab.find_interface(n.name, l.name)) continue;
+        ifs[l.name] = {{"mtu", l.mtu}, {"txqueuelen", l.txqueuelen}, {"qdisc", l.qdisc}, {"kind", l.kind}};
+      }
+    }
+    // Offloads through the ethtool ioctl, from a thread inside the namespace.
+    std::thread t([&] {
+      std::optional<topology::UniqueFd> target, home;
+      if (!n.netns_name.empty()) {
+        auto h = topology::open_current_netns();
+        auto tg = topology::open_netns(n.netns_name);
+        if (!h.ok() || !tg.ok()) return;
+        home.emplace(std::move(*h));
+        target.emplace(std::move(*tg));
+      }
+      std::optional<topology::NsEnter> enter;
+      if (target) {
+        enter.emplace(target->get(), home->get());
+        if (!enter->status().ok()) return;
+      }
+      for (auto it = ifs.begin(); it != ifs.end(); ++it) (*it)["offloads"] = offloads_of(it.key());
+    });
+    t.join();
+    node["interfaces"] = ifs;
+    nodes[n.name] = node;
+  }
+  return nodes;
+}
+
+}  // namespace latlab::run
