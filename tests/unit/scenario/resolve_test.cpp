@@ -319,9 +319,11 @@ TEST(ExperimentDefaults, CountPayloadWarmupIntervalTimeout) {
   EXPECT_TRUE(e.captures.empty());
 }
 
-TEST(ExperimentDefaults, WarmupIsZeroForTinyCountsAndKeptForDurations) {
+TEST(ExperimentDefaults, WarmupComesOnTopOfCountAndDuration) {
   Lab lab = load_ok(kTargets);
-  EXPECT_EQ(find_exp(lab, "own-literal").warmup, 0u);
+  const auto& tiny = find_exp(lab, "own-literal");
+  EXPECT_EQ(tiny.count, 3u);
+  EXPECT_EQ(tiny.warmup, 5u) << "warm-up requests are sent before the 3 measured ones";
   const auto& timed = find_exp(lab, "timed");
   EXPECT_FALSE(timed.count.has_value());
   EXPECT_EQ(timed.duration_ns, 10'000'000'000u);
