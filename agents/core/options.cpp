@@ -133,6 +133,8 @@ const OptionDef kOptions[] = {
     {"ident", Arity::required, kIcmp | kRaw, LATLAB_SET_UINT(ident, int, 65535),
      "N  ICMP identifier (default: derived from the pid)"},
     {"samples", Arity::required, kProbes, LATLAB_SET_ON_OFF(samples), "on|off  per-sample lines (default on)"},
+    {"spin", Arity::required, kProbes, LATLAB_SET_DURATION(spin_ns),
+     "DUR  busy-poll (non-blocking reads) through the last DUR of every wait instead of sleeping (default 0)"},
     {"cpu", Arity::required, kAll, LATLAB_SET_UINT(cpu, int, 4095), "N  pin to this CPU"},
     {"busy-poll", Arity::required, kAll, LATLAB_SET_UINT(busy_poll_us, int, 1000000), "USEC  SO_BUSY_POLL"},
     {"priority", Arity::required, kAll, LATLAB_SET_UINT(priority, int, 6), "N  SO_PRIORITY (0-6)"},

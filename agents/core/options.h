@@ -44,6 +44,7 @@ struct AgentOptions {
   std::int64_t timeout_ns = kSecond;
   int ident = -1;  // -1 = derived from the pid
   bool samples = true;
+  std::int64_t spin_ns = 0;  // busy-poll instead of sleeping for waits this short
   // Tuning.
   int cpu = -1;
   int busy_poll_us = -1;

@@ -93,7 +93,7 @@ class Engine final : public ProbeSink {
       }
       std::int64_t wait_ns = wake == kNoTime ? 100'000'000 : wake - now;
       if (wait_ns < 0) wait_ns = 0;
-      if (o_.interval_ns == 0 && !interrupted && tracker_.outstanding() == 1) {
+      if (o_.interval_ns == 0 && o_.spin_ns == 0 && !interrupted && tracker_.outstanding() == 1) {
         if (out_.buffered_size() >= 32 * 1024) out_.flush();
         if (t_.blocking_receive(*this, wait_ns)) {
           if (stop_requested()) {
@@ -106,6 +106,22 @@ class Engine final : public ProbeSink {
         }
       }
       if (wait_ns >= 1'000'000 || out_.buffered_size() >= 32 * 1024) out_.flush();
+      if (o_.spin_ns > 0) {
+        if (wait_ns <= o_.spin_ns) {
+          // Busy-poll to the deadline (as iputils ping does between sends):
+          // the CPU stays awake, so neither the send nor the reply pays for a
+          // wake-up from idle.
+          while (monotonic_ns() < wake && !stop_requested()) t_.handle_input(POLLIN, *this);
+          if (stop_requested() && !interrupted) {
+            interrupted = true;
+            tracker_.expire(INT64_MAX, [this](const Sample& s) {
+              if (o_.samples) write_sample(out_, s);
+            });
+          }
+          continue;
+        }
+        wait_ns -= o_.spin_ns;  // sleep until the spin window starts
+      }
       timespec ts{static_cast<time_t>(wait_ns / 1'000'000'000), static_cast<long>(wait_ns % 1'000'000'000)};
       pfd.revents = 0;
       const int n = ::ppoll(&pfd, 1, &ts, &wait_mask);

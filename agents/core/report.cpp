@@ -32,6 +32,7 @@ void write_spec(JsonLineWriter& w, const AgentOptions& o) {
     w.field_u64("warmup", o.warmup);
     w.field("timeout", format_duration(o.timeout_ns));
     w.field_bool("samples", o.samples);
+    w.field("spin", format_duration(o.spin_ns));
   } else {
     w.field_u64("count", o.count_set ? o.count : 0);
     w.field("duration", format_duration(o.duration_ns));
