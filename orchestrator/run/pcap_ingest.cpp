@@ -1,0 +1,210 @@
+#include "run/pcap_ingest.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace latlab::run {
+
+namespace {
+
+using nlohmann::json;
+
+// Frames read to learn the cookie when the agent did not report it.
+constexpr uint64_t kCookieVoteFrames = 20000;
+
+std::optional<uint64_t> json_u64(const json& j) {
+  if (j.is_number_unsigned()) return j.get<uint64_t>();
+  if (j.is_number_integer() && j.get<int64_t>() >= 0) return static_cast<uint64_t>(j.get<int64_t>());
+  if (j.is_string()) {
+    const std::string s = j.get<std::string>();
+    if (s.empty()) return std::nullopt;
+    char* end = nullptr;
+    uint64_t v = std::strtoull(s.c_str(), &end, 0);
+    if (end && *end == '\0') return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> header_field(const json& header, const char* key) {
+  if (header.contains("socket") && header["socket"].is_object() && header["socket"].contains(key))
+    return json_u64(header["socket"][key]);
+  if (header.contains(key)) return json_u64(header[key]);
+  return std::nullopt;
+}
+
+std::string hex64(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+std::string base_name(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Votes on the cookie over the first frames of the files.
+std::optional<uint64_t> learn_cookie(const std::vector<PcapInput>& inputs, const MatchKeys& keys) {
+  CookieVote vote;
+  uint64_t budget = kCookieVoteFrames;
+  for (const auto& in : inputs) {
+    auto reader = PcapReader::open(in.file);
+    if (!reader.ok()) continue;  // reported by the matching pass
+    while (budget > 0) {
+      auto pkt = reader->next();
+      if (!pkt.ok() || !*pkt) break;
+      --budget;
+      vote.add(classify_frame(decode_frame(reader->linktype(), (*pkt)->data), keys));
+    }
+  }
+  return vote.winner();
+}
+
+}  // namespace
+
+MatchKeys match_keys_for(const ExperimentContext& ctx) {
+  MatchKeys k;
+  const scenario::Experiment& exp = *ctx.exp;
+  k.probe = exp.probe;
+  k.target = exp.target;
+  k.udp_port = static_cast<uint16_t>(exp.responder.port);
+  json header = json::parse(ctx.probe_header_json, nullptr, false);
+  if (header.is_discarded() || !header.is_object()) header = json::object();
+  if (exp.probe != "udp") {
+    // What the agent reports is what went on the wire (a ping socket may
+    // have been given another identifier than the one asked for).
+    if (auto id = header_field(header, "identifier"); id && *id <= 0xffff) k.icmp_ident = static_cast<uint16_t>(*id);
+    else if (ctx.icmp_ident) k.icmp_ident = static_cast<uint16_t>(*ctx.icmp_ident);
+  }
+  if (exp.probe == "udp") {
+    if (auto lp = header_field(header, "local_port"); lp && *lp > 0 && *lp <= 0xffff)
+      k.udp_local_port = static_cast<uint16_t>(*lp);
+  }
+  k.cookie = header_field(header, "cookie");
+  return k;
+}
+
+Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs, MatchKeys keys,
+                    const ClockMap& clock, const std::string& clock_source) {
+  std::string cookie_source = keys.cookie ? "agent" : "none";
+  if (!keys.cookie) {
+    keys.cookie = learn_cookie(inputs, keys);
+    if (keys.cookie) cookie_source = "learned";
+  }
+
+  CaptureMatcher matcher(keys, clock, inputs.size(), ctx.samples_expected ? ctx.samples_expected + 64 : 0);
+  std::vector<std::string> read_errors(inputs.size());
+  std::vector<std::string> linktypes(inputs.size());
+  for (size_t i = 0; i < inputs.size() && i < CaptureMatcher::kMaxInterfaces; ++i) {
+    auto reader = PcapReader::open(inputs[i].file);
+    if (!reader.ok()) {
+      read_errors[i] = reader.error().message();
+      continue;
+    }
+    linktypes[i] = reader->linktype_name();
+    while (true) {
+      auto pkt = reader->next();
+      if (!pkt.ok()) {
+        read_errors[i] = pkt.error().message();
+        break;
+      }
+      if (!*pkt) break;
+      matcher.add_frame(i, (*pkt)->ts_realtime_ns, decode_frame(reader->linktype(), (*pkt)->data));
+    }
+  }
+  matcher.finish();
+
+  // Wire times: one transaction when the store is SQLite (up to ~1M updates).
+  {
+    std::optional<store::Transaction> tx;
+    if (auto* sqlite = dynamic_cast<store::SqliteStore*>(ctx.store)) {
+      tx.emplace(sqlite->db());
+      if (!tx->active()) tx.reset();
+    }
+    Status failed = Ok{};
+    matcher.for_each_wire_time([&](int64_t seq, std::optional<int64_t> send, std::optional<int64_t> recv) {
+      if (!failed.ok()) return;
+      auto st = ctx.store->set_wire_times(ctx.experiment_id, seq, send, recv);
+      if (!st.ok()) failed = std::move(st).error();
+    });
+    if (!failed.ok()) return failed.error().with_context("capture tcpdump: store wire times");
+    if (tx) LATLAB_TRY(tx->commit());
+  }
+
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const PcapInput& in = inputs[i];
+    store::CaptureRecord rec;
+    rec.experiment_id = ctx.experiment_id;
+    rec.kind = "tcpdump";
+    rec.interface = in.interface.id;
+    rec.file = in.file;
+    json s;
+    s["interface"] = in.interface.id;
+    s["file"] = base_name(in.file);
+    s["rank"] = i;
+    s["linktype"] = linktypes[i].empty() ? json(nullptr) : json(linktypes[i]);
+    if (i < CaptureMatcher::kMaxInterfaces) {
+      const InterfaceCounts& c = matcher.counts(i);
+      s["frames"] = c.frames;
+      s["requests_seen"] = c.requests_seen;
+      s["replies_seen"] = c.replies_seen;
+      s["requests_expected"] = ctx.samples_expected;
+      s["duplicate_requests"] = c.duplicate_requests;
+      s["duplicate_replies"] = c.duplicate_replies;
+      s["foreign_frames"] = c.foreign_frames;
+      s["other_frames"] = c.other_frames;
+      s["coverage"] = ctx.samples_expected
+                          ? json(static_cast<double>(c.requests_seen + c.replies_seen) /
+                                 (2.0 * static_cast<double>(ctx.samples_expected)))
+                          : json(nullptr);
+      s["wire_send_from"] = c.wire_send_from;
+      s["wire_recv_from"] = c.wire_recv_from;
+      s["first_frame_mono_ns"] = opt(c.first_frame_mono_ns);
+      s["last_frame_mono_ns"] = opt(c.last_frame_mono_ns);
+    }
+    json m;
+    m["probe"] = keys.probe;
+    m["target"] = keys.target.str();
+    m["identifier"] = keys.probe == "udp" ? json(nullptr) : opt(keys.icmp_ident);
+    m["port"] = keys.probe == "udp" ? json(keys.udp_port) : json(nullptr);
+    m["local_port"] = opt(keys.udp_local_port);
+    m["cookie"] = keys.cookie ? json(hex64(*keys.cookie)) : json(nullptr);
+    m["cookie_source"] = cookie_source;
+    s["match"] = m;
+    s["clock"] = {{"offset_start_ns", clock.offset_start_ns},
+                  {"offset_end_ns", opt(clock.offset_end_ns)},
+                  {"source", clock_source}};
+    s["tcpdump"] = {{"captured", opt(in.stats.captured)},
+                    {"received_by_filter", opt(in.stats.received_by_filter)},
+                    {"dropped_by_kernel", opt(in.stats.dropped_by_kernel)},
+                    {"exit_code", opt(in.exit_code)},
+                    {"filter", in.filter}};
+    if (in.stats.dropped_by_interface) s["tcpdump"]["dropped_by_interface"] = *in.stats.dropped_by_interface;
+    s["timestamp_type"] = in.timestamp_type;
+    s["timestamp_note"] = in.timestamp_note.empty() ? json(nullptr) : json(in.timestamp_note);
+    s["read_error"] = read_errors[i].empty() ? json(nullptr) : json(read_errors[i]);
+    rec.summary_json = s.dump();
+
+    std::string error;
+    if (i >= CaptureMatcher::kMaxInterfaces)
+      error = "more than " + std::to_string(CaptureMatcher::kMaxInterfaces) + " interfaces; not read";
+    else if (!in.tool_error.empty())
+      error = in.tool_error;
+    else if (!read_errors[i].empty())
+      error = read_errors[i];
+    rec.status = error.empty() ? "ok" : "failed";
+    rec.error = error;
+    auto added = ctx.store->add_capture(rec);
+    if (!added.ok()) return added.error().with_context("capture tcpdump on \"" + in.interface.id + "\"");
+  }
+  return Ok{};
+}
+
+}  // namespace latlab::run
