@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -85,7 +86,8 @@ int run_up(const std::string& file, bool as_json) {
   const scenario::Lab& lab = *loaded.lab;
   topology::Plan plan = topology::make_plan(lab);
   auto ops = make_ops();
-  FileStateStore store(FileStateStore::default_root());
+  // LATLAB_JOURNAL_FSYNC=1 fsyncs each journal write (see docs/topology.md).
+  FileStateStore store(FileStateStore::default_root(), std::getenv("LATLAB_JOURNAL_FSYNC") != nullptr);
   Engine engine(*ops, store);
 
   struct sigaction sa {};

@@ -180,7 +180,13 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   auto jr = journal_for(ops, lab, plan, opt);
   if (!jr) return std::move(jr).error();
   LabState journal = std::move(*jr);
+  const bool profile = std::getenv("LATLAB_TOPOLOGY_PROFILE") != nullptr;
+  auto tj = std::chrono::steady_clock::now();
   if (Status s = store.write(journal); !s) return std::move(s).error().context("lab " + q(lab.name));
+  if (profile) {
+    std::fprintf(stderr, "profile: journal write: %.3f ms\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - tj).count() * 1e3);
+  }
 
   NsMap ns;
   for (const auto& n : journal.nodes) ns.m_[n.name] = n.netns;
@@ -193,9 +199,9 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   size_t next_link = 0, next_phys = 0, next_sysctl = 0, next_route = 0, next_neigh = 0;
 
   // LATLAB_TOPOLOGY_PROFILE=1: time per action kind on stderr (bench/topology).
-  const bool profile = std::getenv("LATLAB_TOPOLOGY_PROFILE") != nullptr;
   std::map<size_t, std::pair<double, size_t>> prof;
-  for (const Action& action : plan.actions) {
+  for (size_t ai = 0; ai < plan.actions.size(); ++ai) {
+    const Action& action = plan.actions[ai];
     const std::string& node = node_of(action);
     const std::string& nns = ns(node);
     auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
@@ -220,6 +226,17 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             },
             [&](const SetSysctl& a) -> Status {
               bool journalled = a.global || nns.empty();
+              if (!journalled) {
+                // A run of namespaced sysctls of one node: one namespace switch.
+                std::vector<std::pair<std::string, std::string>> kv = {{a.name, a.value}};
+                while (ai + 1 < plan.actions.size()) {
+                  const auto* next = std::get_if<SetSysctl>(&plan.actions[ai + 1]);
+                  if (next == nullptr || next->node != a.node || next->global) break;
+                  kv.emplace_back(next->name, next->value);
+                  ++ai;
+                }
+                return ops.write_sysctls(nns, kv);
+              }
               LATLAB_TRY(ops.write_sysctl(a.global ? std::string() : nns, a.name, a.value));
               if (journalled) created.sysctls.push_back(journal.sysctls.at(next_sysctl++));
               return Ok{};

@@ -132,6 +132,12 @@ class NetlinkOps {
   // Sysctls by dotted name ("net.ipv4.icmp_ratelimit"), read and written in ns.
   virtual Result<std::string> read_sysctl(const Ns& ns, const std::string& name) = 0;
   virtual Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) = 0;
+  // Several sysctls of one namespace at once (one namespace switch); stops at
+  // the first failure, whose error names the sysctl.
+  virtual Status write_sysctls(const Ns& ns, const std::vector<std::pair<std::string, std::string>>& kv) {
+    for (const auto& [k, v] : kv) LATLAB_TRY(write_sysctl(ns, k, v));
+    return Ok{};
+  }
 };
 
 // "File exists"-style errno of an error, for callers that tolerate some.

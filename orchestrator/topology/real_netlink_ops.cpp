@@ -918,4 +918,14 @@ Status RealNetlinkOps::write_sysctl(const Ns& ns, const std::string& name, const
   return write_file_at(sysctl_path(name), value, what);
 }
 
+Status RealNetlinkOps::write_sysctls(const Ns& ns, const std::vector<std::pair<std::string, std::string>>& kv) {
+  if (ns.empty()) return NetlinkOps::write_sysctls(ns, kv);
+  auto c = ctx(ns);
+  if (!c) return std::move(c).error();
+  NsEnter enter((*c)->ns_fd.get(), home_.get());
+  if (!enter.status()) return enter.status().error().with_context("set sysctls");
+  for (const auto& [k, v] : kv) LATLAB_TRY(write_file_at(sysctl_path(k), v, "set sysctl " + k + "=" + v));
+  return Ok{};
+}
+
 }  // namespace latlab::topology

@@ -59,6 +59,7 @@ class RealNetlinkOps final : public NetlinkOps {
 
   Result<std::string> read_sysctl(const Ns& ns, const std::string& name) override;
   Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) override;
+  Status write_sysctls(const Ns& ns, const std::vector<std::pair<std::string, std::string>>& kv) override;
 
  private:
   struct NsCtx {
