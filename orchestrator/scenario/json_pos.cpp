@@ -57,6 +57,7 @@ class Parser {
     } catch (const SyntaxError& e) {
       r.errors.clear();
       r.errors.push_back({e.pos, "", e.message});
+      r.syntax_error = true;
       return r;
     }
     r.errors = std::move(dups_);

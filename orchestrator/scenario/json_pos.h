@@ -52,6 +52,7 @@ struct JsonError {
 struct JsonParseResult {
   JValue value;
   std::vector<JsonError> errors;  // syntax errors stop at the first; duplicate keys are all listed
+  bool syntax_error = false;      // errors[0] is a syntax error (nothing else was read)
 };
 JsonParseResult parse_json_with_positions(std::string_view text);
 

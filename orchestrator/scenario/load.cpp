@@ -115,8 +115,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name) 
     return out;
   }
   auto parsed = parse_json_with_positions(text);
-  if (!parsed.errors.empty() && parsed.value.type == JValue::Type::null && parsed.errors.size() == 1 &&
-      parsed.errors[0].message.find("duplicate key") == std::string::npos) {
+  if (parsed.syntax_error) {
     d.add(parsed.errors[0].pos, "", "invalid JSON: " + parsed.errors[0].message);
     out.errors = d.take();
     return out;

@@ -15,6 +15,23 @@ std::string join_names(const std::vector<std::string>& names) {
   return out;
 }
 
+std::string quote_text(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
 static size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
@@ -113,6 +130,12 @@ std::optional<int64_t> ObjReader::integer(const std::string& key, int64_t min, i
                                           bool required) {
   const JValue* v = required ? require(key) : get(key);
   if (!v) return std::nullopt;
+  bool integer_literal = v->type == JValue::Type::number && v->string.find_first_of(".eE") == std::string::npos;
+  if (integer_literal && !v->is_integer) {  // beyond int64
+    d_.add(v->pos, ptr(key),
+           v->string + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
+    return std::nullopt;
+  }
   if (v->type != JValue::Type::number || !v->is_integer) {
     d_.add(v->pos, ptr(key), type_mismatch("an integer", *v));
     return std::nullopt;
@@ -154,12 +177,18 @@ std::optional<bool> ObjReader::boolean(const std::string& key) {
 std::optional<uint64_t> ObjReader::duration(const std::string& key, uint64_t min_ns, uint64_t max_ns) {
   const JValue* v = get(key);
   if (!v) return std::nullopt;
-  if (v->type == JValue::Type::number && v->is_integer && v->integer == 0) return uint64_t{0};
-  if (v->type != JValue::Type::string) {
+  std::optional<uint64_t> ns;
+  std::string shown;
+  if (v->type == JValue::Type::number && v->is_integer && v->integer == 0) {
+    ns = 0;
+    shown = "0";
+  } else if (v->type != JValue::Type::string) {
     d_.add(v->pos, ptr(key), type_mismatch("a duration string such as \"10ms\"", *v));
     return std::nullopt;
+  } else {
+    ns = parse_duration(v->string);
+    shown = "\"" + v->string + "\"";
   }
-  auto ns = parse_duration(v->string);
   if (!ns) {
     d_.add(v->pos, ptr(key),
            "\"" + v->string + "\" is not a duration (use a number and a unit: ns, us, ms, s, m; e.g. \"10ms\")");
@@ -167,7 +196,7 @@ std::optional<uint64_t> ObjReader::duration(const std::string& key, uint64_t min
   }
   if (*ns < min_ns || *ns > max_ns) {
     d_.add(v->pos, ptr(key),
-           "\"" + v->string + "\" is out of range (" + format_duration(min_ns) + " to " + format_duration(max_ns) + ")");
+           shown + " is out of range (" + format_duration(min_ns) + " to " + format_duration(max_ns) + ")");
     return std::nullopt;
   }
   return ns;

@@ -17,7 +17,7 @@ bool name_char_ok(char c) {
          c == '.' || c == '-';
 }
 
-std::string quote(const std::string& s) { return "\"" + s + "\""; }
+std::string quote(const std::string& s) { return quote_text(s); }
 
 }  // namespace
 
@@ -54,10 +54,15 @@ bool ParseCtx::check_ifname(const std::string& name, const JValue& v, const std:
 
 bool ParseCtx::check_object_name(const std::string& name, const char* what, size_t max_len,
                                  const JValue& v, const std::string& ptr) {
+  return check_object_name(name, what, max_len, v.pos, ptr);
+}
+
+bool ParseCtx::check_object_name(const std::string& name, const char* what, size_t max_len, TextPos pos,
+                                 const std::string& ptr) {
   bool ok = !name.empty() && name.size() <= max_len &&
             std::all_of(name.begin(), name.end(), name_char_ok) && name[0] != '.' && name[0] != '-';
   if (!ok) {
-    d.add(v.pos, ptr, std::string(what) + " name " + quote(name) +
+    d.add(pos, ptr, std::string(what) + " name " + quote(name) +
                           " is not valid: use letters, digits, '_', '.' and '-', start with a letter, "
                           "digit or '_', at most " + std::to_string(max_len) + " characters");
   }
@@ -326,7 +331,7 @@ static void parse_route(ParseCtx& ctx, Node& node, const JValue& v, const std::s
     rt.family = a->family;
   }
   if (auto dev = r.str("dev")) {
-    if (!ctx.check_ifname(*dev, *r.get("dev"), r.ptr("dev"))) return;
+    if (*dev != "lo" && !ctx.check_ifname(*dev, *r.get("dev"), r.ptr("dev"))) return;
     rt.dev = *dev;
   }
   if (auto m = r.integer("metric", 0, 4294967295LL)) rt.metric = static_cast<uint32_t>(*m);
@@ -427,7 +432,7 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
   const Node* host = nullptr;
   for (const auto& m : v.members) {
     std::string p = ptr + "/" + json_pointer_escape(m.key);
-    if (!ctx.check_object_name(m.key, "node", 32, m.value, p)) continue;
+    if (!ctx.check_object_name(m.key, "node", 32, m.key_pos, p)) continue;
     if (m.key == "localhost" || m.key == "self") {
       ctx.d.add(m.key_pos, p, "node name " + quote(m.key) + " is reserved (it names an experiment target)");
       continue;
@@ -437,11 +442,16 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
                 "node");
     if (!r.valid()) continue;
     auto kind = r.one_of("kind", kind_names(node_kinds()), "node kind", true);
-    if (!kind) continue;
     Node n;
     n.name = m.key;
-    n.kind = *kind;
     n.src = r.src();
+    if (!kind) {
+      // Declared, with an error already reported: later references to it
+      // must not add "not declared".
+      ctx.lab.nodes.push_back(std::move(n));
+      continue;
+    }
+    n.kind = *kind;
     const NodeKind* nk = find_node_kind(*kind);
     if (nk->needs_image) {
       if (auto img = r.str("image", true)) n.image = *img;
@@ -466,7 +476,7 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     Node* node = nullptr;
     for (auto& n : ctx.lab.nodes)
       if (n.name == m.key) node = &n;
-    if (!node) continue;
+    if (!node || node->kind.empty()) continue;
     std::string p = ptr + "/" + json_pointer_escape(m.key);
     // Unknown keys were reported in the first pass.
     ObjReader q(ctx.d, m.value, p,
@@ -606,6 +616,7 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
               continue;
             }
             if (!ctx.node_ref(s->substr(0, colon), ifs->items[k], ip)) continue;
+            c.fields["interfaces/" + std::to_string(c.interfaces.size())] = ref(ifs->items[k], ip);
             c.interfaces.push_back(*s);
           }
         }
@@ -717,14 +728,18 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
     }
   }
   if (to) e.to_text = *to;
-  if (auto fam = r.integer("family", 4, 6)) {
+  auto literal = to ? IpAddr::parse(*to) : std::nullopt;
+  if (literal) e.family = literal->family;
+  if (auto fam = r.integer("family", INT32_MIN, INT32_MAX)) {
+    const JValue* fv = r.get("family");
     if (*fam != 4 && *fam != 6) {
-      ctx.d.add(r.get("family")->pos, r.ptr("family"), "family must be 4 or 6");
+      ctx.d.add(fv->pos, r.ptr("family"), "family must be 4 or 6");
+    } else if (literal && literal->family != *fam) {
+      ctx.d.add(fv->pos, r.ptr("family"), "family " + std::to_string(*fam) + " does not match target " +
+                                              literal->str() + " (IPv" + std::to_string(literal->family) + ")");
     } else {
       e.family = static_cast<int>(*fam);
     }
-  } else if (to) {
-    if (auto a = IpAddr::parse(*to)) e.family = a->family;
   }
   auto count = r.integer("count", 1, 100'000'000);
   auto duration = r.duration("duration", 1'000'000, 86'400'000'000'000ULL);

@@ -20,6 +20,8 @@ struct ParseCtx {
   bool check_ifname(const std::string& name, const JValue& v, const std::string& pointer);
   bool check_object_name(const std::string& name, const char* what, size_t max_len, const JValue& v,
                          const std::string& pointer);
+  bool check_object_name(const std::string& name, const char* what, size_t max_len, TextPos pos,
+                         const std::string& pointer);
 
   // A declared node by name, or an error "node "c" is not declared (declared: ...)".
   const Node* node_ref(const std::string& name, const JValue& v, const std::string& pointer);

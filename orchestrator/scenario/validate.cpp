@@ -153,7 +153,7 @@ void check_phys(Diags& d, const Lab& lab) {
   for (const auto& f : lab.interfaces) {
     if (f.role != IfRole::macvlan) continue;
     if (moved.count(f.parent)) {
-      d.add(f.src, "device " + quote(f.parent) + " is moved into a node by " + moved[f.parent]->src.pointer +
+      d.add(field_ref(f.src, f.fields, "device"), "device " + quote(f.parent) + " is moved into a node by " + moved[f.parent]->src.pointer +
                        "; it cannot also be a macvlan parent");
     }
   }
@@ -224,7 +224,6 @@ void check_experiments(Diags& d, const Lab& lab) {
   for (const auto& e : lab.experiments) {
     if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
     const ProbeKind* pk = find_probe_kind(e.probe);
-    SourceRef at = e.src;
     SourceRef to_ref = field_ref(e.src, e.fields, "to");
     if (pk->needs_device) {
       if (e.path_kind != "peer") {
@@ -233,7 +232,7 @@ void check_experiments(Diags& d, const Lab& lab) {
         continue;
       }
       if (e.family != 4) {
-        d.add(at, "probe raw builds IPv4 frames; family 6 is not supported");
+        d.add(field_ref(e.src, e.fields, "family"), "probe raw builds IPv4 frames; family 6 is not supported");
         continue;
       }
     }
@@ -277,7 +276,7 @@ void check_experiments(Diags& d, const Lab& lab) {
         const auto& id = c.interfaces[k];
         auto colon = id.find(':');
         if (!node_has_if(lab, id.substr(0, colon), id.substr(colon + 1))) {
-          d.add(field_ref(c.src, c.fields, "interfaces"),
+          d.add(field_ref(c.src, c.fields, "interfaces/" + std::to_string(k)),
                 "capture interface " + quote(id) + " is not declared (node " + quote(id.substr(0, colon)) +
                     " has " + if_list(lab, id.substr(0, colon)) + ")");
         }
