@@ -190,6 +190,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   //    of their veths are gone, so the host is back as it was when we return.
   if (!waits.empty()) {
     auto deadline = std::chrono::steady_clock::now() + opt.settle_timeout;
+    auto last_progress = std::chrono::steady_clock::now();
     auto delay = std::chrono::milliseconds(2);
     for (;;) {
       auto l = ops.list_links("");
@@ -204,12 +205,19 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
         auto f = by_name.find(w.name);
         if (f != by_name.end() && link_is_ours(*f->second, mark, w.mac)) still.push_back(w);
       }
+      auto now = std::chrono::steady_clock::now();
+      if (still.size() < waits.size()) last_progress = now;
       waits.swap(still);
       if (waits.empty()) break;
-      if (std::chrono::steady_clock::now() > deadline) {
+      // No progress for a while: a process still inside the namespace keeps it
+      // alive (an `exec` shell, an agent). Delete the host ends ourselves.
+      if (now - last_progress > opt.stall_timeout || now > deadline) {
         for (const auto& w : waits) {
-          fail(Error("interface " + q(w.name) + " still exists " +
-                     std::to_string(opt.settle_timeout.count()) + " ms after its namespace was deleted"));
+          if (Status s = ops.delete_link("", w.name); !s && !tolerable(s.error())) {
+            fail(std::move(s).error());
+          } else {
+            rep.removed.push_back("interface " + q(w.name));
+          }
         }
         break;
       }

@@ -22,6 +22,9 @@ struct TeardownOptions {
   // How long to wait for host-side veth ends to vanish after their peers'
   // namespaces were deleted (the kernel destroys namespaces asynchronously).
   std::chrono::milliseconds settle_timeout{30000};
+  // ...but when none vanished for this long (a process inside keeps the
+  // namespace alive), delete the remaining host ends one by one.
+  std::chrono::milliseconds stall_timeout{1500};
 };
 
 // Order (the reverse of the build): give back moved devices, delete host

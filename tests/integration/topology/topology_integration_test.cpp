@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <fstream>
 #include <memory>
 
@@ -111,6 +114,22 @@ TEST_F(LabFixture, UpOfAnExistingLabIsRefusedByName) {
   ASSERT_FALSE(again.ok());
   EXPECT_THAT(again.error().message(), HasSubstr("lab \"" + lab + "\" already exists"));
   EXPECT_EQ(ping(lab, "n0", "198.18.42.3").code, 0);  // the running lab is untouched
+}
+
+TEST_F(LabFixture, DownWhileAProcessKeepsANamespaceAlive) {
+  ASSERT_TRUE(up(star(lab, 2, 51), lab).ok());
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execlp("ip", "ip", "netns", "exec", ("latlab-" + lab + "-n0").c_str(), "sleep", "20", nullptr);
+    ::_exit(127);
+  }
+  ::usleep(200000);
+  auto d = engine->down(lab);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(d.ok()) << d.error().message();
+  EXPECT_TRUE(d->ok()) << (d->errors.empty() ? "" : d->errors[0].message());
+  EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
 TEST_F(LabFixture, TwoLabsSideBySide) {
