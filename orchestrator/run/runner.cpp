@@ -366,8 +366,10 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
           probe->signal(SIGTERM);
           break;
         }
-        ++done;
-        if (s->status != store::SampleStatus::ok) ++lost;
+        if (s->status != store::SampleStatus::late) {  // a late line repeats a seq already counted as lost
+          ++done;
+          if (s->status != store::SampleStatus::ok) ++lost;
+        }
         if (!s->warmup && s->status == store::SampleStatus::ok && s->rtt_user) {
           hu.add(*s->rtt_user);
           this_rep.add(*s->rtt_user);

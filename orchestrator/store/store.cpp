@@ -210,7 +210,13 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
   auto st = db_.prepare(
       "INSERT INTO samples (experiment_id, seq, status, warmup, t_send_user, t_send_kernel, "
       "t_recv_kernel, t_recv_user, rtt_user, rtt_kernel, peer_proc, wire_send, wire_recv) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      // The agent reports a late reply as a second line for the same seq:
+      // the later line wins.
+      "ON CONFLICT (experiment_id, seq) DO UPDATE SET status = excluded.status, warmup = excluded.warmup, "
+      "t_send_user = excluded.t_send_user, t_send_kernel = excluded.t_send_kernel, "
+      "t_recv_kernel = excluded.t_recv_kernel, t_recv_user = excluded.t_recv_user, rtt_user = excluded.rtt_user, "
+      "rtt_kernel = excluded.rtt_kernel, peer_proc = excluded.peer_proc");
   if (!st.ok()) return st.error();
   return std::unique_ptr<SampleSink>(new SqliteSampleSink(db_, std::move(*st), experiment_id));
 }

@@ -189,3 +189,28 @@ TEST_F(StoreTest, SampleSinkRefusesAnUnknownExperiment) {
   ASSERT_FALSE(sink.ok());
   EXPECT_EQ(sink.error().message(), "store " + path_ + ": experiment 42 does not exist");
 }
+
+TEST_F(StoreTest, ALateLineForTheSameSeqReplacesTheLostOne) {
+  auto s = SqliteStore::open(path_);
+  auto run = *(*s)->begin_run(run_record());
+  auto exp = *(*s)->begin_experiment(experiment(run));
+  {
+    auto sink = *(*s)->samples(exp);
+    SampleRecord lost;
+    lost.seq = 3;
+    lost.status = SampleStatus::lost;
+    ASSERT_TRUE(sink->add(lost).ok());
+    SampleRecord late = lost;
+    late.status = SampleStatus::late;
+    late.rtt_user = 1'500'000'000;
+    ASSERT_TRUE(sink->add(late).ok());
+    ASSERT_TRUE(sink->flush().ok());
+  }
+  int n = 0;
+  ASSERT_TRUE((*s)->for_each_sample(exp, [&](const SampleRecord& r) {
+                   ++n;
+                   EXPECT_EQ(r.status, SampleStatus::late);
+                   EXPECT_EQ(*r.rtt_user, 1'500'000'000);
+                 }).ok());
+  EXPECT_EQ(n, 1);
+}
