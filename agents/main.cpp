@@ -1,6 +1,9 @@
 // latlab-agent: argument wiring only; the work is in latlab_agent_core.
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cerrno>
 #include <cstdio>
@@ -54,6 +57,12 @@ int fail(latlab::agent::JsonLineWriter& out, const Error& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // When whoever started us dies (latlab killed, or the perf wrapping us), stop
+  // as if asked to: a probe prints its summary and exits, nothing is left
+  // running in a lab.
+  const pid_t parent = ::getppid();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) return 130;
   latlab::agent::JsonLineWriter out(STDOUT_FILENO);
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const auto& a : args) {
