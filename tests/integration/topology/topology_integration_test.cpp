@@ -179,6 +179,27 @@ TEST_F(LabFixture, FailureNamesObjectAndKernelReasonAndLeavesNothing) {
   EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
+TEST_F(LabFixture, NetemWithoutKernelSupportNamesTheModule) {
+  std::string text = R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+    "links": [{"kind": "veth", "endpoints": [{"at": "a:eth0", "addresses": ["198.18.52.1/24"],
+                                              "qdisc": {"kind": "netem", "delay": "1ms"}},
+                                             {"at": "b:eth0", "addresses": ["198.18.52.2/24"]}]}],
+    "experiments": [{"name": "p", "probe": "icmp", "from": "a", "to": "b:eth0", "count": 1}]})";
+  auto r = up(text, lab);
+  if (r.ok()) {
+    EXPECT_THAT(run({"ip", "netns", "exec", "latlab-" + lab + "-a", "tc", "qdisc", "show", "dev", "eth0"}).out,
+                HasSubstr("netem"));
+    return;
+  }
+  // This kernel: CONFIG_NET_SCH_NETEM is not set. The kernel's extended ACK
+  // text comes through, and the exit code says "environment".
+  EXPECT_THAT(r.error().message(), HasSubstr("lab \"" + lab + "\": node \"a\": set qdisc netem on \"eth0\": "
+                                             "No such file or directory (ENOENT): Specified qdisc kind is unknown"));
+  EXPECT_THAT(r.error().message(), HasSubstr("sch_netem"));
+  EXPECT_EQ(r.error().exit_code(), ExitCode::environment);
+  EXPECT_EQ(test::lab_leftovers(lab), "");
+}
+
 TEST_F(LabFixture, UnownedSameNameInterfaceSurvivesCleanup) {
   ASSERT_TRUE(up(star(lab, 2, 47), lab).ok());
   // Replace our bridge by a foreign one of the same name (as after a crash
