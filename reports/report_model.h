@@ -1,0 +1,135 @@
+// What a report shows, computed from the store only (never the kernel).
+// Built by build_report(); rendered by one emitter with several renderers
+// (text, md, json, csv, html). Passive data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace latlab::reports {
+
+struct Interval {  // a confidence interval
+  double low = 0;
+  double high = 0;
+  double level = 0.95;
+};
+
+// Latency statistics of one group of samples (ns). Warm-up samples are
+// excluded and counted; lost and late ones are counted, not mixed in.
+struct LatencyStats {
+  uint64_t samples = 0;   // measured (non-warm-up) requests
+  uint64_t received = 0;  // with an RTT
+  uint64_t lost = 0;
+  uint64_t late = 0;
+  uint64_t warmup_excluded = 0;
+  std::optional<double> min, p50, mean, p90, p99, p999, max, stddev;
+  std::optional<double> jitter;  // RFC 3393 IPDV, mean absolute difference of consecutive RTTs
+  std::optional<Interval> p50_ci, p99_ci;
+  double loss_pct() const { return samples ? 100.0 * static_cast<double>(lost) / static_cast<double>(samples) : 0; }
+};
+
+// One histogram / CDF series for charts (bounded size).
+struct Distribution {
+  std::vector<double> edges_ns;   // bucket edges, size = counts.size() + 1
+  std::vector<uint64_t> counts;
+  std::vector<std::pair<double, double>> cdf;  // (ns, fraction) points, at most ~500
+  std::vector<std::pair<double, double>> over_time;  // (seconds since start, rtt ns), downsampled to <= 2000 points
+};
+
+// Where the time goes (ns, medians): user-space overhead = user RTT - kernel RTT;
+// wire = reply wire - request wire (from captures); peer = responder's own time.
+struct TimeSplit {
+  std::optional<double> user_overhead;
+  std::optional<double> local_stack;  // kernel RTT - wire RTT, when captured
+  std::optional<double> wire;
+  std::optional<double> peer;
+  std::optional<double> total_user;
+  std::string note;  // what was not available and why
+};
+
+struct HopStat {
+  std::string from_event;
+  std::string to_event;
+  uint64_t count = 0;
+  std::optional<double> median_ns;
+};
+
+struct CounterChange {
+  std::string node;
+  std::string source;
+  std::string name;
+  int64_t delta = 0;
+  bool flagged = false;  // drops, squeezes, errors
+};
+
+struct CaptureCoverage {
+  std::string kind;
+  std::string interface;
+  std::string status;
+  std::string error;
+  std::optional<int64_t> requests_seen, replies_seen, expected;
+};
+
+struct Stack {
+  std::string folded;  // comm;root;...;leaf
+  int64_t weight = 0;
+};
+
+// One experiment (by name) of a run, over all its repetitions.
+struct ExperimentReport {
+  int64_t run_id = 0;
+  std::string name;
+  std::string label;  // "name" or "run 3: name" when several runs are compared
+  std::string probe;
+  std::string path_kind;  // peer | self | localhost
+  std::string from_node;
+  std::string from_kind;  // node kind: host | netns | docker
+  std::string target;
+  uint32_t repetitions = 0;
+  std::vector<int64_t> experiment_ids;  // store ids, one per repetition
+  LatencyStats user;    // rtt_user
+  LatencyStats kernel;  // rtt_kernel (when stamped)
+  Distribution dist;    // of rtt_user
+  TimeSplit split;
+  std::vector<HopStat> hops;
+  std::vector<CounterChange> counters;
+  std::vector<CaptureCoverage> captures;
+  std::vector<Stack> stacks;  // merged over repetitions, heaviest first
+  std::vector<std::string> errors;
+  // Against the baseline row (unset for the baseline itself).
+  std::optional<double> delta_p50_ns;
+  std::optional<double> ratio_p50_pct;  // 100 * p50 / baseline p50 (seed 000's "174 %")
+  std::optional<bool> p50_differs;      // confidence intervals do not overlap
+};
+
+struct RunInfo {
+  int64_t id = 0;
+  std::string scenario;
+  std::string status;
+  int64_t started_ns = 0;
+  std::optional<int64_t> ended_ns;
+  std::string latlab_version;
+  std::map<std::string, std::string> environment;  // flattened host_json: "machine.kernel" -> "6.1..."
+};
+
+struct GroupRow {  // "container vs host" as one table
+  std::string key;  // path kind or node kind value
+  uint64_t samples = 0;
+  std::optional<double> p50, p99;
+  std::optional<double> ratio_to_first;
+};
+
+struct Report {
+  std::vector<RunInfo> runs;
+  std::vector<ExperimentReport> experiments;
+  std::string baseline;  // label of the baseline row ("" = none)
+  // Environment keys whose values differ between the compared runs.
+  std::vector<std::string> environment_differences;
+  std::map<std::string, std::vector<GroupRow>> groups;  // "path kind", "node kind"
+  std::vector<std::string> warnings;
+};
+
+}  // namespace latlab::reports
