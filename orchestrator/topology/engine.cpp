@@ -38,8 +38,8 @@ Result<LabState> Engine::up(const scenario::Lab& lab, const Plan& plan, const Ap
                  EEXIST);
   }
   auto r = apply_plan(ops_, store_, lab, plan, opt);
-  if (!r && !store_.read(lab.name).ok()) return r;
   if (!r) {
+    // Undone completely: the journal is gone, so is the lab's directory.
     auto still = store_.read(lab.name);
     if (still.ok() && !still->has_value()) lock->remove_file();
   }
