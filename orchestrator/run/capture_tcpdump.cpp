@@ -77,6 +77,7 @@ class TcpdumpCapture : public Capture {
     stopped_ = true;
     offset_end_ = clock_offset_now();
     end_mono_ = monotonic_ns();
+    settle();
     std::optional<Error> first;
     for (auto& r : running_) {
       stop_one(r);
@@ -209,6 +210,33 @@ class TcpdumpCapture : public Capture {
                    std::to_string(options_.listen_timeout.count()) + " ms" + (last.empty() ? "" : ": " + last));
     }
     return Error(what + ": tcpdump did not start");
+  }
+
+  // Waits until tcpdump has written what the kernel handed it (see
+  // TcpdumpOptions::settle_*): the file sizes stop changing.
+  void settle() {
+    auto sizes = [&] {
+      std::vector<off_t> v;
+      for (const auto& r : running_) {
+        struct stat sb {};
+        v.push_back(::stat(r.input.file.c_str(), &sb) == 0 ? sb.st_size : -1);
+      }
+      return v;
+    };
+    const auto begin = std::chrono::steady_clock::now();
+    auto stable_since = begin;
+    auto last = sizes();
+    while (true) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - begin >= options_.settle_max) return;
+      if (now - begin >= options_.settle_min && now - stable_since >= options_.settle_quiet) return;
+      std::this_thread::sleep_for(milliseconds(10));
+      auto cur = sizes();
+      if (cur != last) {
+        last = std::move(cur);
+        stable_since = std::chrono::steady_clock::now();
+      }
+    }
   }
 
   void stop_one(Running& r) {

@@ -55,6 +55,12 @@ struct TcpdumpOptions {
   std::string tcpdump_path;  // "" = "tcpdump" found in PATH
   std::chrono::milliseconds listen_timeout{5000};
   std::chrono::milliseconds stop_timeout{5000};
+  // tcpdump leaves what is still in its ring when SIGINT arrives: before the
+  // signal, wait until no capture file has grown for settle_quiet (at least
+  // settle_min, at most settle_max after stop() was called).
+  std::chrono::milliseconds settle_min{100};
+  std::chrono::milliseconds settle_quiet{100};
+  std::chrono::milliseconds settle_max{2000};
 };
 
 // make_tcpdump_capture() with options (tests use a fake tool path and times).

@@ -152,6 +152,7 @@ class PcapWriter {
     h.caplen = std::min<uint32_t>(caplen, h.len);
     pcap_dump(reinterpret_cast<u_char*>(dump_), &h, frame.data());
   }
+  void flush() { pcap_dump_flush(dump_); }
   void close() {
     if (dump_) pcap_dump_close(dump_);
     if (dead_) pcap_close(dead_);

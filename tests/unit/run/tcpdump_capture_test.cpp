@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "pcap_test_frames.h"
 #include "run/capture.h"
@@ -141,8 +142,15 @@ enum class Tool { listens, refuses_tstamp_type, fails, silent };
 
 class FakeChild : public Child {
  public:
-  FakeChild(std::string err_file, bool exited, int code, uint64_t captured, std::vector<int>* signals)
-      : err_file_(std::move(err_file)), exited_(exited), code_(code), captured_(captured), signals_(signals) {}
+  FakeChild(std::string err_file, std::string pcap_file, bool exited, int code, uint64_t captured,
+            std::vector<int>* signals, std::vector<uintmax_t>* sizes_at_sigint)
+      : err_file_(std::move(err_file)),
+        pcap_file_(std::move(pcap_file)),
+        exited_(exited),
+        code_(code),
+        captured_(captured),
+        signals_(signals),
+        sizes_at_sigint_(sizes_at_sigint) {}
   pid_t pid() const override { return 4242; }
   Result<std::optional<std::string>> read_line(std::chrono::milliseconds) override {
     return std::optional<std::string>();
@@ -152,6 +160,8 @@ class FakeChild : public Child {
     signals_->push_back(sig);
     if (exited_) return;
     if (sig == SIGINT) {
+      std::error_code ec;
+      sizes_at_sigint_->push_back(std::filesystem::file_size(pcap_file_, ec));
       std::ofstream(err_file_, std::ios::app) << captured_ << " packets captured\n"
                                               << captured_ + 2 << " packets received by filter\n"
                                               << "1 packet dropped by kernel\n";
@@ -175,10 +185,12 @@ class FakeChild : public Child {
 
  private:
   std::string err_file_;
+  std::string pcap_file_;
   bool exited_;
   int code_;
   uint64_t captured_;
   std::vector<int>* signals_;
+  std::vector<uintmax_t>* sizes_at_sigint_;
 };
 
 class FakeLauncher : public ProcessLauncher {
@@ -201,13 +213,15 @@ class FakeLauncher : public ProcessLauncher {
       err << "tcpdump: listening on " << ifname << ", link-type EN10MB (Ethernet), snapshot length 256 bytes\n";
     }
     err.close();
-    auto child = std::make_unique<FakeChild>(spec.stderr_file, exited, exited ? 1 : -1, captured, &signals);
+    auto child = std::make_unique<FakeChild>(spec.stderr_file, spec.argv.at(7), exited, exited ? 1 : -1, captured, &signals,
+                                             &sizes_at_sigint);
     children.push_back(child.get());
     return std::unique_ptr<Child>(std::move(child));
   }
   std::vector<SpawnSpec> spawned;
   std::vector<FakeChild*> children;
   std::vector<int> signals;
+  std::vector<uintmax_t> sizes_at_sigint;  // the pcap file's size when SIGINT came
   uint64_t captured = 0;
 
  private:
@@ -261,6 +275,7 @@ class TcpdumpCaptureTest : public ::testing::Test {
     o.tcpdump_path = tool_;
     o.listen_timeout = listen;
     o.stop_timeout = std::chrono::milliseconds(100);
+    o.settle_min = o.settle_quiet = std::chrono::milliseconds(10);
     return make_tcpdump_capture_with(spec_of(std::move(interfaces)), o);
   }
 
@@ -359,6 +374,34 @@ TEST_F(TcpdumpCaptureTest, StartsInTheNodeNamespaceStopsWithSigintAndIngests) {
   EXPECT_EQ(sb_json["requests_seen"], 8);
   EXPECT_EQ(sb_json["coverage"], 0.8);
   EXPECT_EQ(sb_json["wire_send_from"], 0);
+}
+
+TEST_F(TcpdumpCaptureTest, StopWaitsForTcpdumpToWriteWhatIsStillInItsRing) {
+  // tcpdump drops what it has not written yet when SIGINT arrives; the last
+  // reply lands in its ring right before the probe ends.
+  FakeLauncher launcher(Tool::listens);
+  ctx_.launcher = &launcher;
+  TcpdumpOptions o;
+  o.tcpdump_path = tool_;
+  o.settle_min = std::chrono::milliseconds(10);
+  o.settle_quiet = std::chrono::milliseconds(60);
+  auto cap = make_tcpdump_capture_with(spec_of({}), o);
+  ASSERT_TRUE(cap->start(ctx_).ok());
+  const std::string file = dir_.file("tcpdump-a-eth0.pcap");
+  std::thread late_writer([&] {
+    PcapWriter w(file, DLT_EN10MB);
+    for (int i = 0; i < 10; ++i) {
+      w.add(1'000'000'000 + i, arp_request());
+      w.flush();
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto st = cap->stop(ctx_);
+  late_writer.join();
+  ASSERT_TRUE(st.ok()) << st.error().message();
+  ASSERT_EQ(launcher.sizes_at_sigint.size(), 1u);
+  EXPECT_EQ(launcher.sizes_at_sigint[0], std::filesystem::file_size(file));
 }
 
 TEST_F(TcpdumpCaptureTest, SenderBlindSpotShowsInTheSummary) {
