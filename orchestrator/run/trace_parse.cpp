@@ -185,14 +185,19 @@ bool is_path_event(const std::string& e) {
 }
 }  // namespace
 
-std::vector<HopTimeline> join_on_skbaddr(const std::vector<TraceEvent>& events) {
+std::vector<HopTimeline> join_on_skbaddr(const std::vector<TraceEvent>& events, int64_t max_gap_ns) {
   std::vector<HopTimeline> done;
   std::unordered_map<std::string, HopTimeline> open;
   for (const auto& ev : events) {
     if (ev.skbaddr.empty()) continue;
+    if (auto stale = open.find(ev.skbaddr);
+        stale != open.end() && ev.t_ns - stale->second.events.back()->t_ns > max_gap_ns) {
+      done.push_back(std::move(stale->second));
+      open.erase(stale);
+    }
     if (is_free_event(ev.event)) {
       auto it = open.find(ev.skbaddr);
-      if (it == open.end()) continue;  // never seen on the packet path: not ours
+      if (it == open.end()) continue;  // never seen on the packet path (or too long ago): not ours
       it->second.events.push_back(&ev);
       done.push_back(std::move(it->second));
       open.erase(it);

@@ -65,8 +65,13 @@ struct HopTimeline {
 // kfree_skb (the address may be reused afterwards); a net_dev_queue on an
 // address whose timeline already has a transmit starts a new one (a forward
 // or a reuse without a traced free). Frees of addresses never seen on a
-// packet-path event are not part of any timeline.
-std::vector<HopTimeline> join_on_skbaddr(const std::vector<TraceEvent>& events);
+// packet-path event are not part of any timeline. Some frees do not pass the
+// tracepoints (e.g. UDP's stateless consume), so an event more than `max_gap_ns`
+// after the timeline's last one belongs to a later use of the address: the
+// timeline ends there and that free is not joined.
+constexpr int64_t default_join_gap_ns = 10'000'000;
+std::vector<HopTimeline> join_on_skbaddr(const std::vector<TraceEvent>& events,
+                                         int64_t max_gap_ns = default_join_gap_ns);
 
 struct HopSummary {
   std::map<std::string, int64_t> hop_counts;      // events per tracepoint

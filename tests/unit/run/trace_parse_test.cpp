@@ -146,3 +146,20 @@ TEST(TraceParse, AReusedAddressStartsANewPacketAtTheNextQueue) {
   EXPECT_EQ(s.hop_median_ns["net_dev_queue>net_dev_xmit"], 100);
   EXPECT_EQ(s.freed, 0);
 }
+
+TEST(TraceParse, AFreeLongAfterThePacketIsALaterUseOfTheAddress) {
+  std::vector<TraceEvent> ev(3);
+  const char* names[] = {"net_dev_xmit", "netif_receive_skb", "consume_skb"};
+  const int64_t at[] = {1'000, 2'000, 2'000 + default_join_gap_ns + 1};
+  for (int i = 0; i < 3; ++i) {
+    ev[i].event = names[i];
+    ev[i].skbaddr = "a";
+    ev[i].t_ns = at[i];
+  }
+  auto t = join_on_skbaddr(ev);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].events.size(), 2u);
+  auto s = summarize_hops(t);
+  EXPECT_EQ(s.freed, 0);
+  EXPECT_EQ(s.hop_counts.count("consume_skb"), 0u);
+}
