@@ -367,17 +367,17 @@ std::string render_flame_svg(const FlameLayout& layout, const FlameSvgOptions& o
     const std::string display = f.depth == 0 ? std::string("all") : frame_display_name(f.name);
     std::string info;
     const std::string pct = fmt_num(100.0 * static_cast<double>(f.width) / total, 2);
+    // First line: the name (the page's search matches it); second: the numbers.
     if (f.depth == 0) {
-      info = fmt::format("all ({} weight, 100%)", group_digits(f.width));
+      info = fmt::format("all\n{} weight, 100%", group_digits(f.width));
     } else {
-      info = fmt::format("{}{} ({} weight, {}%", display, f.kind == FrameKind::kernel ? " [kernel]" : "",
+      info = fmt::format("{}\n{}{} weight, {}%", display, f.kind == FrameKind::kernel ? "kernel; " : "",
                          group_digits(f.width), pct);
       if (f.self > 0 && f.self != f.width) info += fmt::format("; self {}", group_digits(f.self));
-      info += ")";
     }
     if (f.has_delta && f.depth > 0) {
       const auto sign = [](double v) { return (v > 0 ? "+" : "") + fmt_num(v, 2); };
-      info += fmt::format(" Δself {}%, Δtotal {}%", sign(100.0 * static_cast<double>(f.delta_self) / total),
+      info += fmt::format("; Δself {}%, Δtotal {}%", sign(100.0 * static_cast<double>(f.delta_self) / total),
                           sign(100.0 * static_cast<double>(f.delta_total) / total));
     }
     const std::string fill =
