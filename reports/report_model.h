@@ -28,6 +28,7 @@ struct LatencyStats {
   std::optional<double> min, p50, mean, p90, p99, p999, max, stddev;
   std::optional<double> jitter;  // RFC 3393 IPDV, mean absolute difference of consecutive RTTs
   std::optional<Interval> p50_ci, p99_ci;
+  bool percentiles_exact = true;  // false: from the log histogram (relative error < 0.05 %)
   double loss_pct() const { return samples ? 100.0 * static_cast<double>(lost) / static_cast<double>(samples) : 0; }
 };
 

@@ -1,0 +1,151 @@
+// latlab report: comparative latency report from the store (read-only; no root).
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "reports/build_report.h"
+#include "reports/render.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace latlab::cli {
+
+namespace {
+
+struct ReportOpts {
+  std::string db;
+  std::vector<int64_t> runs;
+  int64_t last = 0;
+  std::string scenario;
+  std::string baseline;
+  std::string format;
+  std::string output;
+  std::string group;
+};
+
+// Percent-encodes a path for an SQLite URI filename.
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (unsigned char c : std::filesystem::absolute(path).string()) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// Read-only. A WAL store needs its -shm file: when the user may not create it
+// (a store written by root in a directory they cannot write), the file is read
+// as an immutable snapshot; anything still only in the -wal file is then not
+// seen, and a note says so.
+std::unique_ptr<store::SqliteStore> open_store(const std::string& db_path) {
+  auto st = store::SqliteStore::open_read_only(db_path);
+  if (!st.ok()) throw FatalError(Error(st.error()).exit(ExitCode::environment).with_context("report"));
+  auto probe = (*st)->runs("", 1);
+  if (probe.ok()) return std::move(*st);
+  if (::access(db_path.c_str(), R_OK) == 0) {
+    sqlite3_config(SQLITE_CONFIG_URI, 1);  // before first use; harmless (MISUSE) after
+    auto snap = store::SqliteStore::open_read_only("file:" + uri_path(db_path) + "?immutable=1");
+    if (snap.ok() && (*snap)->runs("", 1).ok()) {
+      std::error_code ec;
+      auto wal = std::filesystem::file_size(db_path + "-wal", ec);
+      if (!ec && wal > 0)
+        std::fprintf(stderr,
+                     "latlab: note: %s read as a snapshot (no write access for its -shm file); %llu bytes in its "
+                     "-wal file are not seen\n",
+                     db_path.c_str(), static_cast<unsigned long long>(wal));
+      return std::move(*snap);
+    }
+  }
+  throw FatalError(Error(probe.error()).exit(ExitCode::environment).with_context("report"));
+}
+
+int run_report(const ReportOpts& o) {
+  if (!o.runs.empty() && (o.last > 0 || !o.scenario.empty()))
+    throw FatalError("report: give run ids, or --last/--scenario, not both", ExitCode::bad_input);
+  std::string fmt_name = o.format;
+  if (fmt_name.empty()) fmt_name = "text";
+  auto format = reports::parse_format(fmt_name);
+  if (!format)
+    throw FatalError(fmt::format("report: format \"{}\" is not supported; supported formats are text, md, html, "
+                                 "json, csv",
+                                 fmt_name),
+                     ExitCode::bad_input);
+  reports::RenderOptions ropt;
+  if (o.group == "path") ropt.groups = {"path kind"};
+  else if (o.group == "node") ropt.groups = {"node kind"};
+  else if (!o.group.empty())
+    throw FatalError(fmt::format("report: --group \"{}\" is not supported; use path or node", o.group),
+                     ExitCode::bad_input);
+
+  std::string db_path = store::default_db_path(o.db);
+  if (::access(db_path.c_str(), F_OK) != 0)
+    throw FatalError(fmt::format("report: store {} does not exist (record a run with `latlab run`, or give --db)",
+                                 db_path),
+                     ExitCode::environment);
+  auto st = open_store(db_path);
+
+  reports::ReportRequest req;
+  req.runs = o.runs;
+  req.last = o.last;
+  req.scenario = o.scenario;
+  req.baseline = o.baseline;
+  auto rep = reports::build_report(*st, req);
+  if (!rep.ok()) throw FatalError(rep.error().with_context("report"));
+
+  if (o.output.empty() || o.output == "-") {
+    auto s = reports::render(*rep, *format, std::cout, ropt);
+    std::cout.flush();
+    if (!s.ok()) throw FatalError(s.error().with_context("report"));
+  } else {
+    std::ofstream f(o.output, std::ios::binary | std::ios::trunc);
+    if (!f) throw FatalError(fmt::format("report: cannot write {}", o.output), ExitCode::environment);
+    auto s = reports::render(*rep, *format, f, ropt);
+    f.close();
+    if (!s.ok()) throw FatalError(s.error().with_context("report"));
+    if (!f) throw FatalError(fmt::format("report: writing {} failed", o.output), ExitCode::environment);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_report_commands(Registry& reg) {
+  auto o = std::make_shared<ReportOpts>();
+  auto* r = reg.app.add_subcommand(
+      "report",
+      "Report on stored runs: per experiment samples, loss, min, p50 and p99 with 95% confidence intervals, mean, "
+      "p90, p99.9, max, stddev, jitter (RFC 3393 IPDV) and delta/% against a baseline row; groups by path and node "
+      "kind; where the time goes (user space, local stack, wire, peer); trace hop medians; counters that changed "
+      "(drops and errors flagged); capture coverage; environment differences between compared runs. Reads the "
+      "store only (opened read-only: no root needed). Default: the last run, as text. Exit codes: 0 ok, 2 bad "
+      "input (unknown run, baseline or format), 3 store missing or unreadable.");
+  r->add_option("--db", o->db, "SQLite store (default: $LATLAB_DB, else ./latlab.db)");
+  r->add_option("RUN", o->runs, "run ids to report on and compare (default: the last run)");
+  r->add_option("--last", o->last, "the last N runs (of --scenario when given)")->check(CLI::Range(1, 100000));
+  r->add_option("--scenario", o->scenario, "only runs of this scenario name (default: the last one of them)");
+  r->add_option("--baseline", o->baseline,
+                "the row others are compared with: an experiment name, or a run id among the compared runs (each "
+                "experiment then against its namesake in that run). Default: \"localhost\" when present, else the "
+                "first row; with several runs, the first run");
+  r->add_option("--format", o->format, "text (default), md, html, json or csv");
+  r->add_option("-o,--output", o->output, "write to FILE instead of stdout");
+  r->add_option("--group", o->group,
+                "show only this grouping table: path (by path kind) or node (by node kind); default: each grouping "
+                "with two or more kinds");
+  r->callback([o, sel = reg.selected] {
+    *sel = [o] { return run_report(*o); };
+  });
+}
+
+}  // namespace latlab::cli

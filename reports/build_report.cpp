@@ -1,0 +1,469 @@
+#include "reports/build_report.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <memory>
+#include <set>
+
+namespace latlab::reports {
+
+using nlohmann::json;
+using store::ExperimentRecord;
+using store::SampleRecord;
+using store::SampleStatus;
+
+namespace {
+
+constexpr size_t kSplitExactLimit = 65536;  // split medians: exact up to this, histogram beyond
+constexpr size_t kGroupExactLimit = 65536;
+
+void flatten_into(const json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (j.is_object()) {
+    if (j.empty() && !prefix.empty()) out[prefix] = "{}";
+    for (auto it = j.begin(); it != j.end(); ++it)
+      flatten_into(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else if (j.is_array()) {
+    if (j.empty()) out[prefix] = "[]";
+    for (size_t i = 0; i < j.size(); ++i) flatten_into(j[i], prefix + "[" + std::to_string(i) + "]", out);
+  } else if (j.is_string()) {
+    out[prefix] = j.get<std::string>();
+  } else {
+    out[prefix] = j.dump();
+  }
+}
+
+std::optional<int64_t> parse_int(const std::string& s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> json_int(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<int64_t>();
+}
+
+// The order experiments are declared in the stored scenario text; names not
+// found there follow in order of first appearance.
+std::vector<std::string> declared_order(const store::RunRecord& run, const std::vector<ExperimentRecord>& exps) {
+  std::vector<std::string> order;
+  std::set<std::string> present;
+  for (const auto& e : exps) present.insert(e.name);
+  json s = json::parse(run.scenario_text, nullptr, false);
+  if (s.is_object() && s.contains("experiments") && s["experiments"].is_array())
+    for (const auto& x : s["experiments"])
+      if (x.is_object() && x.contains("name") && x["name"].is_string()) {
+        auto n = x["name"].get<std::string>();
+        if (present.count(n) && std::find(order.begin(), order.end(), n) == order.end()) order.push_back(n);
+      }
+  for (const auto& e : exps)
+    if (std::find(order.begin(), order.end(), e.name) == order.end()) order.push_back(e.name);
+  return order;
+}
+
+int hop_rank(const std::string& ev) {
+  static const char* const kPath[] = {"net_dev_queue", "net_dev_start_xmit", "netif_rx", "net_dev_xmit",
+                                      "netif_receive_skb", "consume_skb", "kfree_skb"};
+  for (int i = 0; i < 7; ++i)
+    if (ev == kPath[i]) return i;
+  return 100;
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct GroupAcc {
+  std::string key;
+  std::unique_ptr<Quantiles> q = std::make_unique<Quantiles>(kGroupExactLimit);
+};
+
+GroupAcc& group_for(std::vector<GroupAcc>& groups, const std::string& key) {
+  for (auto& g : groups)
+    if (g.key == key) return g;
+  groups.push_back(GroupAcc{key});
+  return groups.back();
+}
+
+// Streams the samples of one experiment's repetitions and fills its statistics.
+Status fill_experiment(store::SqliteStore& st, const std::vector<const ExperimentRecord*>& reps, size_t exact_limit,
+                       ExperimentReport& x, Quantiles& path_group, Quantiles& node_group) {
+  LatencySeries user(exact_limit), kernel(exact_limit);
+  Quantiles overhead(kSplitExactLimit), wire(kSplitExactLimit), stack(kSplitExactLimit), peer(kSplitExactLimit);
+  Downsampler over_time(2000);
+  std::optional<int64_t> t0;
+  LatencyStats counts;
+  uint64_t kernel_received = 0;
+  // Hops: per-repetition medians and pair counts, by "from>to".
+  std::map<std::string, std::vector<double>> hop_medians;
+  std::map<std::string, uint64_t> hop_counts;
+  std::map<std::tuple<std::string, std::string, std::string>, int64_t> counters;
+  std::map<std::pair<std::string, std::string>, CaptureCoverage> captures;
+  std::vector<std::pair<std::string, std::string>> capture_order;
+  std::map<std::string, int64_t> stacks;
+
+  for (const ExperimentRecord* e : reps) {
+    x.experiment_ids.push_back(e->id);
+    if (e->status != "complete")
+      x.errors.push_back(fmt::format("repetition {}: {}{}{}", e->repetition, e->status, e->error.empty() ? "" : ": ",
+                                     e->error));
+    else if (!e->error.empty())
+      x.errors.push_back(fmt::format("repetition {}: {}", e->repetition, e->error));
+    user.new_stream();
+    kernel.new_stream();
+    auto s = st.for_each_sample(e->id, [&](const SampleRecord& r) {
+      if (r.warmup) {
+        ++counts.warmup_excluded;
+        return;
+      }
+      ++counts.samples;
+      if (r.status == SampleStatus::lost) {
+        ++counts.lost;
+        return;
+      }
+      if (r.status == SampleStatus::late) {
+        ++counts.late;
+        return;
+      }
+      if (r.rtt_user) {
+        ++counts.received;
+        user.add(*r.rtt_user);
+        path_group.add(*r.rtt_user);
+        node_group.add(*r.rtt_user);
+        if (r.t_send_user) {
+          if (!t0) t0 = *r.t_send_user;
+          over_time.add(static_cast<double>(*r.t_send_user - *t0) / 1e9, static_cast<double>(*r.rtt_user));
+        }
+      }
+      if (r.rtt_kernel) {
+        ++kernel_received;
+        kernel.add(*r.rtt_kernel);
+      }
+      if (r.rtt_user && r.rtt_kernel) overhead.add(*r.rtt_user - *r.rtt_kernel);
+      if (r.wire_send && r.wire_recv) {
+        int64_t w = *r.wire_recv - *r.wire_send;
+        wire.add(w);
+        if (r.rtt_kernel) stack.add(*r.rtt_kernel - w);
+      }
+      if (r.peer_proc) peer.add(*r.peer_proc);
+    });
+    if (!s.ok()) return s.error().with_context(fmt::format("experiment {} (id {})", e->name, e->id));
+
+    auto caps = st.captures(e->id);
+    if (!caps.ok()) return caps.error();
+    for (const auto& c : *caps) {
+      json sj = json::parse(c.summary_json, nullptr, false);
+      if (!sj.is_object()) sj = json::object();
+      auto key = std::make_pair(c.kind, c.interface);
+      auto [it, fresh] = captures.try_emplace(key);
+      CaptureCoverage& cov = it->second;
+      if (fresh) {
+        capture_order.push_back(key);
+        cov.kind = c.kind;
+        cov.interface = c.interface;
+        cov.status = c.status;
+      } else if (c.status != "ok") {
+        cov.status = c.status;  // the worst one wins: anything but ok
+      }
+      if (!c.error.empty() && cov.error.find(c.error) == std::string::npos)
+        cov.error += (cov.error.empty() ? "" : "; ") + c.error;
+      if (c.kind == "tcpdump") {
+        auto add = [](std::optional<int64_t>& dst, std::optional<int64_t> v) {
+          if (v) dst = dst.value_or(0) + *v;
+        };
+        add(cov.requests_seen, json_int(sj, "requests_seen"));
+        add(cov.replies_seen, json_int(sj, "replies_seen"));
+        add(cov.expected, json_int(sj, "requests_expected"));
+      }
+      if (c.kind == "trace" && sj.contains("hop_median_ns") && sj["hop_median_ns"].is_object()) {
+        for (auto h = sj["hop_median_ns"].begin(); h != sj["hop_median_ns"].end(); ++h) {
+          if (!h->is_number()) continue;
+          hop_medians[h.key()].push_back(h->get<double>());
+          uint64_t pairs = 0;
+          if (sj.contains("hop_pairs") && sj["hop_pairs"].is_object() && sj["hop_pairs"].contains(h.key()) &&
+              sj["hop_pairs"][h.key()].is_number())
+            pairs = sj["hop_pairs"][h.key()].get<uint64_t>();
+          hop_counts[h.key()] += pairs;
+        }
+      }
+    }
+    auto ctrs = st.counters(e->id);
+    if (!ctrs.ok()) return ctrs.error();
+    for (const auto& c : *ctrs)
+      if (c.phase == "delta") counters[{c.node, c.source, c.name}] += c.value;
+    auto stk = st.stacks(e->id);
+    if (!stk.ok()) return stk.error();
+    for (const auto& s2 : *stk) stacks[s2.stack] += s2.weight;
+  }
+
+  user.finish(x.user);
+  kernel.finish(x.kernel);
+  x.user.samples = counts.samples;
+  x.user.received = counts.received;
+  x.user.lost = counts.lost;
+  x.user.late = counts.late;
+  x.user.warmup_excluded = counts.warmup_excluded;
+  x.user.percentiles_exact = user.q.exact();
+  x.kernel.samples = counts.samples;
+  x.kernel.received = kernel_received;
+  x.kernel.lost = counts.lost;
+  x.kernel.late = counts.late;
+  x.kernel.warmup_excluded = counts.warmup_excluded;
+  x.kernel.percentiles_exact = kernel.q.exact();
+  x.dist = make_distribution(user.q);
+  x.dist.over_time = over_time.points();
+
+  // Where the time goes.
+  auto med = [](Quantiles& q) -> std::optional<double> {
+    q.finish();
+    return q.quantile(0.5);
+  };
+  x.split.total_user = x.user.p50;
+  x.split.user_overhead = med(overhead);
+  x.split.wire = med(wire);
+  x.split.local_stack = med(stack);
+  x.split.peer = med(peer);
+  std::vector<std::string> missing;
+  if (!x.split.user_overhead) missing.push_back("no kernel timestamps, so no user-space overhead");
+  if (!x.split.wire) {
+    bool has_tcpdump = captures.count({"tcpdump", ""}) > 0 ||
+                       std::any_of(captures.begin(), captures.end(), [](auto& c) { return c.first.first == "tcpdump"; });
+    missing.push_back(has_tcpdump ? "no wire times: the tcpdump capture matched no request/reply pair"
+                                  : "no wire times: no tcpdump capture");
+  }
+  if (!x.split.local_stack && x.split.wire) missing.push_back("no local stack: no kernel timestamps");
+  if (!x.split.peer) missing.push_back("no peer processing time: the responder did not report it");
+  std::string note;
+  for (const auto& m : missing) note += (note.empty() ? "" : "; ") + m;
+  x.split.note = note;
+
+  for (auto& [k, v] : hop_medians) {
+    HopStat h;
+    auto gt = k.find('>');
+    h.from_event = gt == std::string::npos ? k : k.substr(0, gt);
+    h.to_event = gt == std::string::npos ? "" : k.substr(gt + 1);
+    h.count = hop_counts[k];
+    h.median_ns = median_of(v);
+    x.hops.push_back(h);
+  }
+  std::stable_sort(x.hops.begin(), x.hops.end(), [](const HopStat& a, const HopStat& b) {
+    return std::make_tuple(hop_rank(a.from_event), a.from_event, hop_rank(a.to_event), a.to_event) <
+           std::make_tuple(hop_rank(b.from_event), b.from_event, hop_rank(b.to_event), b.to_event);
+  });
+
+  for (const auto& [k, v] : counters) {
+    if (v == 0) continue;
+    CounterChange c{std::get<0>(k), std::get<1>(k), std::get<2>(k), v, counter_is_flagged(std::get<2>(k))};
+    x.counters.push_back(c);
+  }
+  std::stable_sort(x.counters.begin(), x.counters.end(),
+                   [](const CounterChange& a, const CounterChange& b) { return a.flagged > b.flagged; });
+  for (const auto& k : capture_order) x.captures.push_back(captures[k]);
+  for (const auto& [f, w] : stacks) x.stacks.push_back(Stack{f, w});
+  std::stable_sort(x.stacks.begin(), x.stacks.end(), [](const Stack& a, const Stack& b) { return a.weight > b.weight; });
+  return Ok{};
+}
+
+bool cis_overlap(const Interval& a, const Interval& b) { return a.low <= b.high && b.low <= a.high; }
+
+void compare(ExperimentReport& x, const ExperimentReport& base) {
+  if (!x.user.p50 || !base.user.p50) return;
+  x.delta_p50_ns = *x.user.p50 - *base.user.p50;
+  if (*base.user.p50 > 0) x.ratio_p50_pct = 100.0 * *x.user.p50 / *base.user.p50;
+  if (x.user.p50_ci && base.user.p50_ci) x.p50_differs = !cis_overlap(*x.user.p50_ci, *base.user.p50_ci);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> flatten_json(const std::string& json_text) {
+  std::map<std::string, std::string> out;
+  json j = json::parse(json_text, nullptr, false);
+  if (j.is_discarded()) return out;
+  flatten_into(j, "", out);
+  return out;
+}
+
+std::vector<std::string> environment_differences(const std::vector<std::map<std::string, std::string>>& envs) {
+  std::vector<std::string> diffs;
+  if (envs.size() < 2) return diffs;
+  std::set<std::string> keys;
+  for (const auto& e : envs)
+    for (const auto& [k, v] : e) keys.insert(k);
+  for (const auto& k : keys) {
+    std::optional<std::string> first;
+    bool differ = false;
+    for (size_t i = 0; i < envs.size(); ++i) {
+      auto it = envs[i].find(k);
+      std::string v = it == envs[i].end() ? std::string("\x01missing") : it->second;
+      if (i == 0)
+        first = v;
+      else if (v != *first)
+        differ = true;
+    }
+    if (differ) diffs.push_back(k);
+  }
+  return diffs;
+}
+
+bool counter_is_flagged(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* w : {"drop", "squeeze", "err", "overflow", "fail"})
+    if (n.find(w) != std::string::npos) return true;
+  return false;
+}
+
+Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
+  Report rep;
+  // Which runs.
+  std::vector<store::RunRecord> runs;
+  if (!req.runs.empty()) {
+    for (int64_t id : req.runs) {
+      auto r = st.run(id);
+      if (!r.ok()) return r.error();
+      runs.push_back(std::move(*r));
+    }
+  } else {
+    auto r = st.runs(req.scenario, req.last > 0 ? req.last : 1);
+    if (!r.ok()) return Error(r.error()).exit(ExitCode::environment);
+    runs = std::move(*r);
+    if (runs.empty())
+      return Error(req.scenario.empty() ? std::string("the store has no runs (record one with `latlab run`)")
+                                        : fmt::format("the store has no run of scenario \"{}\"", req.scenario),
+                   0, ExitCode::bad_input);
+  }
+  const bool several = runs.size() > 1;
+
+  // Baseline kind.
+  std::optional<int64_t> baseline_run;
+  if (auto id = parse_int(req.baseline)) {
+    for (const auto& r : runs)
+      if (r.id == *id) baseline_run = *id;
+  }
+  if (several && req.baseline.empty()) baseline_run = runs.front().id;
+
+  std::vector<GroupAcc> path_groups, node_groups;
+  std::vector<std::map<std::string, std::string>> envs;
+  for (const auto& run : runs) {
+    RunInfo info;
+    info.id = run.id;
+    info.scenario = run.scenario_name;
+    info.status = run.status;
+    info.started_ns = run.started_ns;
+    info.ended_ns = run.ended_ns;
+    info.latlab_version = run.latlab_version;
+    info.environment = flatten_json(run.host_json);
+    envs.push_back(info.environment);
+    if (run.status != "complete")
+      rep.warnings.push_back(fmt::format("run {} is {}{}{}", run.id, run.status, run.error.empty() ? "" : ": ",
+                                         run.error));
+    rep.runs.push_back(std::move(info));
+
+    auto exps = st.experiments(run.id);
+    if (!exps.ok()) return Error(exps.error()).exit(ExitCode::environment);
+    for (const auto& name : declared_order(run, *exps)) {
+      std::vector<const ExperimentRecord*> reps;
+      for (const auto& e : *exps)
+        if (e.name == name) reps.push_back(&e);
+      std::stable_sort(reps.begin(), reps.end(), [](auto* a, auto* b) { return a->repetition < b->repetition; });
+      ExperimentReport x;
+      const ExperimentRecord& e0 = *reps.front();
+      x.run_id = run.id;
+      x.name = name;
+      x.label = several ? fmt::format("run {}: {}", run.id, name) : name;
+      x.probe = e0.probe;
+      x.path_kind = e0.path_kind;
+      x.from_node = e0.from_node;
+      x.from_kind = e0.from_kind;
+      x.target = e0.target;
+      x.repetitions = static_cast<uint32_t>(reps.size());
+      auto& pg = group_for(path_groups, x.path_kind.empty() ? "-" : x.path_kind);
+      auto& ng = group_for(node_groups, x.from_kind.empty() ? "-" : x.from_kind);
+      auto s = fill_experiment(st, reps, req.exact_limit, x, *pg.q, *ng.q);
+      if (!s.ok()) return Error(s.error()).exit(ExitCode::environment);
+      if (!x.user.percentiles_exact)
+        rep.warnings.push_back(fmt::format("{}: more than {} RTTs; percentiles from the log histogram (< 0.05 % error)",
+                                           x.label, req.exact_limit));
+      rep.experiments.push_back(std::move(x));
+    }
+  }
+  rep.environment_differences = environment_differences(envs);
+
+  // Baseline and comparisons.
+  const ExperimentReport* base_row = nullptr;
+  if (baseline_run) {
+    rep.baseline = fmt::format("run {}", *baseline_run);
+    for (auto& x : rep.experiments) {
+      if (x.run_id == *baseline_run) continue;
+      auto it = std::find_if(rep.experiments.begin(), rep.experiments.end(),
+                             [&](const ExperimentReport& b) { return b.run_id == *baseline_run && b.name == x.name; });
+      if (it != rep.experiments.end()) compare(x, *it);
+    }
+  } else {
+    if (!req.baseline.empty()) {
+      for (const auto& x : rep.experiments)
+        if (x.label == req.baseline || x.name == req.baseline) {
+          base_row = &x;
+          break;
+        }
+      if (!base_row) {
+        std::string known;
+        for (const auto& x : rep.experiments) known += (known.empty() ? "" : ", ") + x.label;
+        std::string runs_known;
+        for (const auto& r : rep.runs) runs_known += (runs_known.empty() ? "" : ", ") + std::to_string(r.id);
+        return Error(fmt::format("baseline \"{}\" is neither an experiment ({}) nor a compared run ({})", req.baseline,
+                                 known, runs_known),
+                     0, ExitCode::bad_input);
+      }
+    } else {
+      for (const auto& x : rep.experiments)
+        if (x.name == "localhost") {
+          base_row = &x;
+          break;
+        }
+      if (!base_row && !rep.experiments.empty()) base_row = &rep.experiments.front();
+    }
+    if (base_row) {
+      rep.baseline = base_row->label;
+      for (auto& x : rep.experiments)
+        if (&x != base_row) compare(x, *base_row);
+    }
+  }
+
+  // Groups: the baseline's key first, then in order of appearance.
+  auto make_groups = [&](std::vector<GroupAcc>& accs, auto key_of) {
+    std::vector<GroupRow> rows;
+    if (base_row) {
+      std::string k = key_of(*base_row);
+      auto it = std::find_if(accs.begin(), accs.end(), [&](const GroupAcc& g) { return g.key == k; });
+      if (it != accs.end()) std::rotate(accs.begin(), it, it + 1);
+    }
+    for (auto& g : accs) {
+      g.q->finish();
+      GroupRow r;
+      r.key = g.key;
+      r.samples = g.q->count();
+      r.p50 = g.q->quantile(0.5);
+      r.p99 = g.q->quantile(0.99);
+      if (!rows.empty() && rows.front().p50 && r.p50 && *rows.front().p50 > 0)
+        r.ratio_to_first = 100.0 * *r.p50 / *rows.front().p50;
+      rows.push_back(r);
+    }
+    return rows;
+  };
+  rep.groups["path kind"] =
+      make_groups(path_groups, [](const ExperimentReport& x) { return x.path_kind.empty() ? "-" : x.path_kind; });
+  rep.groups["node kind"] =
+      make_groups(node_groups, [](const ExperimentReport& x) { return x.from_kind.empty() ? "-" : x.from_kind; });
+  return rep;
+}
+
+}  // namespace latlab::reports
