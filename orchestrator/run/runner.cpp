@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "run/agent_stream.h"
 #include "run/capture.h"
@@ -77,7 +78,9 @@ std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Ex
 std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                         const std::string& agent_path) {
   if (e.responder.kind == "kernel" || e.responder.kind.empty()) return {};
-  std::vector<std::string> a = {agent_path, e.responder.kind};
+  // Scenario responder kinds and the agent's modes.
+  std::string mode = e.responder.kind == "raw" ? "raw-responder" : e.responder.kind;
+  std::vector<std::string> a = {agent_path, mode};
   std::string node = e.responder.node.empty() ? e.to_node : e.responder.node;
   std::string ns = netns_path_of(lab, node);
   if (!ns.empty()) a.insert(a.end(), {"--netns", ns});
@@ -128,17 +131,19 @@ struct Runner::Impl {
     for (const auto& [node, list] : e.sysctls) {
       const scenario::Node* n = lab.find_node(node);
       for (const auto& s : list) {
-        auto old = r.ops_.read_sysctl(n->netns_name, s.name);
+        // Machine-wide sysctls exist only in the root namespace's /proc/sys.
+        std::string ns = s.global ? std::string() : n->netns_name;
+        auto old = r.ops_.read_sysctl(ns, s.name);
         if (!old.ok()) {
           error = fmt::format("node \"{}\": read sysctl {}: {}", node, s.name, old.error().message());
           return restore;
         }
-        auto w = r.ops_.write_sysctl(n->netns_name, s.name, s.value);
+        auto w = r.ops_.write_sysctl(ns, s.name, s.value);
         if (!w.ok()) {
           error = fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message());
           return restore;
         }
-        restore.emplace_back(n->netns_name, s.name, *old);
+        restore.emplace_back(ns, s.name, *old);
       }
     }
     return restore;
@@ -285,7 +290,16 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
     if (!child.ok()) return stop_all("start responder: " + child.error().message());
     responder = std::move(*child);
     auto line = responder->read_line(5000ms);
-    if (!line.ok() || !*line) {
+    std::optional<AgentLine> first;
+    if (line.ok() && *line) {
+      auto parsed = parse_agent_line(**line);
+      if (parsed.ok()) first = *parsed;
+    }
+    if (first && first->type == AgentLine::Type::error) {
+      return stop_all("responder " + e.responder.kind + " did not start: " +
+                      first->json.value("message", std::string("error")));
+    }
+    if (!first || first->type != AgentLine::Type::header) {
       responder->wait(1000ms).ok();
       std::string err = responder->stderr_text();
       while (!err.empty() && err.back() == '\n') err.pop_back();
@@ -489,6 +503,34 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   r.progress_(end);
 }
 
+namespace {
+
+// `up` returns when the kernel has the objects; a veth or bridge port reports
+// carrier a moment later, and a frame sent before that is dropped (the raw
+// pinger's first ARP, for one). Wait until every lab interface that should be
+// up has carrier, or give up after timeout and say which did not.
+std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    std::string missing;
+    for (const auto& n : lab.nodes) {
+      auto links = ops.list_links(n.netns_name);
+      if (!links.ok()) return "";
+      for (const auto& l : *links) {
+        const scenario::Interface* f = lab.find_interface(n.name, l.name);
+        if (!f || l.lower_up) continue;
+        if (!missing.empty()) missing += ", ";
+        missing += f->id();
+      }
+    }
+    if (missing.empty()) return "";
+    if (std::chrono::steady_clock::now() > deadline) return missing;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
 Result<RunOutcome> Runner::run() {
   Impl impl(*this, *scenario_.lab);
   scenario::Lab& lab = impl.lab;
@@ -551,6 +593,8 @@ Result<RunOutcome> Runner::run() {
                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     progress_(ev);
   }
+  if (auto missing = wait_for_carrier(lab, ops_, std::chrono::milliseconds(3000)); !missing.empty())
+    impl.note("warning: no carrier after 3 s on " + missing);
   host["lab"] = lab_settings(lab, ops_);
   (void)store_.set_run_host(impl.run_id, host.dump());
 

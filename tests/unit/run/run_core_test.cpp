@@ -107,7 +107,7 @@ TEST(ProbeArgv, BuildsTheAgentCommandForEachProbe) {
                                    "--qdisc-bypass", "on"};
   EXPECT_EQ(argv, want);
   auto resp = run::responder_argv(lab, *raw, "/bin/agent");
-  std::vector<std::string> rwant = {"/bin/agent", "raw", "--netns", "/run/netns/latlab-afpacket-c2", "--ifname", "eth0",
+  std::vector<std::string> rwant = {"/bin/agent", "raw-responder", "--netns", "/run/netns/latlab-afpacket-c2", "--ifname", "eth0",
                                     "--address", "198.18.10.20", "--qdisc-bypass", "on"};
   EXPECT_EQ(resp, rwant);
 }
