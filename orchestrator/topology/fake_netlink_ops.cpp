@@ -1,5 +1,7 @@
 #include "topology/fake_netlink_ops.h"
 
+#include <algorithm>
+
 namespace latlab::topology {
 
 namespace {
@@ -273,6 +275,8 @@ Status FakeNetlinkOps::add_bridge_accept_rule(int family, const std::string& bri
 
 Status FakeNetlinkOps::delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
   LATLAB_TRY(call("delete_bridge_accept_rule " + std::to_string(family) + " " + bridge + " " + mark));
+  auto same = [&](const FwRule& r) { return r.family == family && r.bridge == bridge && r.mark == mark; };
+  if (std::none_of(fw_rules.begin(), fw_rules.end(), same)) return Error("no such rule", ENOENT);
   std::erase_if(fw_rules, [&](const FwRule& r) { return r.family == family && r.bridge == bridge && r.mark == mark; });
   return Ok{};
 }

@@ -120,6 +120,7 @@ class NetlinkOps {
   // policy. latlab then inserts one ACCEPT rule for in=out=bridge, commented
   // with the lab's mark, and deletes it at teardown. family: 4 or 6.
   virtual Status add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
+  // ENOENT when there is no such rule.
   virtual Status delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
   // Rules whose comment starts with "latlab:": (family, bridge, mark).
   struct FwRule {

@@ -846,7 +846,15 @@ Status RealNetlinkOps::add_bridge_accept_rule(int family, const std::string& bri
 }
 
 Status RealNetlinkOps::delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
-  auto r = run_argv(rule_args(family, "-D", bridge, mark), nullptr);
+  std::string out;
+  auto r = run_argv(rule_args(family, "-D", bridge, mark), &out);
+  if (r && *r == 1 && out.find("does a matching rule exist") != std::string::npos) {
+    return Error("no such rule", ENOENT);  // "Bad rule (does a matching rule exist in that chain?)"
+  }
+  if (r && *r != 0) {
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    r = Error(std::string(family == 4 ? "iptables" : "ip6tables") + " exited with " + std::to_string(*r) + ": " + out, EIO);
+  }
   if (!r) {
     return std::move(r).error().context("delete " + std::string(family == 4 ? "iptables" : "ip6tables") +
                                         " FORWARD rule " + q(mark) + " of bridge " + q(bridge));

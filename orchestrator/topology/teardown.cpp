@@ -1,6 +1,8 @@
 #include "topology/teardown.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -26,6 +28,16 @@ bool link_is_ours(const LinkState& l, const std::string& mark, const scenario::M
 TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptions& opt) {
   TeardownReport rep;
   const std::string mark = scenario::ownership_mark(st.lab);
+  // LATLAB_TOPOLOGY_PROFILE=1: time per teardown phase on stderr.
+  const bool profile = std::getenv("LATLAB_TOPOLOGY_PROFILE") != nullptr;
+  auto t_phase = std::chrono::steady_clock::now();
+  auto phase = [&](const char* name) {
+    if (!profile) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "profile: teardown %-26s %8.3f ms\n", name,
+                 std::chrono::duration<double>(now - t_phase).count() * 1e3);
+    t_phase = now;
+  };
   auto fail = [&](Error e) { rep.errors.push_back(std::move(e.context("lab " + q(st.lab)))); };
 
   // 1. Moved devices go back first: deleting the namespace would destroy a
@@ -68,6 +80,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     rep.removed.push_back("gave back " + q(p.device));
   }
 
+  phase("moved devices");
   // 2. Host-namespace routes and neighbours (those through lab devices vanish
   //    with the devices; these may point at host devices).
   for (auto it = st.routes.rbegin(); it != st.routes.rend(); ++it) {
@@ -81,27 +94,19 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     }
   }
 
-  // Firewall rules for host bridges: only those present with our mark.
-  if (!st.fw_rules.empty()) {
-    auto rules = ops.list_bridge_accept_rules();
-    if (!rules) {
-      fail(std::move(rules).error());
+  // Firewall rules for host bridges. The delete names our mark in the rule's
+  // comment, so it can only ever remove our own rule; absent = nothing to do.
+  for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) {
+    if (Status s = ops.delete_bridge_accept_rule(it->family, it->bridge, mark); !s) {
+      if (s.error().sys_errno() == ENOENT) continue;
+      fail(std::move(s).error().context("node " + q(it->node)));
     } else {
-      for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) {
-        bool present = std::any_of(rules->begin(), rules->end(), [&](const NetlinkOps::FwRule& r) {
-          return r.family == it->family && r.bridge == it->bridge && r.mark == mark;
-        });
-        if (!present) continue;
-        if (Status s = ops.delete_bridge_accept_rule(it->family, it->bridge, mark); !s) {
-          fail(std::move(s).error().context("node " + q(it->node)));
-        } else {
-          rep.removed.push_back(std::string(it->family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
-                                q(it->bridge));
-        }
-      }
+      rep.removed.push_back(std::string(it->family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
+                            q(it->bridge));
     }
   }
 
+  phase("routes, neighbours, rules");
   // Which namespaces are ours and will be deleted.
   std::set<std::string> present_ns;
   if (auto l = ops.list_netns(); l) {
@@ -129,7 +134,9 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     dying.insert(it->name);
   }
 
-  // 3. Host-namespace interfaces, each checked against the mark.
+  phase("namespace marks");
+  // 3. Host-namespace interfaces, each checked against the mark (deleted after
+  //    the namespaces).
   std::unordered_map<std::string, LinkState> root;
   if (auto l = ops.list_links(""); l) {
     for (auto& x : *l) root.emplace(x.name, std::move(x));
@@ -141,6 +148,11 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     scenario::MacAddr mac;
   };
   std::vector<Wait> waits;  // host ends that die with their peer's namespace
+  struct Delete {
+    std::string name, node;
+  };
+  std::vector<Delete> deletes;  // after the namespaces: a bridge whose ports
+                                // are gone is deleted in one cheap step
   for (auto it = st.links.rbegin(); it != st.links.rend(); ++it) {
     const JLink& l = *it;
     // The end of this link that lives in the host namespace, if any.
@@ -170,13 +182,9 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
       waits.push_back({host_name, host_mac});
       continue;
     }
-    if (Status s = ops.delete_link("", host_name); !s && !tolerable(s.error())) {
-      fail(std::move(s).error().context("node " + q(l.netns.empty() ? l.node : l.peer_node)));
-    } else {
-      rep.removed.push_back("interface " + q(host_name));
-    }
+    deletes.push_back({host_name, l.netns.empty() ? l.node : l.peer_node});
   }
-
+  phase("host interfaces");
   // 4. Namespaces: deleting one deletes every interface in it.
   for (const auto& ns : delete_ns) {
     if (Status s = ops.delete_netns(ns); !s) {
@@ -186,12 +194,13 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     }
   }
 
+  phase("delete namespaces");
   // 5. The kernel destroys namespaces asynchronously: wait until the host ends
   //    of their veths are gone, so the host is back as it was when we return.
   if (!waits.empty()) {
     auto deadline = std::chrono::steady_clock::now() + opt.settle_timeout;
     auto last_progress = std::chrono::steady_clock::now();
-    auto delay = std::chrono::milliseconds(2);
+    auto delay = std::chrono::milliseconds(1);
     for (;;) {
       auto l = ops.list_links("");
       if (!l) {
@@ -222,10 +231,19 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
         break;
       }
       std::this_thread::sleep_for(delay);
-      delay = std::min(delay * 2, std::chrono::milliseconds(50));
+      delay = std::min(delay * 2, std::chrono::milliseconds(8));
     }
   }
 
+  phase("wait for the kernel");
+  for (const auto& d : deletes) {
+    if (Status s = ops.delete_link("", d.name); !s && !tolerable(s.error())) {
+      fail(std::move(s).error().context("node " + q(d.node)));
+    } else {
+      rep.removed.push_back("interface " + q(d.name));
+    }
+  }
+  phase("delete host interfaces");
   // 6. Sysctls of the host namespace and global ones, newest change first, so
   //    the oldest journalled value is the one that stays.
   for (auto it = st.sysctls.rbegin(); it != st.sysctls.rend(); ++it) {

@@ -27,9 +27,10 @@ struct TeardownOptions {
   std::chrono::milliseconds stall_timeout{1500};
 };
 
-// Order (the reverse of the build): give back moved devices, delete host
-// routes and neighbours, delete host-namespace interfaces, delete namespaces,
-// wait for the kernel to finish, restore sysctls.
+// Order: give back moved devices, delete host routes, neighbours and firewall
+// rules, delete namespaces, wait for the kernel to destroy them (their host
+// veth ends go with them), delete host-namespace interfaces (bridges are then
+// port-less and cheap to delete), restore sysctls newest first.
 TeardownReport teardown(NetlinkOps& ops, const LabState& state, const TeardownOptions& opt = {});
 
 // Is this interface ours? Marked with the lab's alias, or unmarked but still

@@ -147,7 +147,8 @@ TEST_F(Fixture, FailureUndoesInReverseAndNamesObjectAndCause) {
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.error().message(), HasSubstr("lab \"demo\": node \"b\": add_address latlab-demo-b:eth0 198.18.0.3/24"));
   EXPECT_THAT(r.error().message(), HasSubstr("File exists (EEXIST)"));
-  // reverse: host sysctl restored last, namespace b deleted before a, bridge before namespaces
+  // reverse: namespace b deleted before a, then the (now port-less) bridge,
+  // host sysctl restored last
   size_t del_b = index_of("delete_netns latlab-demo-b"), del_a = index_of("delete_netns latlab-demo-a");
   size_t del_br = index_of("delete_link host:br0");
   size_t restore = index_of("write_sysctl host:net.ipv4.ip_forward=0");
@@ -155,9 +156,9 @@ TEST_F(Fixture, FailureUndoesInReverseAndNamesObjectAndCause) {
   ASSERT_NE(del_a, SIZE_MAX);
   ASSERT_NE(del_br, SIZE_MAX);
   ASSERT_NE(restore, SIZE_MAX);
-  EXPECT_LT(del_br, del_b);
   EXPECT_LT(del_b, del_a);
-  EXPECT_LT(del_a, restore);
+  EXPECT_LT(del_a, del_br);
+  EXPECT_LT(del_br, restore);
   EXPECT_EQ(ops.spaces[""].sysctls["net.ipv4.ip_forward"], "0");
   EXPECT_EQ(ops.spaces.size(), 1u);  // only the host namespace is left
   EXPECT_FALSE(ops.has_link("", "br0"));
