@@ -91,7 +91,7 @@ class TcpdumpCapture : public Capture {
 
   Status ingest(ExperimentContext& ctx) override {
     if (!started_ || ingested_) return Ok{};  // a failed start was reported by start()
-    if (!stopped_) (void)stop(ctx);  // its failures are recorded per interface below
+    if (!stopped_) (void)stop(ctx);           // its failures are recorded per interface below
     ingested_ = true;
     ClockMap clock;
     std::string source;
@@ -141,7 +141,8 @@ class TcpdumpCapture : public Capture {
     if (!node) return Error(what + ": node \"" + iface.node + "\" is not in the lab");
     const std::string netns = ctx.netns_path(iface.node);
     if (node->kind == "docker" && netns.empty())
-      return Error(what + ": node \"" + iface.node + "\" is a docker node; tcpdump runs only in host and netns nodes");
+      return Error(what + ": node \"" + iface.node +
+                   "\" is a docker node; tcpdump runs only in host and netns nodes");
 
     Running r;
     r.input.interface = iface;
@@ -197,7 +198,8 @@ class TcpdumpCapture : public Capture {
         if (timestamp_host && tstamp_refused) {
           timestamp_host = false;
           r.input.timestamp_type = "default";
-          r.input.timestamp_note = "-j host refused (" + tcpdump_error_line(text) + "); device default time stamps";
+          r.input.timestamp_note =
+              "-j host refused (" + tcpdump_error_line(text) + "); device default time stamps";
           continue;
         }
         return Error(what + ": tcpdump exited with code " + (code.ok() ? std::to_string(*code) : "?") + ": " +
@@ -207,7 +209,8 @@ class TcpdumpCapture : public Capture {
       (void)r.child->wait(milliseconds(1000));
       std::string last = tcpdump_error_line(text);
       return Error(what + ": tcpdump did not report \"listening on\" within " +
-                   std::to_string(options_.listen_timeout.count()) + " ms" + (last.empty() ? "" : ": " + last));
+                   std::to_string(options_.listen_timeout.count()) + " ms" +
+                   (last.empty() ? "" : ": " + last));
     }
     return Error(what + ": tcpdump did not start");
   }
@@ -255,9 +258,10 @@ class TcpdumpCapture : public Capture {
     if (code.ok()) r.input.exit_code = *code;
     if (r.input.tool_error.empty() && (died_early || (code.ok() && *code != 0))) {
       std::string last = tcpdump_error_line(text);
-      r.input.tool_error = std::string(died_early ? "tcpdump ended before the experiment did" : "tcpdump failed") +
-                           " (exit code " + (code.ok() ? std::to_string(*code) : "?") + ")" +
-                           (last.empty() ? "" : ": " + last);
+      r.input.tool_error =
+          std::string(died_early ? "tcpdump ended before the experiment did" : "tcpdump failed") +
+          " (exit code " + (code.ok() ? std::to_string(*code) : "?") + ")" +
+          (last.empty() ? "" : ": " + last);
     }
     r.child.reset();
   }
@@ -285,7 +289,8 @@ class TcpdumpCapture : public Capture {
 
 }  // namespace
 
-std::unique_ptr<Capture> make_tcpdump_capture_with(const scenario::CaptureSpec& spec, TcpdumpOptions options) {
+std::unique_ptr<Capture> make_tcpdump_capture_with(const scenario::CaptureSpec& spec,
+                                                   TcpdumpOptions options) {
   return std::make_unique<TcpdumpCapture>(spec, std::move(options));
 }
 

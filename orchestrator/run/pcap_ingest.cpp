@@ -80,8 +80,10 @@ MatchKeys match_keys_for(const ExperimentContext& ctx) {
   if (exp.probe != "udp") {
     // What the agent reports is what went on the wire (a ping socket may
     // have been given another identifier than the one asked for).
-    if (auto id = header_field(header, "identifier"); id && *id <= 0xffff) k.icmp_ident = static_cast<uint16_t>(*id);
-    else if (ctx.icmp_ident) k.icmp_ident = static_cast<uint16_t>(*ctx.icmp_ident);
+    if (auto id = header_field(header, "identifier"); id && *id <= 0xffff)
+      k.icmp_ident = static_cast<uint16_t>(*id);
+    else if (ctx.icmp_ident)
+      k.icmp_ident = static_cast<uint16_t>(*ctx.icmp_ident);
   }
   if (exp.probe == "udp") {
     if (auto lp = header_field(header, "local_port"); lp && *lp > 0 && *lp <= 0xffff)
@@ -160,10 +162,9 @@ Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs
       s["duplicate_replies"] = c.duplicate_replies;
       s["foreign_frames"] = c.foreign_frames;
       s["other_frames"] = c.other_frames;
-      s["coverage"] = ctx.samples_expected
-                          ? json(static_cast<double>(c.requests_seen + c.replies_seen) /
-                                 (2.0 * static_cast<double>(ctx.samples_expected)))
-                          : json(nullptr);
+      s["coverage"] = ctx.samples_expected ? json(static_cast<double>(c.requests_seen + c.replies_seen) /
+                                                  (2.0 * static_cast<double>(ctx.samples_expected)))
+                                           : json(nullptr);
       s["wire_send_from"] = c.wire_send_from;
       s["wire_recv_from"] = c.wire_recv_from;
       s["first_frame_mono_ns"] = opt(c.first_frame_mono_ns);

@@ -42,8 +42,10 @@ FrameMatch classify_frame(const DecodedFrame& f, const MatchKeys& k) {
   } else if (icmp_probe && f.kind == FrameKind::icmp_echo_reply && same_addr(f.src, f.family, k.target)) {
     role = FrameRole::reply;
   } else if (k.probe == "udp" && f.kind == FrameKind::udp) {
-    if (same_addr(f.dst, f.family, k.target) && f.dst_port == k.udp_port) role = FrameRole::request;
-    else if (same_addr(f.src, f.family, k.target) && f.src_port == k.udp_port) role = FrameRole::reply;
+    if (same_addr(f.dst, f.family, k.target) && f.dst_port == k.udp_port)
+      role = FrameRole::request;
+    else if (same_addr(f.src, f.family, k.target) && f.src_port == k.udp_port)
+      role = FrameRole::reply;
   }
   if (role == FrameRole::other) return m;
 
@@ -61,7 +63,8 @@ FrameMatch classify_frame(const DecodedFrame& f, const MatchKeys& k) {
       m.seq = f.icmp_seq;
     }
   } else {
-    if (k.udp_local_port && (role == FrameRole::request ? f.src_port : f.dst_port) != *k.udp_local_port) return m;
+    if (k.udp_local_port && (role == FrameRole::request ? f.src_port : f.dst_port) != *k.udp_local_port)
+      return m;
     if (!payload || (k.cookie && payload->cookie != *k.cookie)) return m;
     m.seq = static_cast<int64_t>(payload->seq);
   }
@@ -74,8 +77,10 @@ void CookieVote::add(const FrameMatch& m) {
   if ((m.role != FrameRole::request && m.role != FrameRole::reply) || !m.cookie) return;
   ++votes_;
   auto it = counts_.find(*m.cookie);
-  if (it != counts_.end()) ++it->second;
-  else if (counts_.size() < 256) counts_.emplace(*m.cookie, 1);
+  if (it != counts_.end())
+    ++it->second;
+  else if (counts_.size() < 256)
+    counts_.emplace(*m.cookie, 1);
 }
 
 std::optional<uint64_t> CookieVote::winner() const {
@@ -95,7 +100,8 @@ int64_t ClockMap::to_monotonic(int64_t realtime_ns) const {
   if (offset_end_ns && end_mono_ns > start_mono_ns) {
     int64_t approx = realtime_ns - offset_start_ns;
     __int128 pos = std::clamp<int64_t>(approx, start_mono_ns, end_mono_ns) - start_mono_ns;
-    __int128 drift = static_cast<__int128>(*offset_end_ns - offset_start_ns) * pos / (end_mono_ns - start_mono_ns);
+    __int128 drift =
+        static_cast<__int128>(*offset_end_ns - offset_start_ns) * pos / (end_mono_ns - start_mono_ns);
     offset += static_cast<int64_t>(drift);
   }
   return realtime_ns - offset;

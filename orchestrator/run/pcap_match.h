@@ -102,8 +102,8 @@ class CaptureMatcher {
   const InterfaceCounts& counts(size_t iface) const { return counts_.at(iface); }
   const MatchKeys& keys() const { return keys_; }
   // Every seq with a wire time, in no particular order (monotonic ns).
-  void for_each_wire_time(
-      const std::function<void(int64_t seq, std::optional<int64_t> send, std::optional<int64_t> recv)>& fn) const;
+  void for_each_wire_time(const std::function<void(int64_t seq, std::optional<int64_t> send,
+                                                   std::optional<int64_t> recv)>& fn) const;
 
  private:
   struct Entry {

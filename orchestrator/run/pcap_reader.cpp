@@ -19,9 +19,12 @@ uint16_t be16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1
 void decode_icmp(DecodedFrame& f, std::span<const uint8_t> l4, uint8_t request_type, uint8_t reply_type) {
   f.kind = FrameKind::other_ip;
   if (l4.size() < 8 || l4[1] != 0) return;
-  if (l4[0] == request_type) f.kind = FrameKind::icmp_echo_request;
-  else if (l4[0] == reply_type) f.kind = FrameKind::icmp_echo_reply;
-  else return;
+  if (l4[0] == request_type)
+    f.kind = FrameKind::icmp_echo_request;
+  else if (l4[0] == reply_type)
+    f.kind = FrameKind::icmp_echo_reply;
+  else
+    return;
   f.icmp_ident = be16(l4.data() + 4);
   f.icmp_seq = be16(l4.data() + 6);
   f.payload = l4.subspan(8);
@@ -51,8 +54,10 @@ void decode_ipv4(DecodedFrame& f, std::span<const uint8_t> ip) {
   size_t end = (total >= ihl && total <= ip.size()) ? total : ip.size();
   if ((be16(ip.data() + 6) & 0x1fff) != 0) return;  // not the first fragment
   auto l4 = ip.subspan(ihl, end - ihl);
-  if (ip[9] == 1) decode_icmp(f, l4, 8, 0);
-  else if (ip[9] == 17) decode_udp(f, l4);
+  if (ip[9] == 1)
+    decode_icmp(f, l4, 8, 0);
+  else if (ip[9] == 17)
+    decode_udp(f, l4);
 }
 
 void decode_ipv6(DecodedFrame& f, std::span<const uint8_t> ip) {
@@ -83,26 +88,37 @@ void decode_ipv6(DecodedFrame& f, std::span<const uint8_t> ip) {
   }
   if (off > end) return;
   auto l4 = ip.subspan(off, end - off);
-  if (next == 58) decode_icmp(f, l4, 128, 129);
-  else if (next == 17) decode_udp(f, l4);
+  if (next == 58)
+    decode_icmp(f, l4, 128, 129);
+  else if (next == 17)
+    decode_udp(f, l4);
 }
 
 void decode_ethertype(DecodedFrame& f, uint16_t type, std::span<const uint8_t> rest) {
-  if (type == kEtherIpv4) decode_ipv4(f, rest);
-  else if (type == kEtherIpv6) decode_ipv6(f, rest);
-  else if (type == kEtherArp) f.kind = FrameKind::arp;
+  if (type == kEtherIpv4)
+    decode_ipv4(f, rest);
+  else if (type == kEtherIpv6)
+    decode_ipv6(f, rest);
+  else if (type == kEtherArp)
+    f.kind = FrameKind::arp;
 }
 
 }  // namespace
 
 const char* frame_kind_name(FrameKind k) {
   switch (k) {
-    case FrameKind::icmp_echo_request: return "icmp_echo_request";
-    case FrameKind::icmp_echo_reply: return "icmp_echo_reply";
-    case FrameKind::udp: return "udp";
-    case FrameKind::arp: return "arp";
-    case FrameKind::other_ip: return "other_ip";
-    case FrameKind::other: return "other";
+    case FrameKind::icmp_echo_request:
+      return "icmp_echo_request";
+    case FrameKind::icmp_echo_reply:
+      return "icmp_echo_reply";
+    case FrameKind::udp:
+      return "udp";
+    case FrameKind::arp:
+      return "arp";
+    case FrameKind::other_ip:
+      return "other_ip";
+    case FrameKind::other:
+      return "other";
   }
   return "other";
 }
@@ -133,8 +149,10 @@ DecodedFrame decode_frame(int linktype, std::span<const uint8_t> data) {
     case DLT_IPV4:
     case DLT_IPV6:
       if (data.empty()) return f;
-      if ((data[0] >> 4) == 4) decode_ipv4(f, data);
-      else if ((data[0] >> 4) == 6) decode_ipv6(f, data);
+      if ((data[0] >> 4) == 4)
+        decode_ipv4(f, data);
+      else if ((data[0] >> 4) == 6)
+        decode_ipv6(f, data);
       return f;
     default:
       return f;
@@ -183,7 +201,8 @@ Result<std::optional<PcapPacket>> PcapReader::next() {
   int rc = pcap_next_ex(p_, &h, &bytes);
   if (rc == PCAP_ERROR_BREAK) return std::optional<PcapPacket>();
   if (rc != 1)
-    return Error("read pcap " + path_ + ": after " + std::to_string(packets_) + " packets: " + pcap_geterr(p_));
+    return Error("read pcap " + path_ + ": after " + std::to_string(packets_) +
+                 " packets: " + pcap_geterr(p_));
   ++packets_;
   PcapPacket pkt;
   // With nanosecond precision, tv_usec holds nanoseconds.

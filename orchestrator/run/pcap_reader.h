@@ -30,7 +30,7 @@ const char* frame_kind_name(FrameKind k);
 
 struct DecodedFrame {
   FrameKind kind = FrameKind::other;
-  int family = 0;  // 4 or 6 for IP frames
+  int family = 0;                 // 4 or 6 for IP frames
   std::array<uint8_t, 16> src{};  // IPv4 uses the first 4 bytes
   std::array<uint8_t, 16> dst{};
   uint16_t icmp_ident = 0;
@@ -46,8 +46,8 @@ struct DecodedFrame {
 DecodedFrame decode_frame(int linktype, std::span<const uint8_t> data);
 
 struct PcapPacket {
-  int64_t ts_realtime_ns = 0;  // the capture's timestamp (CLOCK_REALTIME)
-  uint32_t wire_len = 0;       // length on the wire
+  int64_t ts_realtime_ns = 0;     // the capture's timestamp (CLOCK_REALTIME)
+  uint32_t wire_len = 0;          // length on the wire
   std::span<const uint8_t> data;  // the captured bytes; valid until the next read
 };
 

@@ -47,8 +47,10 @@ Result<std::vector<CaptureInterface>> tcpdump_interfaces(const scenario::Capture
     bool dup = false;
     for (const auto& o : out) dup = dup || o.id == c->id;
     if (dup) continue;
-    if (egress && c->id == egress->id) out.insert(out.begin(), *c);
-    else out.push_back(*c);
+    if (egress && c->id == egress->id)
+      out.insert(out.begin(), *c);
+    else
+      out.push_back(*c);
   }
   return out;
 }
@@ -56,17 +58,18 @@ Result<std::vector<CaptureInterface>> tcpdump_interfaces(const scenario::Capture
 std::string tcpdump_filter(const scenario::Experiment& exp) {
   const std::string host = "host " + exp.target.str();
   if (exp.probe == "udp") return "udp and " + host + " and port " + std::to_string(exp.responder.port);
-  std::string echo = exp.family == 6
-                         ? "(icmp6 and " + host +
-                               " and (icmp6[icmp6type] == icmp6-echo or icmp6[icmp6type] == icmp6-echoreply))"
-                         : "(icmp and " + host +
-                               " and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply))";
+  std::string echo =
+      exp.family == 6
+          ? "(icmp6 and " + host +
+                " and (icmp6[icmp6type] == icmp6-echo or icmp6[icmp6type] == icmp6-echoreply))"
+          : "(icmp and " + host + " and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply))";
   if (exp.probe == "raw") return echo + " or arp";
   return echo;
 }
 
 std::vector<std::string> tcpdump_argv(const std::string& tcpdump, const std::string& ifname,
-                                      const std::string& file, const std::string& filter, bool timestamp_host) {
+                                      const std::string& file, const std::string& filter,
+                                      bool timestamp_host) {
   std::vector<std::string> argv = {tcpdump, "-i", ifname, "-n", "-U", "--immediate-mode", "-w", file};
   if (timestamp_host) {
     argv.push_back("-j");
@@ -87,9 +90,12 @@ TcpdumpStats parse_tcpdump_stats(const std::string& stderr_text) {
     if (digits == 0 || digits > 19) continue;
     uint64_t n = std::strtoull(line.substr(0, digits).c_str(), nullptr, 10);
     std::string rest = line.substr(digits);
-    if (rest == " packet captured" || rest == " packets captured") s.captured = n;
-    else if (rest == " packet received by filter" || rest == " packets received by filter") s.received_by_filter = n;
-    else if (rest == " packet dropped by kernel" || rest == " packets dropped by kernel") s.dropped_by_kernel = n;
+    if (rest == " packet captured" || rest == " packets captured")
+      s.captured = n;
+    else if (rest == " packet received by filter" || rest == " packets received by filter")
+      s.received_by_filter = n;
+    else if (rest == " packet dropped by kernel" || rest == " packets dropped by kernel")
+      s.dropped_by_kernel = n;
     else if (rest == " packet dropped by interface" || rest == " packets dropped by interface")
       s.dropped_by_interface = n;
   }

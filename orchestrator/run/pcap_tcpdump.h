@@ -34,7 +34,8 @@ Result<std::vector<CaptureInterface>> tcpdump_interfaces(const scenario::Capture
 std::string tcpdump_filter(const scenario::Experiment& exp);
 
 std::vector<std::string> tcpdump_argv(const std::string& tcpdump, const std::string& ifname,
-                                      const std::string& file, const std::string& filter, bool timestamp_host);
+                                      const std::string& file, const std::string& filter,
+                                      bool timestamp_host);
 
 // The statistics tcpdump prints on stderr when it stops.
 struct TcpdumpStats {

@@ -51,11 +51,14 @@ class VethPair {
     a_ = "latlabt-" + tag_ + "-a";
     b_ = "latlabt-" + tag_ + "-b";
     ok_ = run_ok({"ip", "netns", "add", a_}) && run_ok({"ip", "netns", "add", b_}) &&
-          run_ok({"ip", "-n", a_, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b_}) &&
+          run_ok(
+              {"ip", "-n", a_, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b_}) &&
           run_ok({"ip", "-n", a_, "addr", "add", "198.18.0.1/24", "dev", "eth0"}) &&
           run_ok({"ip", "-n", b_, "addr", "add", "198.18.0.2/24", "dev", "eth0"}) &&
-          run_ok({"ip", "-n", a_, "link", "set", "lo", "up"}) && run_ok({"ip", "-n", b_, "link", "set", "lo", "up"}) &&
-          run_ok({"ip", "-n", a_, "link", "set", "eth0", "up"}) && run_ok({"ip", "-n", b_, "link", "set", "eth0", "up"});
+          run_ok({"ip", "-n", a_, "link", "set", "lo", "up"}) &&
+          run_ok({"ip", "-n", b_, "link", "set", "lo", "up"}) &&
+          run_ok({"ip", "-n", a_, "link", "set", "eth0", "up"}) &&
+          run_ok({"ip", "-n", b_, "link", "set", "eth0", "up"});
   }
   ~VethPair() {
     (void)run_ok({"ip", "netns", "delete", a_});
@@ -195,14 +198,16 @@ class TcpdumpIntegration : public ::testing::Test {
         if (!(*sink)->add(s).ok()) return failed("store sample");
       } else if (type == "summary") {
         ctx.samples_expected = j.value("sent", uint64_t{0});
-        if (j.contains("clock_end")) ctx.clock_offset_end_ns = j["clock_end"]["realtime_minus_monotonic_ns"].get<int64_t>();
+        if (j.contains("clock_end"))
+          ctx.clock_offset_end_ns = j["clock_end"]["realtime_minus_monotonic_ns"].get<int64_t>();
       } else if (type == "error") {
         out.error = "agent error: " + **line;
       }
     }
     auto rc = (*probe)->wait(10s);
     if (!rc.ok() || *rc != 0)
-      return failed("agent exit " + std::to_string(rc.ok() ? *rc : -1) + ": " + (*probe)->stderr_text() + out.error);
+      return failed("agent exit " + std::to_string(rc.ok() ? *rc : -1) + ": " + (*probe)->stderr_text() +
+                    out.error);
     if (!(*sink)->flush().ok()) return failed("flush");
     ctx.end_mono_ns = run::monotonic_ns();
     if (responder) {
@@ -227,8 +232,9 @@ class TcpdumpIntegration : public ::testing::Test {
     return out;
   }
 
-  scenario::Experiment experiment(const std::string& name, const std::string& probe, const std::string& target,
-                                  const std::string& egress, std::vector<std::string> interfaces) {
+  scenario::Experiment experiment(const std::string& name, const std::string& probe,
+                                  const std::string& target, const std::string& egress,
+                                  std::vector<std::string> interfaces) {
     scenario::Experiment e;
     e.name = name;
     e.probe = probe;
@@ -251,8 +257,8 @@ class TcpdumpIntegration : public ::testing::Test {
 
 TEST_F(TcpdumpIntegration, PeerPingIsSeenOnBothEndsWithWireTimesInsideTheAgentTimes) {
   auto e = experiment("peer", "icmp", "198.18.0.2", "a:eth0", {"b:eth0", "a:eth0"});
-  Outcome o = run_experiment(e, {"icmp", "--target", "198.18.0.2", "--count", "5", "--warmup", "0", "--interval",
-                                 "20ms"});
+  Outcome o = run_experiment(
+      e, {"icmp", "--target", "198.18.0.2", "--count", "5", "--warmup", "0", "--interval", "20ms"});
   ASSERT_EQ(o.error, "");
   ASSERT_EQ(o.summary.size(), 2u);
   for (const char* iface : {"a:eth0", "b:eth0"}) {
@@ -286,8 +292,8 @@ TEST_F(TcpdumpIntegration, PeerPingIsSeenOnBothEndsWithWireTimesInsideTheAgentTi
 TEST_F(TcpdumpIntegration, OwnAddressGoesThroughLoNotEth0) {
   // Seed 003: node a pings its own eth0 address.
   auto e = experiment("self", "icmp", "198.18.0.1", "a:lo", {"a:eth0", "a:lo"});
-  Outcome o = run_experiment(e, {"icmp", "--target", "198.18.0.1", "--count", "5", "--warmup", "0", "--interval",
-                                 "20ms"});
+  Outcome o = run_experiment(
+      e, {"icmp", "--target", "198.18.0.1", "--count", "5", "--warmup", "0", "--interval", "20ms"});
   ASSERT_EQ(o.error, "");
   EXPECT_EQ(o.summary["a:lo"]["requests_seen"], 5) << o.summary["a:lo"].dump();
   EXPECT_EQ(o.summary["a:lo"]["replies_seen"], 5);
@@ -302,8 +308,8 @@ TEST_F(TcpdumpIntegration, QdiscBypassHidesTheRawPingersRequestsFromTheSendersCa
   // Seed 001: the raw pinger with PACKET_QDISC_BYPASS against b's kernel.
   for (const char* bypass : {"on", "off"}) {
     auto e = experiment(std::string("raw-") + bypass, "raw", "198.18.0.2", "a:eth0", {"a:eth0", "b:eth0"});
-    Outcome o = run_experiment(e, {"raw", "--ifname", "eth0", "--qdisc-bypass", bypass, "--target", "198.18.0.2",
-                                   "--count", "5", "--warmup", "0", "--interval", "20ms"});
+    Outcome o = run_experiment(e, {"raw", "--ifname", "eth0", "--qdisc-bypass", bypass, "--target",
+                                   "198.18.0.2", "--count", "5", "--warmup", "0", "--interval", "20ms"});
     ASSERT_EQ(o.error, "") << bypass;
     const json& a = o.summary["a:eth0"];
     const json& b = o.summary["b:eth0"];
@@ -326,8 +332,9 @@ TEST_F(TcpdumpIntegration, UdpProbeAgainstTheReflectorMatchesOnPortsAndPayload) 
   e.responder.kind = "udp-reflector";
   e.responder.node = "b";
   e.responder.port = 9000;
-  Outcome o = run_experiment(e, {"udp", "--target", "198.18.0.2", "--port", "9000", "--count", "5", "--warmup", "0",
-                                 "--interval", "20ms"},
+  Outcome o = run_experiment(e,
+                             {"udp", "--target", "198.18.0.2", "--port", "9000", "--count", "5", "--warmup",
+                              "0", "--interval", "20ms"},
                              {"udp-reflector", "--port", "9000"});
   ASSERT_EQ(o.error, "");
   ASSERT_EQ(o.summary.size(), 1u);
@@ -354,7 +361,9 @@ TEST_F(TcpdumpIntegration, UnknownInterfaceFailsStartWithTcpdumpsReason) {
   ctx.launcher = &launcher;
   auto st = run::make_tcpdump_capture(e.captures.at(0))->start(ctx);
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().message().rfind("capture tcpdump on \"a:nosuch0\": tcpdump exited with code 1: tcpdump: ", 0), 0u)
+  EXPECT_EQ(st.error().message().rfind(
+                "capture tcpdump on \"a:nosuch0\": tcpdump exited with code 1: tcpdump: ", 0),
+            0u)
       << st.error().message();
   EXPECT_NE(st.error().message().find("nosuch0"), std::string::npos) << st.error().message();
 }

@@ -39,10 +39,12 @@ MatchKeys udp_keys() {
 DecodedFrame decode(const Bytes& frame) { return decode_frame(DLT_EN10MB, {frame.data(), frame.size()}); }
 
 Bytes request4(uint64_t seq, uint16_t ident = kIdent, uint64_t cookie = kCookie, V4 dst = kTargetV4) {
-  return ethernet(0x0800, ipv4(1, kProbeV4, dst, icmp_echo(8, ident, static_cast<uint16_t>(seq), latlab_payload(cookie, seq))));
+  return ethernet(0x0800, ipv4(1, kProbeV4, dst,
+                               icmp_echo(8, ident, static_cast<uint16_t>(seq), latlab_payload(cookie, seq))));
 }
 Bytes reply4(uint64_t seq, uint16_t ident = kIdent, uint64_t cookie = kCookie) {
-  return ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, ident, static_cast<uint16_t>(seq), latlab_payload(cookie, seq))));
+  return ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4,
+                               icmp_echo(0, ident, static_cast<uint16_t>(seq), latlab_payload(cookie, seq))));
 }
 Bytes udp4(bool request, uint64_t seq, uint16_t local_port = 40001, uint64_t cookie = kCookie) {
   Bytes payload = latlab_payload(cookie, seq);
@@ -64,7 +66,8 @@ TEST(PcapClassify, OtherRunsAreForeign) {
   EXPECT_EQ(classify_frame(decode(request4(1, kIdent + 1)), icmp_keys()).role, FrameRole::foreign);
   EXPECT_EQ(classify_frame(decode(reply4(1, kIdent, kCookie + 1)), icmp_keys()).role, FrameRole::foreign);
   // ICMP sequence disagreeing with the payload's seq.
-  Bytes odd = ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, kIdent, 9, latlab_payload(kCookie, 8))));
+  Bytes odd =
+      ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, kIdent, 9, latlab_payload(kCookie, 8))));
   EXPECT_EQ(classify_frame(decode(odd), icmp_keys()).role, FrameRole::foreign);
 }
 
@@ -105,7 +108,8 @@ TEST(PcapClassify, Udp) {
   EXPECT_EQ(classify_frame(decode(udp4(false, 5, 40001, 3)), udp_keys()).role, FrameRole::foreign);
   Bytes not_latlab = ethernet(0x0800, ipv4(17, kProbeV4, kTargetV4, udp(40001, 7, Bytes(40, 1))));
   EXPECT_EQ(classify_frame(decode(not_latlab), udp_keys()).role, FrameRole::foreign);
-  Bytes other_port = ethernet(0x0800, ipv4(17, kProbeV4, kTargetV4, udp(40001, 53, latlab_payload(kCookie, 1))));
+  Bytes other_port =
+      ethernet(0x0800, ipv4(17, kProbeV4, kTargetV4, udp(40001, 53, latlab_payload(kCookie, 1))));
   EXPECT_EQ(classify_frame(decode(other_port), udp_keys()).role, FrameRole::other);
   // ICMP echo frames are not part of a UDP experiment.
   EXPECT_EQ(classify_frame(decode(request4(1)), udp_keys()).role, FrameRole::other);
@@ -114,8 +118,10 @@ TEST(PcapClassify, Udp) {
 TEST(PcapClassify, Ipv6Echo) {
   MatchKeys k = icmp_keys();
   k.target = *scenario::IpAddr::parse("2001:2::2");
-  Bytes req = ethernet(0x86dd, ipv6(58, kProbeV6, kTargetV6, icmp_echo(128, kIdent, 2, latlab_payload(kCookie, 2))));
-  Bytes rep = ethernet(0x86dd, ipv6(58, kTargetV6, kProbeV6, icmp_echo(129, kIdent, 2, latlab_payload(kCookie, 2))));
+  Bytes req =
+      ethernet(0x86dd, ipv6(58, kProbeV6, kTargetV6, icmp_echo(128, kIdent, 2, latlab_payload(kCookie, 2))));
+  Bytes rep =
+      ethernet(0x86dd, ipv6(58, kTargetV6, kProbeV6, icmp_echo(129, kIdent, 2, latlab_payload(kCookie, 2))));
   EXPECT_EQ(classify_frame(decode(req), k).role, FrameRole::request);
   EXPECT_EQ(classify_frame(decode(rep), k).role, FrameRole::reply);
   // The IPv4 target does not match IPv6 frames.
@@ -161,7 +167,9 @@ struct Wire {
 
 std::map<int64_t, Wire> wire_times(const CaptureMatcher& m) {
   std::map<int64_t, Wire> out;
-  m.for_each_wire_time([&](int64_t seq, std::optional<int64_t> s, std::optional<int64_t> r) { out[seq] = {s, r}; });
+  m.for_each_wire_time([&](int64_t seq, std::optional<int64_t> s, std::optional<int64_t> r) {
+    out[seq] = {s, r};
+  });
   return out;
 }
 

@@ -46,7 +46,8 @@ TEST(PcapDecode, EthernetPaddingIsNotPayload) {
 }
 
 TEST(PcapDecode, VlanTaggedEthernet) {
-  Bytes frame = ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, 9, 3, latlab_payload(1, 3))), true);
+  Bytes frame =
+      ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, 9, 3, latlab_payload(1, 3))), true);
   DecodedFrame f = decode_frame(DLT_EN10MB, span_of(frame));
   EXPECT_EQ(f.kind, FrameKind::icmp_echo_reply);
   EXPECT_EQ(f.icmp_seq, 3);
@@ -54,7 +55,8 @@ TEST(PcapDecode, VlanTaggedEthernet) {
 
 TEST(PcapDecode, CookedSllAndSll2Ipv6EchoReply) {
   Bytes ip = ipv6(58, kTargetV6, kProbeV6, icmp_echo(129, 5, 11, latlab_payload(1, 11)));
-  for (auto [dlt, frame] : {std::pair{DLT_LINUX_SLL, sll(0x86dd, ip)}, std::pair{DLT_LINUX_SLL2, sll2(0x86dd, ip)}}) {
+  for (auto [dlt, frame] :
+       {std::pair{DLT_LINUX_SLL, sll(0x86dd, ip)}, std::pair{DLT_LINUX_SLL2, sll2(0x86dd, ip)}}) {
     DecodedFrame f = decode_frame(dlt, span_of(frame));
     EXPECT_EQ(f.kind, FrameKind::icmp_echo_reply) << dlt;
     EXPECT_EQ(f.family, 6);
@@ -86,7 +88,8 @@ TEST(PcapDecode, RawIpLinkType) {
 }
 
 TEST(PcapDecode, NonFirstFragmentAndUnreachableAreOtherIp) {
-  Bytes frag = ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 2, latlab_payload(3, 2)), 0x00b9));
+  Bytes frag =
+      ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 2, latlab_payload(3, 2)), 0x00b9));
   EXPECT_EQ(decode_frame(DLT_EN10MB, span_of(frag)).kind, FrameKind::other_ip);
   Bytes unreach = ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, {3, 1, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(decode_frame(DLT_EN10MB, span_of(unreach)).kind, FrameKind::other_ip);
@@ -106,7 +109,8 @@ TEST(PcapDecode, ArpAndGarbage) {
 }
 
 TEST(PcapDecode, SnaplenTruncatedEchoKeepsWhatWasCaptured) {
-  Bytes frame = ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 2, latlab_payload(3, 2, 1400))));
+  Bytes frame =
+      ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 2, latlab_payload(3, 2, 1400))));
   Bytes captured(frame.begin(), frame.begin() + 256);
   DecodedFrame f = decode_frame(DLT_EN10MB, span_of(captured));
   EXPECT_EQ(f.kind, FrameKind::icmp_echo_request);
@@ -118,9 +122,11 @@ TEST(PcapReaderTest, ReadsNanosecondTimestampsInOrder) {
   const std::string path = dir.file("a.pcap");
   {
     PcapWriter w(path, DLT_EN10MB);
-    w.add(1'700'000'000'123'456'789, ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 0, latlab_payload(1, 0)))));
+    w.add(1'700'000'000'123'456'789,
+          ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, 1, 0, latlab_payload(1, 0)))));
     w.add(1'700'000'000'123'456'790, arp_request());
-    w.add(1'700'000'001'000'000'001, ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, 1, 0, latlab_payload(1, 0)))), 40);
+    w.add(1'700'000'001'000'000'001,
+          ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, 1, 0, latlab_payload(1, 0)))), 40);
   }
   auto r = PcapReader::open(path);
   ASSERT_TRUE(r.ok()) << r.error().message();
@@ -137,7 +143,8 @@ TEST(PcapReaderTest, ReadsNanosecondTimestampsInOrder) {
     caplen.push_back((*p)->data.size());
     len.push_back((*p)->wire_len);
   }
-  EXPECT_EQ(ts, (std::vector<int64_t>{1'700'000'000'123'456'789, 1'700'000'000'123'456'790, 1'700'000'001'000'000'001}));
+  EXPECT_EQ(ts, (std::vector<int64_t>{1'700'000'000'123'456'789, 1'700'000'000'123'456'790,
+                                      1'700'000'001'000'000'001}));
   EXPECT_EQ(caplen[2], 40u);
   EXPECT_EQ(len[2], 98u);
   EXPECT_EQ(r->packets_read(), 3u);

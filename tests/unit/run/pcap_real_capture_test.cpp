@@ -16,7 +16,9 @@ struct AgentSample {
   int64_t t_recv_user;
 };
 
-std::string data_file(const std::string& name) { return std::string(LATLAB_SOURCE_DIR) + "/tests/data/pcap/" + name; }
+std::string data_file(const std::string& name) {
+  return std::string(LATLAB_SOURCE_DIR) + "/tests/data/pcap/" + name;
+}
 
 struct Matched {
   InterfaceCounts counts;
@@ -52,7 +54,9 @@ Matched match_file(const std::string& file, MatchKeys keys, int64_t offset) {
   }
   m.finish();
   out.counts = m.counts(0);
-  m.for_each_wire_time([&](int64_t seq, std::optional<int64_t> s, std::optional<int64_t> rcv) { out.wire[seq] = {s, rcv}; });
+  m.for_each_wire_time([&](int64_t seq, std::optional<int64_t> s, std::optional<int64_t> rcv) {
+    out.wire[seq] = {s, rcv};
+  });
   return out;
 }
 

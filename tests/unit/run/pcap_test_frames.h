@@ -74,7 +74,8 @@ inline Bytes ipv4(uint8_t proto, V4 src, V4 dst, const Bytes& l4, uint16_t frag 
 
 // ext: optional extension headers already encoded; first_next is then the
 // type of the first of them and the last one must point at proto.
-inline Bytes ipv6(uint8_t proto, V6 src, V6 dst, const Bytes& l4, const Bytes& ext = {}, uint8_t first_next = 0) {
+inline Bytes ipv6(uint8_t proto, V6 src, V6 dst, const Bytes& l4, const Bytes& ext = {},
+                  uint8_t first_next = 0) {
   Bytes b = {0x60, 0, 0, 0};
   put16(b, static_cast<uint16_t>(ext.size() + l4.size()));
   b.push_back(ext.empty() ? proto : first_next);

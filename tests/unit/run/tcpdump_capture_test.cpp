@@ -3,11 +3,11 @@
 // fake launcher (that writes what tcpdump writes) and a recording store, plus
 // the ingest into a real SQLite store.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -104,16 +104,19 @@ TEST(TcpdumpInterfaces, Errors) {
 
 TEST(TcpdumpFilter, PerProbeKind) {
   scenario::Experiment e = icmp_experiment();
-  EXPECT_EQ(tcpdump_filter(e),
-            "(icmp and host 198.18.0.2 and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply))");
+  EXPECT_EQ(
+      tcpdump_filter(e),
+      "(icmp and host 198.18.0.2 and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply))");
   e.probe = "raw";
   EXPECT_EQ(tcpdump_filter(e),
-            "(icmp and host 198.18.0.2 and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply)) or arp");
+            "(icmp and host 198.18.0.2 and (icmp[icmptype] == icmp-echo or icmp[icmptype] == "
+            "icmp-echoreply)) or arp");
   e.probe = "icmp";
   e.family = 6;
   e.target = *scenario::IpAddr::parse("2001:2::2");
   EXPECT_EQ(tcpdump_filter(e),
-            "(icmp6 and host 2001:2::2 and (icmp6[icmp6type] == icmp6-echo or icmp6[icmp6type] == icmp6-echoreply))");
+            "(icmp6 and host 2001:2::2 and (icmp6[icmp6type] == icmp6-echo or icmp6[icmp6type] == "
+            "icmp6-echoreply))");
   e.probe = "udp";
   e.responder.port = 7000;
   EXPECT_EQ(tcpdump_filter(e), "udp and host 2001:2::2 and port 7000");
@@ -131,7 +134,8 @@ TEST(TcpdumpStatsTest, ParsesTheLinesTcpdumpPrintsOnExit) {
   TcpdumpStats none = parse_tcpdump_stats("tcpdump: eth9: No such device exists\n");
   EXPECT_FALSE(none.captured.has_value());
   EXPECT_EQ(last_stderr_line("a\nb: last one\n\n  \n"), "b: last one");
-  EXPECT_EQ(tcpdump_error_line("tcpdump: listening on eth0\ntcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: x)\n"),
+  EXPECT_EQ(tcpdump_error_line(
+                "tcpdump: listening on eth0\ntcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: x)\n"),
             "tcpdump: eth9: No such device exists");
   EXPECT_EQ(tcpdump_error_line("weird\n"), "weird");
 }
@@ -210,11 +214,12 @@ class FakeLauncher : public ProcessLauncher {
           << ": Can't set time stamp type: That type of time stamp is not supported by that device\n";
       exited = true;
     } else if (tool_ != Tool::silent) {
-      err << "tcpdump: listening on " << ifname << ", link-type EN10MB (Ethernet), snapshot length 256 bytes\n";
+      err << "tcpdump: listening on " << ifname
+          << ", link-type EN10MB (Ethernet), snapshot length 256 bytes\n";
     }
     err.close();
-    auto child = std::make_unique<FakeChild>(spec.stderr_file, spec.argv.at(7), exited, exited ? 1 : -1, captured, &signals,
-                                             &sizes_at_sigint);
+    auto child = std::make_unique<FakeChild>(spec.stderr_file, spec.argv.at(7), exited, exited ? 1 : -1,
+                                             captured, &signals, &sizes_at_sigint);
     children.push_back(child.get());
     return std::unique_ptr<Child>(std::move(child));
   }
@@ -270,7 +275,8 @@ class TcpdumpCaptureTest : public ::testing::Test {
     ctx_.store = &store_;
   }
 
-  std::unique_ptr<Capture> make(std::vector<std::string> interfaces, std::chrono::milliseconds listen = std::chrono::milliseconds(2000)) {
+  std::unique_ptr<Capture> make(std::vector<std::string> interfaces,
+                                std::chrono::milliseconds listen = std::chrono::milliseconds(2000)) {
     TcpdumpOptions o;
     o.tcpdump_path = tool_;
     o.listen_timeout = listen;
@@ -287,8 +293,12 @@ class TcpdumpCaptureTest : public ::testing::Test {
       auto seq = static_cast<uint64_t>(i);
       int64_t t = t0 + i * 1'000'000;
       if (requests)
-        w.add(t, ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4, icmp_echo(8, kIdent, static_cast<uint16_t>(i), latlab_payload(kCookie, seq)))));
-      w.add(t + 50'000, ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4, icmp_echo(0, kIdent, static_cast<uint16_t>(i), latlab_payload(kCookie, seq)))));
+        w.add(t, ethernet(0x0800, ipv4(1, kProbeV4, kTargetV4,
+                                       icmp_echo(8, kIdent, static_cast<uint16_t>(i),
+                                                 latlab_payload(kCookie, seq)))));
+      w.add(t + 50'000, ethernet(0x0800, ipv4(1, kTargetV4, kProbeV4,
+                                              icmp_echo(0, kIdent, static_cast<uint16_t>(i),
+                                                        latlab_payload(kCookie, seq)))));
     }
     w.add(t0 + 5, arp_request());
   }
@@ -453,8 +463,9 @@ TEST_F(TcpdumpCaptureTest, ToolErrorsAreOneLineAndNameTheInterface) {
   ctx_.launcher = &launcher;
   auto st = make({})->start(ctx_);
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().message(),
-            "capture tcpdump on \"a:eth0\": tcpdump exited with code 1: tcpdump: eth0: No such device exists");
+  EXPECT_EQ(
+      st.error().message(),
+      "capture tcpdump on \"a:eth0\": tcpdump exited with code 1: tcpdump: eth0: No such device exists");
 }
 
 TEST_F(TcpdumpCaptureTest, NotListeningInTimeIsAnErrorAndTheChildIsKilled) {
@@ -477,7 +488,8 @@ TEST_F(TcpdumpCaptureTest, AFailedSecondInterfaceStopsTheFirst) {
   auto docker = make({"d:eth0"})->start(ctx_);
   ASSERT_FALSE(docker.ok());
   EXPECT_EQ(docker.error().message(),
-            "capture tcpdump on \"d:eth0\": node \"d\" is a docker node; tcpdump runs only in host and netns nodes");
+            "capture tcpdump on \"d:eth0\": node \"d\" is a docker node; tcpdump runs only in host and netns "
+            "nodes");
 }
 
 TEST_F(TcpdumpCaptureTest, HostNodeRunsInLatlabsOwnNamespace) {
@@ -507,8 +519,9 @@ TEST_F(TcpdumpCaptureTest, TcpdumpDyingDuringTheExperimentFailsThatInterface) {
   ASSERT_TRUE(in.ok()) << in.error().message();
   ASSERT_EQ(store_.captures.size(), 1u);
   EXPECT_EQ(store_.captures[0].status, "failed");
-  EXPECT_EQ(store_.captures[0].error,
-            "tcpdump ended before the experiment did (exit code 1): tcpdump: pcap_loop: The interface disappeared");
+  EXPECT_EQ(
+      store_.captures[0].error,
+      "tcpdump ended before the experiment did (exit code 1): tcpdump: pcap_loop: The interface disappeared");
   // What it captured before dying still counts.
   EXPECT_EQ(json::parse(store_.captures[0].summary_json)["replies_seen"], 3);
   EXPECT_EQ(store_.wire.size(), 3u);
