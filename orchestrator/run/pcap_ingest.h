@@ -6,8 +6,8 @@
 //    "linktype":"EN10MB","frames":N,
 //    "requests_seen":N,"replies_seen":N,"requests_expected":N,
 //    "duplicate_requests":N,"duplicate_replies":N,"foreign_frames":N,"other_frames":N,
-//    "coverage":0.5,             // (requests_seen + replies_seen) / (2 * requests_expected); null when 0
-//    expected "wire_send_from":N,"wire_recv_from":N,   // samples whose wire times came from here
+//    "coverage":0.5,  // (requests_seen + replies_seen) / (2 * requests_expected); null if 0 expected
+//    "wire_send_from":N,"wire_recv_from":N,  // samples whose wire times came from here
 //    "first_frame_mono_ns":..,"last_frame_mono_ns":..,
 //    "match":{"probe":"icmp","target":"198.18.0.2","identifier":N|null,"local_port":N|null,
 //             "port":N|null,"cookie":"0x..."|null,"cookie_source":"agent|learned|none"},
