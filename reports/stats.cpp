@@ -50,6 +50,15 @@ void LogHistogram::add(int64_t v, uint64_t count) {
   total_ += count;
 }
 
+void LogHistogram::merge(const LogHistogram& o) {
+  if (o.total_ == 0) return;
+  if (o.counts_.size() > counts_.size()) counts_.resize(o.counts_.size(), 0);
+  for (size_t i = 0; i < o.counts_.size(); ++i) counts_[i] += o.counts_[i];
+  lowest_ = total_ ? std::min(lowest_, o.lowest_) : o.lowest_;
+  highest_ = total_ ? std::max(highest_, o.highest_) : o.highest_;
+  total_ += o.total_;
+}
+
 double LogHistogram::value_at_rank(uint64_t rank) const {
   if (total_ == 0) return 0;
   rank = std::clamp<uint64_t>(rank, 1, total_);
@@ -115,6 +124,7 @@ void Quantiles::add(int64_t v) {
   if (v < 0) ++negative_;
   hist_.add(v);
   sorted_ = false;
+  placed_.clear();
   if (!exact_ok_) return;
   if (values_.size() < exact_limit_) {
     values_.push_back(v);
@@ -125,20 +135,28 @@ void Quantiles::add(int64_t v) {
 }
 
 void Quantiles::finish() {
-  if (exact_ok_ && !sorted_) std::sort(values_.begin(), values_.end());
-  sorted_ = true;
+  if (exact_ok_ && !sorted_ && values_.size() <= kSortLimit) {
+    std::sort(values_.begin(), values_.end());
+    sorted_ = true;
+  }
 }
 
 double Quantiles::value_at_rank(uint64_t rank) const {
   if (count() == 0) return 0;
-  if (exact_ok_) {
-    rank = std::clamp<uint64_t>(rank, 1, values_.size());
-    if (sorted_) return static_cast<double>(values_[rank - 1]);
-    std::vector<int64_t> copy = values_;  // finish() not called: still correct
-    std::nth_element(copy.begin(), copy.begin() + static_cast<std::ptrdiff_t>(rank - 1), copy.end());
-    return static_cast<double>(copy[rank - 1]);
-  }
-  return hist_.value_at_rank(rank);
+  if (!exact_ok_) return hist_.value_at_rank(rank);
+  rank = std::clamp<uint64_t>(rank, 1, values_.size());
+  if (sorted_) return static_cast<double>(values_[rank - 1]);
+  // Selection between the nearest ranks already placed: elements left of a
+  // placed rank are <= it and right of it >= it, so only that span is searched.
+  auto it = std::lower_bound(placed_.begin(), placed_.end(), rank);
+  if (it != placed_.end() && *it == rank) return static_cast<double>(values_[rank - 1]);
+  size_t lo = it == placed_.begin() ? 0 : static_cast<size_t>(*(it - 1));       // first index of the span
+  size_t hi = it == placed_.end() ? values_.size() : static_cast<size_t>(*it - 1);  // one past its end
+  auto base = values_.begin();
+  std::nth_element(base + static_cast<std::ptrdiff_t>(lo), base + static_cast<std::ptrdiff_t>(rank - 1),
+                   base + static_cast<std::ptrdiff_t>(hi));
+  placed_.insert(it, rank);
+  return static_cast<double>(values_[rank - 1]);
 }
 
 std::optional<double> Quantiles::quantile(double q) const {
@@ -157,22 +175,15 @@ std::optional<Interval> Quantiles::ci(double q, double z) const {
 }
 
 void Quantiles::for_each_value(const std::function<void(double, uint64_t)>& fn) const {
-  if (!exact_ok_) {
+  if (!exact_ok_ || !sorted_) {
     hist_.for_each_bucket(fn);
     return;
   }
-  std::vector<int64_t> copy;
-  const std::vector<int64_t>* v = &values_;
-  if (!sorted_) {
-    copy = values_;
-    std::sort(copy.begin(), copy.end());
-    v = &copy;
-  }
   size_t i = 0;
-  while (i < v->size()) {
+  while (i < values_.size()) {
     size_t j = i;
-    while (j < v->size() && (*v)[j] == (*v)[i]) ++j;
-    fn(static_cast<double>((*v)[i]), j - i);
+    while (j < values_.size() && values_[j] == values_[i]) ++j;
+    fn(static_cast<double>(values_[i]), j - i);
     i = j;
   }
 }

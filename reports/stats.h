@@ -46,6 +46,7 @@ class LogHistogram {
   static double bucket_low(size_t index);
   static double bucket_high(size_t index);  // exclusive
   size_t buckets_allocated() const { return counts_.size(); }
+  void merge(const LogHistogram& other);
 
  private:
   std::vector<uint64_t> counts_;  // grows up to the highest index used
@@ -79,26 +80,33 @@ std::pair<uint64_t, uint64_t> ci_ranks(uint64_t n, double q, double z = 1.959963
 class Quantiles {
  public:
   static constexpr size_t kDefaultExactLimit = size_t{1} << 20;  // 1,048,576 values (8 MB)
+  static constexpr size_t kSortLimit = 65536;  // sorted in finish() up to this many values
   explicit Quantiles(size_t exact_limit = kDefaultExactLimit) : exact_limit_(exact_limit) {}
 
   void add(int64_t v);
   uint64_t count() const { return hist_.count(); }
   bool exact() const { return exact_ok_; }
-  // Sorts the kept values; call once after the last add().
+  // Call once after the last add(): sorts the kept values when few.
   void finish();
   double value_at_rank(uint64_t rank) const;  // 1-based
   std::optional<double> quantile(double q) const;
   std::optional<Interval> ci(double q, double level_z = 1.959963984540054) const;
-  // Ascending (value, count) pairs: every value when exact, buckets otherwise.
+  // Ascending (value, count) pairs: every value when exact and at most
+  // kSortLimit values, the histogram's buckets otherwise (charts only).
   void for_each_value(const std::function<void(double, uint64_t)>& fn) const;
   const Welford& moments() const { return w_; }
+  const LogHistogram& histogram() const { return hist_; }
   uint64_t clamped_negative() const { return negative_; }
 
  private:
   size_t exact_limit_;
   bool exact_ok_ = true;
   bool sorted_ = false;
-  std::vector<int64_t> values_;
+  // Kept values. Above kSortLimit they are not sorted: each rank is found by
+  // selection (nth_element) between the ranks already placed, so the handful
+  // of ranks a report needs cost about one pass instead of a sort.
+  mutable std::vector<int64_t> values_;
+  mutable std::vector<uint64_t> placed_;  // 1-based ranks already in their sorted position, ascending
   LogHistogram hist_;
   Welford w_;
   uint64_t negative_ = 0;

@@ -169,7 +169,7 @@ TEST(BuildReport, Seed000Table) {
   ASSERT_EQ(g.size(), 3u);
   EXPECT_EQ(g[0].key, "localhost");
   EXPECT_EQ(g[1].key, "peer");
-  EXPECT_NEAR(*g[1].ratio_to_first, 174.03, 0.005);
+  EXPECT_NEAR(*g[1].ratio_to_first, 174.03, 174.03 / 1024);  // pooled in the log histogram
   EXPECT_EQ(r.groups.at("node kind").size(), 1u);
 
   EXPECT_EQ(r.runs[0].environment.at("machine.kernel"), "6.1.0");
@@ -249,8 +249,8 @@ TEST(BuildReport, ContainerVsHostIsOneTable) {
   EXPECT_EQ(g[0].key, "host");  // the baseline (first row) kind first
   EXPECT_EQ(g[1].key, "docker");
   EXPECT_EQ(g[1].samples, 820u);
-  EXPECT_EQ(*g[1].p50, 150000);
-  EXPECT_NEAR(*g[1].ratio_to_first, 150.0, 1e-9);
+  EXPECT_NEAR(*g[1].p50, 150000, 150000.0 / 2048);  // pooled in the log histogram
+  EXPECT_NEAR(*g[1].ratio_to_first, 150.0, 0.1);
   std::string text = render_text(*r);
   EXPECT_NE(text.find("By node kind"), std::string::npos);
   EXPECT_EQ(text.find("By path kind"), std::string::npos);  // one path kind: no table

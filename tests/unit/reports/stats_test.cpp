@@ -233,3 +233,23 @@ TEST(Downsampler, BoundedWithUniformStride) {
   for (int i = 0; i < 10; ++i) small.add(i, i);
   EXPECT_EQ(small.points().size(), 10u);
 }
+
+TEST(Quantiles, SelectionAnswersAnyRankOrderLikeASort) {
+  std::mt19937_64 g(3);
+  Quantiles q;  // more than kSortLimit values: ranks by selection
+  std::vector<int64_t> ref;
+  for (int i = 0; i < 200000; ++i) {
+    int64_t v = static_cast<int64_t>(unit(g) * 1e7);
+    q.add(v);
+    ref.push_back(v);
+  }
+  q.finish();
+  std::sort(ref.begin(), ref.end());
+  for (int k = 0; k < 300; ++k) {
+    uint64_t rank = 1 + g() % ref.size();
+    ASSERT_EQ(q.value_at_rank(rank), ref[rank - 1]) << rank;
+  }
+  EXPECT_EQ(q.value_at_rank(1), ref.front());
+  EXPECT_EQ(q.value_at_rank(ref.size()), ref.back());
+  EXPECT_EQ(*q.quantile(0.5), ref[nearest_rank(ref.size(), 0.5) - 1]);
+}
