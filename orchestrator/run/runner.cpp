@@ -365,7 +365,8 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
         if (clk.contains("realtime_minus_monotonic_ns"))
           ctx.clock_offset_start_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
         auto sock = parsed->json.value("socket", nlohmann::json::object());
-        if (sock.contains("ident") && sock["ident"].is_number()) ctx.icmp_ident = sock["ident"].get<uint32_t>();
+        if (sock.contains("identifier") && sock["identifier"].is_number())
+          ctx.icmp_ident = sock["identifier"].get<uint32_t>();
         break;
       }
       case AgentLine::Type::sample: {

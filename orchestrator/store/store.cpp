@@ -223,14 +223,18 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
 
 Status SqliteStore::set_wire_times(int64_t experiment_id, int64_t seq, std::optional<int64_t> send,
                                    std::optional<int64_t> recv) {
-  auto st = db_.prepare(
-      "UPDATE samples SET wire_send = coalesce(?, wire_send), wire_recv = coalesce(?, wire_recv) "
-      "WHERE experiment_id = ? AND seq = ?");
-  if (!st.ok()) return st.error();
-  bind_opt(*st, 1, send);
-  bind_opt(*st, 2, recv);
-  st->bind(3, experiment_id).bind(4, seq);
-  return st->run();
+  if (!wire_stmt_) {
+    auto st = db_.prepare(
+        "UPDATE samples SET wire_send = coalesce(?, wire_send), wire_recv = coalesce(?, wire_recv) "
+        "WHERE experiment_id = ? AND seq = ?");
+    if (!st.ok()) return st.error();
+    wire_stmt_.emplace(std::move(*st));
+  }
+  Stmt& st = *wire_stmt_;
+  bind_opt(st, 1, send);
+  bind_opt(st, 2, recv);
+  st.bind(3, experiment_id).bind(4, seq);
+  return st.run();
 }
 
 Result<int64_t> SqliteStore::add_capture(const CaptureRecord& c) {

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,7 @@ class SqliteStore : public ResultStore {
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
   Status mark_dead_runs();
   Db db_;
+  std::optional<Stmt> wire_stmt_;  // prepared once: called per sample at ingest
   std::vector<int64_t> aborted_;
 };
 
