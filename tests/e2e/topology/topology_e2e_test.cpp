@@ -53,7 +53,7 @@ TEST(TopologyE2E, SigkillDuringUpThenCleanupLeavesNothing) {
   std::string lab = random_lab();
   Cleanup guard{lab};
   std::string file = write_temp(lab, small_lab(lab));
-  const std::string before = host_snapshot();
+  const std::string before = host_snapshot(lab);
   // How long an undisturbed `up` takes (fastest of 3), to spread the kills over it.
   long full = 1L << 40;
   for (int i = 0; i < 3; ++i) {
@@ -85,7 +85,7 @@ TEST(TopologyE2E, SigkillDuringUpThenCleanupLeavesNothing) {
     ASSERT_EQ(lab_leftovers(lab), "") << "round " << i << ": " << c.out;
   }
   EXPECT_GE(killed_midway, 20);
-  EXPECT_EQ(host_snapshot(), before);
+  EXPECT_EQ(host_snapshot(lab), before);
   std::filesystem::remove(file);
 }
 

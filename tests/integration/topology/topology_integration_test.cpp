@@ -78,7 +78,7 @@ struct LabFixture : ::testing::Test {
 };
 
 TEST_F(LabFixture, UpThenDownLeavesTheHostIdentical) {
-  const std::string before = test::host_snapshot();
+  const std::string before = test::host_snapshot(lab);
   std::string text = R"({"latlab": 1, "name": ")" + lab + R"(",
     "nodes": {"host": {"kind": "host"},
               "a": {"kind": "netns", "routes": [{"to": "198.19.0.0/16", "via": "198.18.40.1"}]},
@@ -105,7 +105,7 @@ TEST_F(LabFixture, UpThenDownLeavesTheHostIdentical) {
   auto d = engine->down(lab);
   ASSERT_TRUE(d.ok()) << d.error().message();
   EXPECT_TRUE(d->ok());
-  EXPECT_EQ(test::host_snapshot(), before);
+  EXPECT_EQ(test::host_snapshot(lab), before);
 }
 
 TEST_F(LabFixture, UpOfAnExistingLabIsRefusedByName) {
@@ -149,7 +149,7 @@ TEST_F(LabFixture, TwoLabsSideBySide) {
 }
 
 TEST_F(LabFixture, TrafficCrossesAHostBridgeUnderForwardDrop) {
-  const std::string fw_before = run({"iptables", "-S", "FORWARD"}).out;
+  const std::string fw_before = test::forward_rules(lab);
   // This machine runs Docker: FORWARD policy DROP with bridge netfilter on.
   if (fw_before.find("-P FORWARD DROP") == std::string::npos ||
       run({"sysctl", "-n", "net.bridge.bridge-nf-call-iptables"}).out != "1\n") {
@@ -163,7 +163,7 @@ TEST_F(LabFixture, TrafficCrossesAHostBridgeUnderForwardDrop) {
   ASSERT_TRUE(ins.ok());
   EXPECT_FALSE(ins->fw_rules.empty());
   ASSERT_TRUE(engine->down(lab).ok());
-  EXPECT_EQ(run({"iptables", "-S", "FORWARD"}).out, fw_before);
+  EXPECT_EQ(test::forward_rules(lab), fw_before);
 }
 
 TEST_F(LabFixture, FailureNamesObjectAndKernelReasonAndLeavesNothing) {

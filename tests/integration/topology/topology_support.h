@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <random>
 #include <regex>
@@ -67,8 +68,46 @@ inline std::string drop_foreign(const std::string& text, const std::string& keep
   return out.str();
 }
 
-// What "the host is identical" means for the topology tests.
-inline std::string host_snapshot() {
+// Names of kernel objects that belong to latlab labs other than `keep_lab`
+// (tests run concurrently): interfaces marked "latlab:<other>", namespaces
+// "latlab-<other>-*", and the marks themselves.
+inline std::vector<std::string> foreign_lab_names(const std::string& keep_lab) {
+  std::vector<std::string> names;
+  std::stringstream links(run({"ip", "-o", "link", "show"}).out);
+  std::string line;
+  while (std::getline(links, line)) {
+    auto a = line.find(" alias latlab:");
+    if (a == std::string::npos) continue;
+    std::string mark = line.substr(a + 7);
+    mark = mark.substr(0, mark.find_first_of(" \\\n"));
+    if (mark == "latlab:" + keep_lab) continue;
+    auto c1 = line.find(": ");
+    auto c2 = line.find_first_of(":@", c1 + 2);
+    if (c1 != std::string::npos && c2 != std::string::npos) names.push_back(line.substr(c1 + 2, c2 - c1 - 2));
+    names.push_back(mark);
+  }
+  std::stringstream ns(run({"ip", "netns", "list"}).out);
+  while (std::getline(ns, line)) {
+    if (line.rfind("latlab-", 0) == 0 && line.rfind("latlab-" + keep_lab + "-", 0) != 0) {
+      names.push_back(line.substr(0, line.find(' ')));
+    }
+  }
+  return names;
+}
+
+inline bool mentions_word(const std::string& line, const std::string& word) {
+  for (size_t p = line.find(word); p != std::string::npos; p = line.find(word, p + 1)) {
+    auto edge = [](char c) { return !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'); };
+    bool left = p == 0 || edge(line[p - 1]);
+    bool right = p + word.size() >= line.size() || edge(line[p + word.size()]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// What "the host is identical" means for the topology tests. Objects of other
+// latlab labs (concurrent tests) are left out; `keep_lab`'s are kept.
+inline std::string host_snapshot(const std::string& keep_lab = "") {
   std::string s;
   auto add = [&](const std::vector<std::string>& args) {
     s += "$";
@@ -86,15 +125,34 @@ inline std::string host_snapshot() {
   add({"sysctl", "net.ipv4.ip_forward", "net.ipv4.icmp_ratelimit", "net.ipv4.conf.all.rp_filter",
        "net.ipv4.conf.default.rp_filter", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables",
        "net.bridge.bridge-nf-call-ip6tables", "net.core.netdev_max_backlog"});
-  // link-local v6 addresses of unrelated interfaces keep their state; drop
-  // lifetimes that tick
+  const std::vector<std::string> foreign = foreign_lab_names(keep_lab);
   std::stringstream in(drop_foreign(s, "\x01")), out;
   std::string line;
   while (std::getline(in, line)) {
+    bool skip = false;
+    for (const auto& f : foreign) skip = skip || mentions_word(line, f);
+    if (skip) continue;
+    // link-local v6 addresses of unrelated interfaces keep their state; drop
+    // lifetimes and timers that tick
     auto p = line.find("valid_lft");
     if (p != std::string::npos) line = line.substr(0, p);
-    static const std::regex timer("_timer +[0-9.]+");  // bridge timers tick
+    static const std::regex timer("_timer +[0-9.]+");
     line = std::regex_replace(line, timer, "_timer");
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+// iptables FORWARD rules, without other labs' latlab rules.
+inline std::string forward_rules(const std::string& keep_lab) {
+  std::stringstream in(run({"iptables", "-S", "FORWARD"}).out), out;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto p = line.find("latlab:");
+    if (p != std::string::npos && line.find("latlab:" + keep_lab + "\"") == std::string::npos &&
+        line.find("latlab:" + keep_lab + " ") == std::string::npos) {
+      continue;
+    }
     out << line << "\n";
   }
   return out.str();
