@@ -211,14 +211,19 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
   }
   auto rules = ops_.list_bridge_accept_rules();
   if (!rules) return std::move(rules).error();
+  std::vector<NetlinkOps::FwRule> orphans;
   for (const auto& r : *rules) {
     std::string owner = r.mark.substr(std::string(mark_prefix).size());
     if ((lab && owner != *lab) || live.count(owner) != 0) continue;
-    if (Status s = ops_.delete_bridge_accept_rule(r.family, r.bridge, r.mark); !s) {
-      rep.errors.push_back(std::move(s).error());
-    } else {
-      rep.removed.push_back(std::string(r.family == 4 ? "iptables" : "ip6tables") + " rule for bridge " + q(r.bridge) +
-                            " (no journal; marked " + q(r.mark) + ")");
+    orphans.push_back(r);
+  }
+  std::vector<Status> res = ops_.delete_bridge_accept_rules(orphans);
+  for (size_t i = 0; i < res.size(); ++i) {
+    if (!res[i] && res[i].error().sys_errno() != ENOENT) {
+      rep.errors.push_back(res[i].error());
+    } else if (res[i]) {
+      rep.removed.push_back(std::string(orphans[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
+                            q(orphans[i].bridge) + " (no journal; marked " + q(orphans[i].mark) + ")");
     }
   }
   auto links = ops_.list_links("");

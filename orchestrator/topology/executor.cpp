@@ -272,12 +272,24 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             [&](const SetQdisc& a) -> Status { return ops.set_qdisc(nns, a.name, a.qdisc); },
             [&](const BridgeNetfilterOff& a) -> Status {
               LATLAB_TRY(ops.set_bridge_netfilter(nns, a.bridge, false));
+              std::vector<const JFwRule*> mine;
+              std::vector<NetlinkOps::FwRule> rules;
               for (const JFwRule& r : journal.fw_rules) {
                 if (r.node != a.node || r.bridge != a.bridge) continue;
-                LATLAB_TRY(ops.add_bridge_accept_rule(r.family, r.bridge, mark));
-                created.fw_rules.push_back(r);
+                mine.push_back(&r);
+                rules.push_back({r.family, r.bridge, mark});
               }
-              return Ok{};
+              if (rules.empty()) return Ok{};
+              std::vector<Status> st = ops.add_bridge_accept_rules(rules);
+              Status first;
+              for (size_t i = 0; i < st.size(); ++i) {
+                if (st[i]) {
+                  created.fw_rules.push_back(*mine[i]);
+                } else if (first) {
+                  first = st[i];
+                }
+              }
+              return first;
             },
             [&](const AddAddress& a) -> Status { return ops.add_address(nns, a.name, a.address); },
             [&](const LinkUp& a) -> Status { return ops.set_up(nns, a.name, true); },

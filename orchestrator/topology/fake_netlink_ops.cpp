@@ -267,18 +267,26 @@ Status FakeNetlinkOps::set_offloads(const Ns& ns, const std::string& dev, const 
   return call("set_offloads " + at(ns, dev));
 }
 
-Status FakeNetlinkOps::add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
-  LATLAB_TRY(call("add_bridge_accept_rule " + std::to_string(family) + " " + bridge + " " + mark));
-  fw_rules.push_back({family, bridge, mark});
-  return Ok{};
+std::vector<Status> FakeNetlinkOps::add_bridge_accept_rules(const std::vector<FwRule>& rules) {
+  std::vector<Status> out;
+  for (const auto& r : rules) {
+    Status st = call("add_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
+    if (st) fw_rules.push_back(r);
+    out.push_back(std::move(st));
+  }
+  return out;
 }
 
-Status FakeNetlinkOps::delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) {
-  LATLAB_TRY(call("delete_bridge_accept_rule " + std::to_string(family) + " " + bridge + " " + mark));
-  auto same = [&](const FwRule& r) { return r.family == family && r.bridge == bridge && r.mark == mark; };
-  if (std::none_of(fw_rules.begin(), fw_rules.end(), same)) return Error("no such rule", ENOENT);
-  std::erase_if(fw_rules, [&](const FwRule& r) { return r.family == family && r.bridge == bridge && r.mark == mark; });
-  return Ok{};
+std::vector<Status> FakeNetlinkOps::delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
+  std::vector<Status> out;
+  for (const auto& r : rules) {
+    Status st = call("delete_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
+    auto same = [&](const FwRule& x) { return x.family == r.family && x.bridge == r.bridge && x.mark == r.mark; };
+    if (st && std::none_of(fw_rules.begin(), fw_rules.end(), same)) st = Error("no such rule", ENOENT);
+    if (st) std::erase_if(fw_rules, same);
+    out.push_back(std::move(st));
+  }
+  return out;
 }
 
 Result<std::vector<NetlinkOps::FwRule>> FakeNetlinkOps::list_bridge_accept_rules() { return fw_rules; }

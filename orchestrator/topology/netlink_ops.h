@@ -119,15 +119,16 @@ class NetlinkOps {
   // traffic between the bridge's ports still meets the iptables FORWARD
   // policy. latlab then inserts one ACCEPT rule for in=out=bridge, commented
   // with the lab's mark, and deletes it at teardown. family: 4 or 6.
-  virtual Status add_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
-  // ENOENT when there is no such rule.
-  virtual Status delete_bridge_accept_rule(int family, const std::string& bridge, const std::string& mark) = 0;
-  // Rules whose comment starts with "latlab:": (family, bridge, mark).
   struct FwRule {
     int family = 4;
     std::string bridge;
     std::string mark;
   };
+  // One status per rule, in order; a delete of an absent rule is ENOENT. The
+  // rules are applied concurrently where possible.
+  virtual std::vector<Status> add_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
+  virtual std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
+  // Rules whose comment starts with "latlab:": (family, bridge, mark).
   virtual Result<std::vector<FwRule>> list_bridge_accept_rules() = 0;
 
   // Sysctls by dotted name ("net.ipv4.icmp_ratelimit"), read and written in ns.

@@ -96,13 +96,17 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
 
   // Firewall rules for host bridges. The delete names our mark in the rule's
   // comment, so it can only ever remove our own rule; absent = nothing to do.
-  for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) {
-    if (Status s = ops.delete_bridge_accept_rule(it->family, it->bridge, mark); !s) {
-      if (s.error().sys_errno() == ENOENT) continue;
-      fail(std::move(s).error().context("node " + q(it->node)));
-    } else {
-      rep.removed.push_back(std::string(it->family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
-                            q(it->bridge));
+  if (!st.fw_rules.empty()) {
+    std::vector<NetlinkOps::FwRule> rules;
+    for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) rules.push_back({it->family, it->bridge, mark});
+    std::vector<Status> res = ops.delete_bridge_accept_rules(rules);
+    for (size_t i = 0; i < res.size(); ++i) {
+      if (res[i]) {
+        rep.removed.push_back(std::string(rules[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
+                              q(rules[i].bridge));
+      } else if (res[i].error().sys_errno() != ENOENT) {
+        fail(Error(res[i].error()));
+      }
     }
   }
 
