@@ -70,6 +70,13 @@ class NetlinkOps {
   // the alias `mark`, so a namespace found without its journal can be proven ours.
   virtual Status create_netns(const Ns& ns, const std::string& mark) = 0;
   virtual Status delete_netns(const Ns& ns) = 0;
+  // Several at once (the real one overlaps the umounts' RCU grace periods on a
+  // few threads); one status per namespace, in order.
+  virtual std::vector<Status> delete_netns_many(const std::vector<Ns>& names) {
+    std::vector<Status> out;
+    for (const auto& n : names) out.push_back(delete_netns(n));
+    return out;
+  }
   virtual Result<std::vector<std::string>> list_netns() = 0;
   // The loopback alias of the namespace ("" when unmarked).
   virtual Result<std::string> netns_mark(const Ns& ns) = 0;

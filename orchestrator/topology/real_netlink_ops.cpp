@@ -23,7 +23,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <climits>
+#include <thread>
 #include <cstring>
 
 #include "topology/netns.h"
@@ -236,6 +238,25 @@ Status RealNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
 Status RealNetlinkOps::delete_netns(const Ns& ns) {
   ctx_.erase(ns);  // our sockets would keep the namespace alive
   return topology::delete_netns(ns);
+}
+
+std::vector<Status> RealNetlinkOps::delete_netns_many(const std::vector<Ns>& names) {
+  for (const auto& n : names) ctx_.erase(n);
+  std::vector<Status> out(names.size());
+  if (names.size() < 16) {
+    for (size_t i = 0; i < names.size(); ++i) out[i] = topology::delete_netns(names[i]);
+    return out;
+  }
+  // umount2 + unlink only: no shared state but `out`, one slot per index.
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < names.size(); i = next++) out[i] = topology::delete_netns(names[i]);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < 3; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return out;
 }
 
 Result<std::vector<std::string>> RealNetlinkOps::list_netns() { return topology::list_netns(); }

@@ -190,11 +190,12 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   }
   phase("host interfaces");
   // 4. Namespaces: deleting one deletes every interface in it.
-  for (const auto& ns : delete_ns) {
-    if (Status s = ops.delete_netns(ns); !s) {
-      fail(std::move(s).error());
+  std::vector<Status> deleted = ops.delete_netns_many(delete_ns);
+  for (size_t i = 0; i < delete_ns.size(); ++i) {
+    if (!deleted[i]) {
+      fail(Error(deleted[i].error()));
     } else {
-      rep.removed.push_back("namespace " + q(ns));
+      rep.removed.push_back("namespace " + q(delete_ns[i]));
     }
   }
 
