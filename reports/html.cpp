@@ -341,10 +341,20 @@ class Page {
 
   void time_split() {
     out_ += "<h2 id=\"split\">Where the time goes (medians, µs)</h2>\n";
-    const std::vector<std::string> parts = {"user-space overhead", "local stack", "wire", "peer"};
+    // The last part is what the medians do not explain (e.g. the kernel RTT
+    // when no capture split it into stack and wire), so each bar adds up to
+    // the median user RTT.
+    const std::vector<std::string> parts = {"user-space overhead", "local stack", "wire", "peer",
+                                            "not split (no capture)"};
     std::vector<StackedBar> bars;
     for (const auto& e : r_.experiments) {
-      bars.push_back({e.label, {e.split.user_overhead, e.split.local_stack, e.split.wire, e.split.peer}});
+      const auto& s = e.split;
+      std::optional<double> rest;
+      if (s.total_user) {
+        double known = s.user_overhead.value_or(0) + s.local_stack.value_or(0) + s.wire.value_or(0) + s.peer.value_or(0);
+        if (*s.total_user - known > 0 && (!s.wire || !s.local_stack)) rest = *s.total_user - known;
+      }
+      bars.push_back({e.label, {s.user_overhead, s.local_stack, s.wire, s.peer, rest}});
     }
     out_ += "<div class=\"charts\">";
     out_ += stacked_bar_chart(bars, parts,
