@@ -198,6 +198,42 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   created.nodes = journal.nodes;
   size_t next_link = 0, next_phys = 0, next_sysctl = 0, next_route = 0, next_neigh = 0;
 
+  // Firewall rules being added in the background, and their reaping.
+  struct PendingRules {
+    NetlinkOps::RulesPending wait;
+    std::vector<const JFwRule*> rules;
+  };
+  std::vector<PendingRules> pending_rules;
+  auto finish_rules = [&]() -> Status {
+    Status first;
+    for (auto& p : pending_rules) {
+      std::vector<Status> st = p.wait();
+      for (size_t i = 0; i < st.size(); ++i) {
+        if (st[i]) {
+          created.fw_rules.push_back(*p.rules[i]);
+        } else if (first) {
+          first = Error(st[i].error()).context("node " + q(p.rules[i]->node));
+        }
+      }
+    }
+    pending_rules.clear();
+    return first;
+  };
+  // Removes what exists so far; returns `err`, extended if the undo failed too.
+  auto undo = [&](Error err) -> Error {
+    (void)finish_rules();
+    TeardownReport rep = teardown(ops, created, opt.undo);
+    if (rep.ok()) {
+      (void)store.remove(lab.name);
+      return err;
+    }
+    journal.status = "failed";
+    (void)store.write(journal);
+    std::string msg = err.message() + "; the undo failed too (run `latlab cleanup " + lab.name + "`): ";
+    msg += rep.errors.front().message();
+    return Error(msg, err.sys_errno(), err.exit_code());
+  };
+
   // LATLAB_TOPOLOGY_PROFILE=1: time per action kind on stderr (bench/topology).
   std::map<size_t, std::pair<double, size_t>> prof;
   for (size_t ai = 0; ai < plan.actions.size(); ++ai) {
@@ -207,15 +243,7 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (opt.cancel != nullptr && opt.cancel->load()) {
       Error err("interrupted", EINTR, ExitCode::interrupted);
-      err.context("lab " + q(lab.name));
-      TeardownReport rep = teardown(ops, created, opt.undo);
-      if (rep.ok()) {
-        (void)store.remove(lab.name);
-      } else {
-        journal.status = "failed";
-        (void)store.write(journal);
-      }
-      return err;
+      return undo(std::move(err.context("lab " + q(lab.name))));
     }
     Status s = std::visit(
         overloaded{
@@ -280,16 +308,9 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
                 rules.push_back({r.family, r.bridge, mark});
               }
               if (rules.empty()) return Ok{};
-              std::vector<Status> st = ops.add_bridge_accept_rules(rules);
-              Status first;
-              for (size_t i = 0; i < st.size(); ++i) {
-                if (st[i]) {
-                  created.fw_rules.push_back(*mine[i]);
-                } else if (first) {
-                  first = st[i];
-                }
-              }
-              return first;
+              // Runs while the rest of the plan is applied; reaped by finish_rules().
+              pending_rules.push_back({ops.start_add_bridge_accept_rules(rules), std::move(mine)});
+              return Ok{};
             },
             [&](const AddAddress& a) -> Status { return ops.add_address(nns, a.name, a.address); },
             [&](const LinkUp& a) -> Status { return ops.set_up(nns, a.name, true); },
@@ -315,19 +336,10 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     if (!s) {
       Error err = std::move(s).error();
       err.context("node " + q(node)).context("lab " + q(lab.name));
-      TeardownReport rep = teardown(ops, created, opt.undo);
-      if (rep.ok()) {
-        (void)store.remove(lab.name);
-      } else {
-        journal.status = "failed";
-        (void)store.write(journal);
-        std::string msg = err.message() + "; the undo failed too (run `latlab cleanup " + lab.name + "`): ";
-        msg += rep.errors.front().message();
-        return Error(msg, err.sys_errno(), err.exit_code());
-      }
-      return err;
+      return undo(std::move(err));
     }
   }
+  if (Status s = finish_rules(); !s) return undo(Error(s.error()).context("lab " + q(lab.name)));
   if (profile) {
     for (const auto& [idx, p] : prof) {
       std::fprintf(stderr, "profile: action %zu: %6zu x %8.1f us = %7.3f s\n", idx, p.second,

@@ -267,17 +267,17 @@ Status FakeNetlinkOps::set_offloads(const Ns& ns, const std::string& dev, const 
   return call("set_offloads " + at(ns, dev));
 }
 
-std::vector<Status> FakeNetlinkOps::add_bridge_accept_rules(const std::vector<FwRule>& rules) {
+NetlinkOps::RulesPending FakeNetlinkOps::start_add_bridge_accept_rules(const std::vector<FwRule>& rules) {
   std::vector<Status> out;
   for (const auto& r : rules) {
     Status st = call("add_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
     if (st) fw_rules.push_back(r);
     out.push_back(std::move(st));
   }
-  return out;
+  return [out] { return out; };
 }
 
-std::vector<Status> FakeNetlinkOps::delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
+NetlinkOps::RulesPending FakeNetlinkOps::start_delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
   std::vector<Status> out;
   for (const auto& r : rules) {
     Status st = call("delete_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
@@ -286,7 +286,7 @@ std::vector<Status> FakeNetlinkOps::delete_bridge_accept_rules(const std::vector
     if (st) std::erase_if(fw_rules, same);
     out.push_back(std::move(st));
   }
-  return out;
+  return [out] { return out; };
 }
 
 Result<std::vector<NetlinkOps::FwRule>> FakeNetlinkOps::list_bridge_accept_rules() { return fw_rules; }

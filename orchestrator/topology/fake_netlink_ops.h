@@ -64,8 +64,8 @@ class FakeNetlinkOps final : public NetlinkOps {
   Status delete_neighbor(const Ns& ns, const scenario::Neighbor& n) override;
   Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) override;
   Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) override;
-  std::vector<Status> add_bridge_accept_rules(const std::vector<FwRule>& rules) override;
-  std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) override;
+  RulesPending start_add_bridge_accept_rules(const std::vector<FwRule>& rules) override;
+  RulesPending start_delete_bridge_accept_rules(const std::vector<FwRule>& rules) override;
   Result<std::vector<FwRule>> list_bridge_accept_rules() override;
 
   Result<std::string> read_sysctl(const Ns& ns, const std::string& name) override;

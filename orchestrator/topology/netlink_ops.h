@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -131,10 +132,19 @@ class NetlinkOps {
     std::string bridge;
     std::string mark;
   };
-  // One status per rule, in order; a delete of an absent rule is ENOENT. The
-  // rules are applied concurrently where possible.
-  virtual std::vector<Status> add_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
-  virtual std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
+  // Starts applying the rules and returns the function that waits for them:
+  // one status per rule, in order (deleting an absent rule is ENOENT). The
+  // real implementation runs iptables/ip6tables as child processes (~15 ms
+  // each here), so the caller keeps building meanwhile. Call it exactly once.
+  using RulesPending = std::function<std::vector<Status>()>;
+  virtual RulesPending start_add_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
+  virtual RulesPending start_delete_bridge_accept_rules(const std::vector<FwRule>& rules) = 0;
+  std::vector<Status> add_bridge_accept_rules(const std::vector<FwRule>& rules) {
+    return start_add_bridge_accept_rules(rules)();
+  }
+  std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
+    return start_delete_bridge_accept_rules(rules)();
+  }
   // Rules whose comment starts with "latlab:": (family, bridge, mark).
   virtual Result<std::vector<FwRule>> list_bridge_accept_rules() = 0;
 

@@ -878,42 +878,46 @@ namespace {
 const char* tool(int family) { return family == 4 ? "iptables" : "ip6tables"; }
 }  // namespace
 
-std::vector<Status> RealNetlinkOps::add_bridge_accept_rules(const std::vector<FwRule>& rules) {
+NetlinkOps::RulesPending RealNetlinkOps::start_add_bridge_accept_rules(const std::vector<FwRule>& rules) {
   return run_rules(rules, "-I");
 }
 
-std::vector<Status> RealNetlinkOps::delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
+NetlinkOps::RulesPending RealNetlinkOps::start_delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
   return run_rules(rules, "-D");
 }
 
-// iptables and ip6tables run in parallel (each takes ~10 ms here).
-std::vector<Status> RealNetlinkOps::run_rules(const std::vector<FwRule>& rules, const char* op) {
+// All rules start at once (iptables and ip6tables in parallel); the returned
+// function reaps them.
+NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& rules, const char* op) {
   const bool add = std::string(op) == "-I";
-  std::vector<Result<Child>> children;
-  for (const auto& r : rules) children.push_back(spawn_argv(rule_args(r.family, op, r.bridge, r.mark)));
-  std::vector<Status> out;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    const FwRule& r = rules[i];
-    const std::string what = add ? "accept traffic between the ports of bridge " + q(r.bridge) + " (" +
-                                       tool(r.family) + " FORWARD rule " + q(r.mark) + ")"
-                                 : "delete " + std::string(tool(r.family)) + " FORWARD rule " + q(r.mark) +
-                                       " of bridge " + q(r.bridge);
-    if (!children[i]) {
-      out.push_back(Error(children[i].error()).context(what));
-      continue;
+  auto children = std::make_shared<std::vector<Result<Child>>>();
+  for (const auto& r : rules) children->push_back(spawn_argv(rule_args(r.family, op, r.bridge, r.mark)));
+  return [rules, children, add] {
+    std::vector<Status> out;
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const FwRule& r = rules[i];
+      const std::string what = add ? "accept traffic between the ports of bridge " + q(r.bridge) + " (" +
+                                         tool(r.family) + " FORWARD rule " + q(r.mark) + ")"
+                                   : "delete " + std::string(tool(r.family)) + " FORWARD rule " + q(r.mark) +
+                                         " of bridge " + q(r.bridge);
+      Result<Child>& c = (*children)[i];
+      if (!c) {
+        out.push_back(Error(c.error()).context(what));
+        continue;
+      }
+      auto [code, text] = finish(*c);
+      if (code == 0) {
+        out.push_back(Ok{});
+      } else if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos) {
+        out.push_back(Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
+      } else {
+        out.push_back(Error(what + ": " + tool(r.family) + " exited with " + std::to_string(code) +
+                                (text.empty() ? "" : ": " + text),
+                            EIO));
+      }
     }
-    auto [code, text] = finish(*children[i]);
-    if (code == 0) {
-      out.push_back(Ok{});
-    } else if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos) {
-      out.push_back(Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
-    } else {
-      out.push_back(Error(what + ": " + tool(r.family) + " exited with " + std::to_string(code) +
-                              (text.empty() ? "" : ": " + text),
-                          EIO));
-    }
-  }
-  return out;
+    return out;
+  };
 }
 
 Result<std::vector<NetlinkOps::FwRule>> RealNetlinkOps::list_bridge_accept_rules() {

@@ -54,8 +54,8 @@ class RealNetlinkOps final : public NetlinkOps {
   Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) override;
   Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) override;
 
-  std::vector<Status> add_bridge_accept_rules(const std::vector<FwRule>& rules) override;
-  std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) override;
+  RulesPending start_add_bridge_accept_rules(const std::vector<FwRule>& rules) override;
+  RulesPending start_delete_bridge_accept_rules(const std::vector<FwRule>& rules) override;
   Result<std::vector<FwRule>> list_bridge_accept_rules() override;
 
   Result<std::string> read_sysctl(const Ns& ns, const std::string& name) override;
@@ -74,7 +74,7 @@ class RealNetlinkOps final : public NetlinkOps {
   Result<NsCtx*> ctx(const Ns& ns);
   Result<std::unique_ptr<NsCtx>> open_here(UniqueFd ns_fd);
   Result<int> ifindex(NsCtx& c, const std::string& name);
-  std::vector<Status> run_rules(const std::vector<FwRule>& rules, const char* op);
+  RulesPending run_rules(const std::vector<FwRule>& rules, const char* op);
 
   UniqueFd home_;
   std::unordered_map<Ns, std::unique_ptr<NsCtx>> ctx_;

@@ -40,6 +40,14 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   };
   auto fail = [&](Error e) { rep.errors.push_back(std::move(e.context("lab " + q(st.lab)))); };
 
+  // Firewall rules for host bridges: started now, reaped at the end (they are
+  // child processes). The delete names our mark in the rule's comment, so it
+  // can only remove our own rule; absent = nothing to do.
+  std::vector<NetlinkOps::FwRule> rules;
+  for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) rules.push_back({it->family, it->bridge, mark});
+  NetlinkOps::RulesPending rules_pending;
+  if (!rules.empty()) rules_pending = ops.start_delete_bridge_accept_rules(rules);
+
   // 1. Moved devices go back first: deleting the namespace would destroy a
   //    virtual device and strand a physical one without its settings.
   for (auto it = st.phys.rbegin(); it != st.phys.rend(); ++it) {
@@ -96,20 +104,6 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
 
   // Firewall rules for host bridges. The delete names our mark in the rule's
   // comment, so it can only ever remove our own rule; absent = nothing to do.
-  if (!st.fw_rules.empty()) {
-    std::vector<NetlinkOps::FwRule> rules;
-    for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) rules.push_back({it->family, it->bridge, mark});
-    std::vector<Status> res = ops.delete_bridge_accept_rules(rules);
-    for (size_t i = 0; i < res.size(); ++i) {
-      if (res[i]) {
-        rep.removed.push_back(std::string(rules[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
-                              q(rules[i].bridge));
-      } else if (res[i].error().sys_errno() != ENOENT) {
-        fail(Error(res[i].error()));
-      }
-    }
-  }
-
   phase("routes, neighbours, rules");
   // Which namespaces are ours and will be deleted.
   std::set<std::string> present_ns;
@@ -249,6 +243,18 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     }
   }
   phase("delete host interfaces");
+  if (rules_pending) {
+    std::vector<Status> res = rules_pending();
+    for (size_t i = 0; i < res.size(); ++i) {
+      if (res[i]) {
+        rep.removed.push_back(std::string(rules[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
+                              q(rules[i].bridge));
+      } else if (res[i].error().sys_errno() != ENOENT) {
+        fail(Error(res[i].error()));
+      }
+    }
+  }
+  phase("firewall rules (reaped)");
   // 6. Sysctls of the host namespace and global ones, newest change first, so
   //    the oldest journalled value is the one that stays.
   for (auto it = st.sysctls.rbegin(); it != st.sysctls.rend(); ++it) {

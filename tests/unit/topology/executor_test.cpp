@@ -196,6 +196,27 @@ TEST_F(Fixture, UnmarkedButJournalledMacIsOurs) {
   EXPECT_FALSE(ops.has_link("", "br0"));
 }
 
+TEST_F(Fixture, HostBridgeGetsAMarkedForwardRuleWhereHostWideNetfilterIsOn) {
+  ops.spaces[""].sysctls["net.bridge.bridge-nf-call-iptables"] = "1";
+  auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  ASSERT_EQ(r->fw_rules.size(), 1u);
+  EXPECT_EQ(r->fw_rules[0].family, 4);
+  EXPECT_LT(index_of("set_bridge_netfilter host:br0 off"), index_of("add_bridge_accept_rule 4 br0 latlab:demo"));
+  ASSERT_EQ(ops.fw_rules.size(), 1u);
+  TeardownReport rep = teardown(ops, *r, opt.undo);
+  EXPECT_TRUE(rep.ok());
+  EXPECT_TRUE(ops.fw_rules.empty());
+}
+
+TEST_F(Fixture, ForwardRuleIsUndoneWhenALaterActionFails) {
+  ops.spaces[""].sysctls["net.bridge.bridge-nf-call-iptables"] = "1";
+  ops.fail["set_up latlab-demo-b:eth0"] = EIO;
+  ASSERT_FALSE(apply_plan(ops, store, star_lab(), star_plan(), opt).ok());
+  EXPECT_TRUE(ops.fw_rules.empty());
+  EXPECT_NE(index_of("delete_bridge_accept_rule 4 br0 latlab:demo"), SIZE_MAX);
+}
+
 TEST(NodeKinds, UnknownKindListsSupportedOnes) {
   FakeNetlinkOps ops;
   std::vector<std::string> log;
