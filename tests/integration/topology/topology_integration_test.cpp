@@ -22,7 +22,7 @@ namespace {
 using ::testing::HasSubstr;
 using test::run;
 
-struct LabFixture : ::testing::Test {
+struct TopologyLab : ::testing::Test {
   std::string lab = test::random_lab();
   std::unique_ptr<RealNetlinkOps> ops;
   std::unique_ptr<FileStateStore> store;
@@ -77,7 +77,7 @@ struct LabFixture : ::testing::Test {
   }
 };
 
-TEST_F(LabFixture, UpThenDownLeavesTheHostIdentical) {
+TEST_F(TopologyLab, UpThenDownLeavesTheHostIdentical) {
   const std::string before = test::host_snapshot(lab);
   std::string text = R"({"latlab": 1, "name": ")" + lab + R"(",
     "nodes": {"host": {"kind": "host"},
@@ -108,7 +108,7 @@ TEST_F(LabFixture, UpThenDownLeavesTheHostIdentical) {
   EXPECT_EQ(test::host_snapshot(lab), before);
 }
 
-TEST_F(LabFixture, UpOfAnExistingLabIsRefusedByName) {
+TEST_F(TopologyLab, UpOfAnExistingLabIsRefusedByName) {
   ASSERT_TRUE(up(star(lab, 2, 42), lab).ok());
   auto again = up(star(lab, 2, 42), lab);
   ASSERT_FALSE(again.ok());
@@ -116,7 +116,7 @@ TEST_F(LabFixture, UpOfAnExistingLabIsRefusedByName) {
   EXPECT_EQ(ping(lab, "n0", "198.18.42.3").code, 0);  // the running lab is untouched
 }
 
-TEST_F(LabFixture, DownWhileAProcessKeepsANamespaceAlive) {
+TEST_F(TopologyLab, DownWhileAProcessKeepsANamespaceAlive) {
   ASSERT_TRUE(up(star(lab, 2, 51), lab).ok());
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -132,7 +132,7 @@ TEST_F(LabFixture, DownWhileAProcessKeepsANamespaceAlive) {
   EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
-TEST_F(LabFixture, TwoLabsSideBySide) {
+TEST_F(TopologyLab, TwoLabsSideBySide) {
   std::string lab2 = test::random_lab();
   labs_to_clean.push_back(lab2);
   ASSERT_TRUE(up(star(lab, 2, 43), lab).ok());
@@ -148,7 +148,7 @@ TEST_F(LabFixture, TwoLabsSideBySide) {
   EXPECT_TRUE(has2);
 }
 
-TEST_F(LabFixture, TrafficCrossesAHostBridgeUnderForwardDrop) {
+TEST_F(TopologyLab, TrafficCrossesAHostBridgeUnderForwardDrop) {
   const std::string fw_before = test::forward_rules(lab);
   // This machine runs Docker: FORWARD policy DROP with bridge netfilter on.
   if (fw_before.find("-P FORWARD DROP") == std::string::npos ||
@@ -166,7 +166,7 @@ TEST_F(LabFixture, TrafficCrossesAHostBridgeUnderForwardDrop) {
   EXPECT_EQ(test::forward_rules(lab), fw_before);
 }
 
-TEST_F(LabFixture, FailureNamesObjectAndKernelReasonAndLeavesNothing) {
+TEST_F(TopologyLab, FailureNamesObjectAndKernelReasonAndLeavesNothing) {
   // A foreign interface already has the bridge's name.
   std::string br = "b" + lab;
   ASSERT_EQ(run({"ip", "link", "add", br, "type", "bridge"}).code, 0);
@@ -179,7 +179,7 @@ TEST_F(LabFixture, FailureNamesObjectAndKernelReasonAndLeavesNothing) {
   EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
-TEST_F(LabFixture, NetemWithoutKernelSupportNamesTheModule) {
+TEST_F(TopologyLab, NetemWithoutKernelSupportNamesTheModule) {
   std::string text = R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
     "links": [{"kind": "veth", "endpoints": [{"at": "a:eth0", "addresses": ["198.18.52.1/24"],
                                               "qdisc": {"kind": "netem", "delay": "1ms"}},
@@ -200,7 +200,7 @@ TEST_F(LabFixture, NetemWithoutKernelSupportNamesTheModule) {
   EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
-TEST_F(LabFixture, UnownedSameNameInterfaceSurvivesCleanup) {
+TEST_F(TopologyLab, UnownedSameNameInterfaceSurvivesCleanup) {
   ASSERT_TRUE(up(star(lab, 2, 47), lab).ok());
   // Replace our bridge by a foreign one of the same name (as after a crash
   // and someone else's reuse of the name).
@@ -217,7 +217,7 @@ TEST_F(LabFixture, UnownedSameNameInterfaceSurvivesCleanup) {
   EXPECT_NE(run({"ip", "netns", "exec", "latlab-" + lab + "-n0", "true"}).code, 0);  // namespaces gone
 }
 
-TEST_F(LabFixture, PhysMoveGivesTheDeviceBackExactly) {
+TEST_F(TopologyLab, PhysMoveGivesTheDeviceBackExactly) {
   std::string dev = "p" + lab;  // stand-in for a physical device
   std::string peer = "q" + lab;
   ASSERT_EQ(run({"ip", "link", "add", dev, "mtu", "1400", "type", "veth", "peer", "name", peer}).code, 0);
@@ -244,7 +244,7 @@ TEST_F(LabFixture, PhysMoveGivesTheDeviceBackExactly) {
   EXPECT_EQ(show(), before);
 }
 
-TEST_F(LabFixture, MacvlanOnAHostDevice) {
+TEST_F(TopologyLab, MacvlanOnAHostDevice) {
   std::string dev = "p" + lab;
   std::string peer = "q" + lab;
   ASSERT_EQ(run({"ip", "link", "add", dev, "type", "veth", "peer", "name", peer}).code, 0);

@@ -85,7 +85,7 @@ Plan star_plan() {
   return p;
 }
 
-struct Fixture : ::testing::Test {
+struct TopologyExecutor : ::testing::Test {
   FakeNetlinkOps ops;
   LoggingStore store{ops.log};
   ApplyOptions opt;
@@ -105,7 +105,7 @@ struct Fixture : ::testing::Test {
   }
 };
 
-TEST_F(Fixture, BuildsInPlanOrderAndMarksEveryInterface) {
+TEST_F(TopologyExecutor, BuildsInPlanOrderAndMarksEveryInterface) {
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
   ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->status, "up");
@@ -123,7 +123,7 @@ TEST_F(Fixture, BuildsInPlanOrderAndMarksEveryInterface) {
   EXPECT_EQ(ops.spaces[""].sysctls["net.ipv4.ip_forward"], "1");
 }
 
-TEST_F(Fixture, JournalListsEveryObjectBeforeItIsCreated) {
+TEST_F(TopologyExecutor, JournalListsEveryObjectBeforeItIsCreated) {
   ASSERT_TRUE(apply_plan(ops, store, star_lab(), star_plan(), opt).ok());
   size_t journal = index_of("journal building");
   ASSERT_NE(journal, SIZE_MAX);
@@ -141,7 +141,7 @@ TEST_F(Fixture, JournalListsEveryObjectBeforeItIsCreated) {
   EXPECT_EQ(ops.log.back().rfind("journal up", 0), 0u);
 }
 
-TEST_F(Fixture, FailureUndoesInReverseAndNamesObjectAndCause) {
+TEST_F(TopologyExecutor, FailureUndoesInReverseAndNamesObjectAndCause) {
   ops.fail["add_address latlab-demo-b:eth0"] = EEXIST;
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
   ASSERT_FALSE(r.ok());
@@ -166,7 +166,7 @@ TEST_F(Fixture, FailureUndoesInReverseAndNamesObjectAndCause) {
   EXPECT_EQ(ops.log.back(), "journal removed");
 }
 
-TEST_F(Fixture, FailureBeforeAnythingExistsCreatesNothing) {
+TEST_F(TopologyExecutor, FailureBeforeAnythingExistsCreatesNothing) {
   ops.fail["create_netns latlab-demo-a"] = EPERM;
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
   ASSERT_FALSE(r.ok());
@@ -174,7 +174,7 @@ TEST_F(Fixture, FailureBeforeAnythingExistsCreatesNothing) {
   EXPECT_EQ(index_of("delete_"), SIZE_MAX);
 }
 
-TEST_F(Fixture, TeardownRefusesUnmarkedSameNameInterface) {
+TEST_F(TopologyExecutor, TeardownRefusesUnmarkedSameNameInterface) {
   ASSERT_TRUE(apply_plan(ops, store, star_lab(), star_plan(), opt).ok());
   // Someone replaced our bridge by their own with the same name.
   ops.spaces[""].links["br0"].state.alias = "";
@@ -188,7 +188,7 @@ TEST_F(Fixture, TeardownRefusesUnmarkedSameNameInterface) {
   EXPECT_EQ(ops.spaces.size(), 1u);
 }
 
-TEST_F(Fixture, UnmarkedButJournalledMacIsOurs) {
+TEST_F(TopologyExecutor, UnmarkedButJournalledMacIsOurs) {
   // A crash between create and mark: the journalled MAC proves it ours.
   ops.fail["set_alias host:br0"] = EINTR;
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
@@ -196,7 +196,7 @@ TEST_F(Fixture, UnmarkedButJournalledMacIsOurs) {
   EXPECT_FALSE(ops.has_link("", "br0"));
 }
 
-TEST_F(Fixture, HostBridgeGetsAMarkedForwardRuleWhereHostWideNetfilterIsOn) {
+TEST_F(TopologyExecutor, HostBridgeGetsAMarkedForwardRuleWhereHostWideNetfilterIsOn) {
   ops.spaces[""].sysctls["net.bridge.bridge-nf-call-iptables"] = "1";
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
   ASSERT_TRUE(r.ok()) << r.error().message();
@@ -209,7 +209,7 @@ TEST_F(Fixture, HostBridgeGetsAMarkedForwardRuleWhereHostWideNetfilterIsOn) {
   EXPECT_TRUE(ops.fw_rules.empty());
 }
 
-TEST_F(Fixture, ForwardRuleIsUndoneWhenALaterActionFails) {
+TEST_F(TopologyExecutor, ForwardRuleIsUndoneWhenALaterActionFails) {
   ops.spaces[""].sysctls["net.bridge.bridge-nf-call-iptables"] = "1";
   ops.fail["set_up latlab-demo-b:eth0"] = EIO;
   ASSERT_FALSE(apply_plan(ops, store, star_lab(), star_plan(), opt).ok());
@@ -217,7 +217,7 @@ TEST_F(Fixture, ForwardRuleIsUndoneWhenALaterActionFails) {
   EXPECT_NE(index_of("delete_bridge_accept_rule 4 br0 latlab:demo"), SIZE_MAX);
 }
 
-TEST(NodeKinds, UnknownKindListsSupportedOnes) {
+TEST(TopologyNodeKinds, UnknownKindListsSupportedOnes) {
   FakeNetlinkOps ops;
   std::vector<std::string> log;
   LoggingStore store(log);

@@ -9,7 +9,7 @@
 namespace latlab::topology {
 namespace {
 
-TEST(Journal, RoundTripsThroughFile) {
+TEST(TopologyJournal, RoundTripsThroughFile) {
   char tmpl[] = "/tmp/latlab-journal-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   FileStateStore store(tmpl);
@@ -48,7 +48,7 @@ TEST(Journal, RoundTripsThroughFile) {
   std::filesystem::remove_all(tmpl);
 }
 
-TEST(Journal, LabNamesAreCheckedBeforeBecomingPaths) {
+TEST(TopologyJournal, LabNamesAreCheckedBeforeBecomingPaths) {
   EXPECT_TRUE(check_lab_name("demo-1.x").ok());
   EXPECT_FALSE(check_lab_name("../etc").ok());
   EXPECT_FALSE(check_lab_name("a/b").ok());
