@@ -248,7 +248,12 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     Status s = std::visit(
         overloaded{
             [&](const CreateNetns& a) -> Status {
-              LATLAB_TRY(ops.create_netns(a.netns, mark));
+              if (Status c = ops.create_netns(a.netns, mark); !c) {
+                if (c.error().sys_errno() != EEXIST) return c;
+                return Error(c.error().message() + " (a leftover of an earlier run? `latlab cleanup " + lab.name +
+                                 "` removes it when it carries the lab's mark)",
+                             EEXIST);
+              }
               created.namespaces.push_back({a.node, a.netns});
               return Ok{};
             },
