@@ -13,87 +13,13 @@
 #include "run/capture.h"
 #include "store/store.h"
 #include "support/privileged.h"
+#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
 using namespace std::chrono_literals;
 
-namespace {
-
-scenario::Node make_node(const std::string& name, const std::string& kind, const std::string& netns = "") {
-  scenario::Node n;
-  n.name = name;
-  n.kind = kind;
-  n.netns_name = netns;
-  return n;
-}
-
-std::string random_tag() {
-  std::random_device rd;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%06x", rd() & 0xffffff);
-  return buf;
-}
-
-// `ip netns add NAME`, deleted again when the guard goes.
-class NetnsGuard {
- public:
-  explicit NetnsGuard(std::string name) : name_(std::move(name)) {
-    ok_ = run({"ip", "netns", "add", name_}) && run({"ip", "-n", name_, "link", "set", "lo", "up"});
-  }
-  ~NetnsGuard() { run({"ip", "netns", "delete", name_}); }
-  bool ok() const { return ok_; }
-  const std::string& name() const { return name_; }
-  static bool run(const std::vector<std::string>& argv, const std::string& netns = "") {
-    run::PosixLauncher l;
-    run::SpawnSpec s;
-    s.argv = argv;
-    s.netns_path = netns;
-    auto c = l.spawn(s);
-    if (!c.ok()) return false;
-    auto rc = (*c)->wait(20s);
-    return rc.ok() && *rc == 0;
-  }
-
- private:
-  std::string name_;
-  bool ok_ = false;
-};
-
-struct StoreFixture {
-  fs::path dir;
-  std::unique_ptr<store::SqliteStore> db;
-  int64_t experiment_id = 0;
-  explicit StoreFixture(const std::string& tag) {
-    dir = fs::temp_directory_path() / ("latlab-run-int-" + tag);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    fs::permissions(dir, fs::perms::owner_all);
-    auto s = store::SqliteStore::open((dir / "t.db").string());
-    EXPECT_TRUE(s.ok()) << s.error().message();
-    db = std::move(*s);
-    store::RunRecord r;
-    r.scenario_name = "counters-test";
-    r.scenario_text = "{}";
-    r.started_ns = run::realtime_ns();
-    r.pid = getpid();
-    r.boot_id = store::current_boot_id();
-    auto run_id = db->begin_run(r);
-    EXPECT_TRUE(run_id.ok());
-    store::ExperimentRecord e;
-    e.run_id = *run_id;
-    e.name = "ping";
-    e.probe = "icmp";
-    e.path_kind = "localhost";
-    e.from_node = "a";
-    auto id = db->begin_experiment(e);
-    EXPECT_TRUE(id.ok());
-    experiment_id = *id;
-  }
-  ~StoreFixture() { fs::remove_all(dir); }
-};
-
-}  // namespace
+using namespace latlab::test;
 
 TEST(CountersCapture, PingInsideOneNamespaceChangesOnlyItsCounters) {
   LATLAB_REQUIRE_ROOT();
@@ -101,7 +27,7 @@ TEST(CountersCapture, PingInsideOneNamespaceChangesOnlyItsCounters) {
   NetnsGuard busy("latlabt-" + tag + "-c");
   NetnsGuard idle("latlabt-" + tag + "-d");
   ASSERT_TRUE(busy.ok() && idle.ok());
-  StoreFixture sf("counters-" + tag);
+  TempStore sf("counters", "ping");
 
   scenario::Lab lab;
   lab.name = "t" + tag;
@@ -125,7 +51,7 @@ TEST(CountersCapture, PingInsideOneNamespaceChangesOnlyItsCounters) {
   auto cap = run::find_capture_kind("counters")->make(spec);
   auto st = cap->start(ctx);
   ASSERT_TRUE(st.ok()) << st.error().message();
-  ASSERT_TRUE(NetnsGuard::run({"ping", "-q", "-c", "13", "-i", "0.01", "127.0.0.1"}, "/run/netns/" + busy.name()));
+  ASSERT_TRUE(run_ok({"ping", "-q", "-c", "13", "-i", "0.01", "127.0.0.1"}, "/run/netns/" + busy.name()));
   st = cap->stop(ctx);
   ASSERT_TRUE(st.ok()) << st.error().message();
   st = cap->ingest(ctx);
@@ -173,7 +99,7 @@ TEST(CountersCapture, AMissingInterfaceIsNamedNotFatal) {
   std::string tag = random_tag();
   NetnsGuard ns("latlabt-" + tag + "-c");
   ASSERT_TRUE(ns.ok());
-  StoreFixture sf("counters-missing-" + tag);
+  TempStore sf("counters-missing", "ping");
   scenario::Lab lab;
   lab.name = "t" + tag;
   lab.nodes.push_back(make_node("a", "netns", ns.name()));

@@ -11,33 +11,19 @@
 #include "run/capture.h"
 #include "store/store.h"
 #include "support/privileged.h"
+#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
 using namespace std::chrono_literals;
+using namespace latlab::test;
 
 TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   LATLAB_REQUIRE_ROOT();
-  if (!run::find_in_path("perf")) GTEST_SKIP() << "perf is not installed (Debian package linux-perf)";
-  std::random_device rd;
-  fs::path dir = fs::temp_directory_path() / ("latlab-run-int-perf-" + std::to_string(rd() & 0xffffff));
-  fs::create_directories(dir);
-  fs::permissions(dir, fs::perms::owner_all);
-  auto db = store::SqliteStore::open((dir / "t.db").string());
-  ASSERT_TRUE(db.ok()) << db.error().message();
-  store::RunRecord rr;
-  rr.scenario_name = "perf-test";
-  rr.scenario_text = "{}";
-  rr.pid = getpid();
-  rr.boot_id = store::current_boot_id();
-  auto run_id = (*db)->begin_run(rr);
-  ASSERT_TRUE(run_id.ok());
-  store::ExperimentRecord er;
-  er.run_id = *run_id;
-  er.name = "localhost";
-  er.probe = "icmp";
-  auto exp_id = (*db)->begin_experiment(er);
-  ASSERT_TRUE(exp_id.ok());
+  ASSERT_TRUE(run::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
+  TempStore ts("perf", "localhost");
+  ASSERT_TRUE(ts.db);
+  const fs::path& dir = ts.dir;
 
   scenario::Lab lab;
   scenario::Experiment exp;
@@ -47,9 +33,9 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;
-  ctx.experiment_id = *exp_id;
+  ctx.experiment_id = ts.experiment_id;
   ctx.dir = dir.string();
-  ctx.store = db->get();
+  ctx.store = ts.db.get();
   ctx.launcher = &launcher;
 
   auto cap = run::find_capture_kind("perf")->make(spec);
@@ -71,7 +57,7 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   st = cap->ingest(ctx);
   ASSERT_TRUE(st.ok()) << st.error().message();
 
-  auto stacks = (*db)->stacks(*exp_id);
+  auto stacks = ts.db->stacks(ts.experiment_id);
   ASSERT_TRUE(stacks.ok());
   int64_t total = 0;
   bool kernel = false, ping_root = false;
@@ -84,7 +70,7 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   EXPECT_TRUE(kernel);
   EXPECT_TRUE(ping_root);
 
-  auto caps = (*db)->captures(*exp_id);
+  auto caps = ts.db->captures(ts.experiment_id);
   ASSERT_TRUE(caps.ok());
   ASSERT_EQ(caps->size(), 1u);
   EXPECT_EQ((*caps)[0].status, "ok");
@@ -96,13 +82,11 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   EXPECT_EQ(j["total_weight"].get<int64_t>(), total);
   EXPECT_EQ(j["stacks"].get<size_t>(), stacks->size());
   EXPECT_GT(j["samples"].get<int64_t>(), 0);
-  db->reset();
-  fs::remove_all(dir);
 }
 
 TEST(PerfCapture, IngestWithoutAWrappedProbeFailsNamingWhy) {
   LATLAB_REQUIRE_ROOT();
-  if (!run::find_in_path("perf")) GTEST_SKIP() << "perf is not installed (Debian package linux-perf)";
+  ASSERT_TRUE(run::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
   fs::path dir = fs::temp_directory_path() / ("latlab-run-int-perf-nowrap-" + std::to_string(getpid()));
   fs::create_directories(dir);
   auto db = store::SqliteStore::open((dir / "t.db").string());

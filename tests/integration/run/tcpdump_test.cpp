@@ -18,62 +18,15 @@
 #include "run/pcap_tcpdump.h"
 #include "store/store.h"
 #include "support/privileged.h"
+#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
 using namespace std::chrono_literals;
+using namespace latlab::test;
 using nlohmann::json;
 
 namespace {
-
-std::string random_tag() {
-  std::random_device rd;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%06x", rd() & 0xffffff);
-  return buf;
-}
-
-bool run_ok(const std::vector<std::string>& argv) {
-  run::PosixLauncher l;
-  run::SpawnSpec s;
-  s.argv = argv;
-  auto c = l.spawn(s);
-  if (!c.ok()) return false;
-  auto rc = (*c)->wait(20s);
-  return rc.ok() && *rc == 0;
-}
-
-// Two namespaces joined by a veth pair (a:eth0 198.18.0.1/24 - b:eth0
-// 198.18.0.2/24); both deleted again when the guard goes, whatever happened.
-class VethPair {
- public:
-  VethPair() : tag_(random_tag()) {
-    a_ = "latlabt-" + tag_ + "-a";
-    b_ = "latlabt-" + tag_ + "-b";
-    ok_ = run_ok({"ip", "netns", "add", a_}) && run_ok({"ip", "netns", "add", b_}) &&
-          run_ok(
-              {"ip", "-n", a_, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", b_}) &&
-          run_ok({"ip", "-n", a_, "addr", "add", "198.18.0.1/24", "dev", "eth0"}) &&
-          run_ok({"ip", "-n", b_, "addr", "add", "198.18.0.2/24", "dev", "eth0"}) &&
-          run_ok({"ip", "-n", a_, "link", "set", "lo", "up"}) &&
-          run_ok({"ip", "-n", b_, "link", "set", "lo", "up"}) &&
-          run_ok({"ip", "-n", a_, "link", "set", "eth0", "up"}) &&
-          run_ok({"ip", "-n", b_, "link", "set", "eth0", "up"});
-  }
-  ~VethPair() {
-    (void)run_ok({"ip", "netns", "delete", a_});
-    (void)run_ok({"ip", "netns", "delete", b_});
-  }
-  VethPair(const VethPair&) = delete;
-  VethPair& operator=(const VethPair&) = delete;
-  bool ok() const { return ok_; }
-  const std::string& a() const { return a_; }
-  const std::string& b() const { return b_; }
-
- private:
-  std::string tag_, a_, b_;
-  bool ok_ = false;
-};
 
 class TempDir {
  public:
@@ -251,7 +204,7 @@ class TcpdumpIntegration : public ::testing::Test {
 
   std::string agent_;
   TempDir dir_;
-  VethPair net_;
+  VethPair net_{random_tag()};
   scenario::Lab lab_;
 };
 
