@@ -158,7 +158,8 @@ struct Describe {
   }
   std::string operator()(const SetQdisc& a) const { return fmt::format("{}: qdisc {} root {}", a.node, a.name, qdisc_text(a.qdisc)); }
   std::string operator()(const BridgeNetfilterOff& a) const {
-    return fmt::format("{}: bridge {} nf_call_iptables/ip6tables/arptables off (traffic bypasses the host firewall)", a.node, a.bridge);
+    return fmt::format("{}: bridge {} nf_call_iptables/ip6tables/arptables off (in the root namespace, where the host-wide "
+                       "bridge-nf-call switch is on, also a FORWARD ACCEPT rule for the bridge marked with the lab)", a.node, a.bridge);
   }
   std::string operator()(const AddAddress& a) const { return fmt::format("{}: add address {} to {}", a.node, a.address.str(), a.name); }
   std::string operator()(const LinkUp& a) const { return fmt::format("{}: set {} up", a.node, a.name); }

@@ -62,7 +62,8 @@ TEST(Plan, ActionsComeInDependencyOrder) {
                           "r: create bridge br0", "create veth a:eth0 <-> r:p-a", "create veth r:eth1 <-> s:eth0",
                           "r: attach p-a to bridge br0", "r: set eth1 mtu 9000", "s: set eth0 mtu 9000",
                           "r: qdisc eth1 root netem delay 1ms limit 1000", "s: qdisc eth0 root netem delay 1ms limit 1000",
-                          "r: bridge br0 nf_call_iptables/ip6tables/arptables off (traffic bypasses the host firewall)",
+                          "r: bridge br0 nf_call_iptables/ip6tables/arptables off (in the root namespace, where the host-wide "
+                          "bridge-nf-call switch is on, also a FORWARD ACCEPT rule for the bridge marked with the lab)",
                           "r: add address 198.18.0.1/24 to br0", "a: add address 198.18.0.2/24 to eth0",
                           "r: add address 198.18.1.1/24 to eth1", "s: add address 198.18.1.2/24 to eth0",
                           "r: set br0 up", "a: set eth0 up", "r: set p-a up", "r: set eth1 up", "s: set eth0 up",
