@@ -1,9 +1,11 @@
 #include "core/tuning.h"
 
 #include <sched.h>
+#include <sys/time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace latlab::agent {
@@ -57,6 +59,20 @@ Status apply_socket_tuning(int fd, const AgentOptions& options, SocketReport& re
   len = sizeof(value);
   if (::getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &value, &len) == 0) report.set("sndbuf", value);
   return ok_status();
+}
+
+}  // namespace latlab::agent
+
+namespace latlab::agent {
+
+bool set_capped_receive_timeout(int fd, std::int64_t max_wait_ns, std::int64_t& current_ns) {
+  const std::int64_t wait = std::min<std::int64_t>(std::max<std::int64_t>(max_wait_ns, 1000), 10'000'000);
+  if (wait == current_ns) return true;
+  timeval tv{static_cast<time_t>(wait / 1'000'000'000), static_cast<suseconds_t>((wait % 1'000'000'000) / 1000)};
+  if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) return false;
+  current_ns = wait;
+  return true;
 }
 
 }  // namespace latlab::agent

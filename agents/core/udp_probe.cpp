@@ -47,15 +47,7 @@ class UdpTransport final : public ProbeTransport {
   }
 
   bool blocking_receive(ProbeSink& sink, std::int64_t max_wait_ns) override {
-    // SO_RCVTIMEO is set once (capped at 10 ms): the engine loops and checks
-    // deadlines itself, so the cap only bounds how late a timeout is noticed.
-    const std::int64_t wait = std::min<std::int64_t>(std::max<std::int64_t>(max_wait_ns, 1000), 10'000'000);
-    if (wait != rcvtimeo_ns_) {
-      timeval tv{static_cast<time_t>(wait / 1'000'000'000), static_cast<suseconds_t>((wait % 1'000'000'000) / 1000)};
-      if (tv.tv_sec == 0 && tv.tv_usec == 0) tv.tv_usec = 1;
-      if (::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) return false;
-      rcvtimeo_ns_ = wait;
-    }
+    if (!set_capped_receive_timeout(fd_.get(), max_wait_ns, rcvtimeo_ns_)) return false;
     receive(POLLIN, sink, 0);
     return true;
   }
