@@ -5,11 +5,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <vector>
 
-#include "core/clock.h"
 #include "core/icmp.h"
 #include "core/ipv4.h"
 #include "core/path_mtu.h"
@@ -18,9 +16,8 @@
 #include "core/probe_payload.h"
 #include "core/random.h"
 #include "core/reply_matcher.h"
-#include "core/sample.h"
+#include "core/socket_transport.h"
 #include "core/sockaddr.h"
-#include "core/timestamping.h"
 #include "core/tuning.h"
 #include "core/unique_fd.h"
 
@@ -28,19 +25,16 @@ namespace latlab::agent {
 
 namespace {
 
-class IcmpTransport final : public ProbeTransport {
+class IcmpTransport final : public SocketTransport {
  public:
   IcmpTransport(UniqueFd fd, int family, bool dgram, std::uint16_t ident, std::uint64_t cookie,
                 std::uint32_t payload)
-      : fd_(std::move(fd)), family_(family), dgram_(dgram), matcher_(ident, cookie),
+      : SocketTransport(std::move(fd)), family_(family), dgram_(dgram), matcher_(ident, cookie),
         request_(kIcmpEchoHeaderSize + payload) {
     write_probe_payload(std::span(request_).subspan(kIcmpEchoHeaderSize), cookie, 0);
   }
 
-  void set_tx(bool tx) { tx_ = tx; }
-  [[nodiscard]] int fd() const override { return fd_.get(); }
   [[nodiscard]] std::uint32_t request_bytes() const override { return static_cast<std::uint32_t>(request_.size()); }
-  [[nodiscard]] bool tx_stamps() const override { return tx_; }
 
   int send_request(std::uint64_t seq, std::int64_t& t_send_user_ns) override {
     auto payload = std::span(request_).subspan(kIcmpEchoHeaderSize);
@@ -52,41 +46,12 @@ class IcmpTransport final : public ProbeTransport {
     m.payload = payload;
     if (family_ == 6) build_icmp6_echo_unchecked(request_, m);  // the kernel fills the checksum
     else build_icmp4_echo(request_, m);
-    t_send_user_ns = monotonic_ns();
-    const ssize_t n = ::send(fd_.get(), request_.data(), request_.size(), 0);
-    if (n < 0) return errno;
-    if (tx_) keys_.on_sent(seq);
-    return 0;
+    return send_message(seq, request_, t_send_user_ns);
   }
-
-  bool blocking_receive(ProbeSink& sink, std::int64_t max_wait_ns) override {
-    if (!set_capped_receive_timeout(fd_.get(), max_wait_ns, rcvtimeo_ns_)) return false;
-    receive(POLLIN, sink, 0);
-    return true;
-  }
-
-  void handle_input(short revents, ProbeSink& sink) override { receive(revents, sink, MSG_DONTWAIT); }
 
  private:
-  void receive(short revents, ProbeSink& sink, int flags) {
-    // The reply first, so that its user receive time is not delayed by the
-    // error-queue read; its TX stamp is delivered before the reply itself.
-    if (!(revents & POLLIN)) {
-      if (revents & POLLERR) read_tx_stamp_into(sink);
-      return;
-    }
-    iovec iov{rx_, sizeof(rx_)};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control_;
-    msg.msg_controllen = sizeof(control_);
-    const ssize_t n = ::recvmsg(fd_.get(), &msg, flags);
-    const std::int64_t t_user = monotonic_ns();
-    if (tx_ && (n > 0 || (revents & POLLERR))) read_tx_stamp_into(sink);
-    if (n <= 0) return;
-    std::span<const std::uint8_t> data(rx_, static_cast<std::size_t>(n));
-    int ttl = ttl_from_cmsg(msg);
+  [[nodiscard]] std::optional<ReplyMatch> match_reply(std::span<const std::uint8_t> data, int& ttl,
+                                                      std::uint64_t next_seq) const override {
     std::optional<EchoMessage> echo;
     if (family_ == 6) {
       echo = parse_icmp6_echo_unchecked(data);  // the kernel verified the ICMPv6 checksum
@@ -99,47 +64,17 @@ class IcmpTransport final : public ProbeTransport {
         echo = parse_icmp4_echo(ip->payload);
       }
     }
+    if (!echo) return std::nullopt;
     const std::uint8_t reply_type = family_ == 6 ? kIcmpv6EchoReply : kIcmpEchoReply;
-    std::optional<ReplyMatch> match;
-    if (echo) {
-      if (dgram_) {
-        // The kernel rewrote the identifier; match on the payload alone.
-        if (echo->type == reply_type) match = matcher_.match_payload(echo->payload, sink.next_seq());
-      } else {
-        match = matcher_.match_echo(*echo, reply_type, sink.next_seq());
-      }
-    }
-    if (!match) {
-      sink.foreign();
-      return;
-    }
-    ReplyEvent e;
-    e.seq = match->seq;
-    e.t_recv_kernel_realtime_ns = rx_software_stamp(msg);
-    e.t_recv_user_ns = t_user;
-    e.peer_proc_ns = match->peer_proc_ns ? static_cast<std::int64_t>(*match->peer_proc_ns) : kNoTime;
-    e.ttl = ttl;
-    sink.reply(e);
+    // A ping socket rewrote the identifier; match on the payload alone.
+    if (dgram_) return echo->type == reply_type ? matcher_.match_payload(echo->payload, next_seq) : std::nullopt;
+    return matcher_.match_echo(*echo, reply_type, next_seq);
   }
 
-  void read_tx_stamp_into(ProbeSink& sink) {
-    bool found = false;
-    std::uint32_t key = 0;
-    std::int64_t stamp = 0;
-    std::uint64_t seq = 0;
-    if (read_tx_stamp(fd_.get(), found, key, stamp) && found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
-  }
-
-  UniqueFd fd_;
   int family_;
   bool dgram_;
   ReplyMatcher matcher_;
   std::vector<std::uint8_t> request_;
-  TxKeyMap keys_;
-  bool tx_ = false;
-  std::int64_t rcvtimeo_ns_ = 0;
-  std::uint8_t rx_[65536];
-  alignas(cmsghdr) char control_[512];
 };
 
 Result<UniqueFd> open_icmp_socket(int family, bool& dgram) {
@@ -219,12 +154,7 @@ Result<ExitCode> run_icmp_probe(const AgentOptions& o, JsonLineWriter& out) {
   report.set("protocol", family == 6 ? "icmpv6" : "icmp");
   report.set("identifier", static_cast<int>(ident));
   report.set("receive_filter", dgram ? "kernel ping socket (identifier)" : "ICMP type filter: echo reply only; connected to target");
-  const TimestampingState ts = enable_software_timestamping(transport.fd(), true);
-  transport.set_tx(ts.tx);
-  report.set("timestamping", ts.rx ? "software" : "none");
-  report.set("tx_timestamp", ts.tx ? SocketReport::Value{std::string("software")} : SocketReport::Value{nullptr});
-  report.set("rx_timestamp", ts.rx ? SocketReport::Value{std::string("software")} : SocketReport::Value{nullptr});
-  report.set("timestamping_note", ts.note.empty() ? SocketReport::Value{nullptr} : SocketReport::Value{ts.note});
+  transport.enable_stamps(o, report);
   return run_probe(o, transport, report, out);
 }
 

@@ -42,9 +42,10 @@ struct AgentOptions {
   std::uint32_t payload = kDefaultPayload;
   std::uint64_t warmup = 0;
   std::int64_t timeout_ns = kSecond;
-  int ident = -1;  // -1 = derived from the pid
+  int ident = -1;  // -1 = random per run
   bool samples = true;
-  std::int64_t spin_ns = 0;  // busy-poll instead of sleeping for waits this short
+  std::int64_t spin_ns = 0;  // busy-poll instead of sleeping (see --spin)
+  bool kernel_stamps = true;  // SO_TIMESTAMPING software TX/RX stamps
   // Tuning.
   int cpu = -1;
   int busy_poll_us = -1;

@@ -5,7 +5,6 @@
 
 #include <poll.h>
 
-#include <array>
 #include <cstdint>
 
 #include "core/socket_report.h"
@@ -44,23 +43,10 @@ class ProbeTransport {
   // ppoll + recvmsg) for at most `max_wait_ns` (rounded to the socket's
   // receive timeout, set once). Returns false if the transport cannot.
   virtual bool blocking_receive(ProbeSink& /*sink*/, std::int64_t /*max_wait_ns*/) { return false; }
-};
-
-// Maps SOF_TIMESTAMPING_OPT_ID keys (count of successful sends) back to seqs.
-class TxKeyMap {
- public:
-  void on_sent(std::uint64_t seq) { seqs_[next_key_++ & (seqs_.size() - 1)] = seq; }
-  [[nodiscard]] bool lookup(std::uint32_t key, std::uint64_t& seq) const {
-    // Keys are 32-bit; compare against the low bits of the send counter.
-    const std::uint32_t newest = static_cast<std::uint32_t>(next_key_);
-    if (static_cast<std::uint32_t>(newest - key) > seqs_.size() || newest == key) return false;
-    seq = seqs_[key & (seqs_.size() - 1)];
-    return true;
-  }
-
- private:
-  std::array<std::uint64_t, 4096> seqs_{};
-  std::uint64_t next_key_ = 0;
+  // Reads every TX stamp queued so far and reports it (sink.tx_stamp). The
+  // engine calls this once per batch of replies, not once per reply: a probe
+  // back to back then makes two system calls per sample, as ping and sockperf do.
+  virtual void drain_tx_stamps(ProbeSink& sink) = 0;
 };
 
 }  // namespace latlab::agent

@@ -22,6 +22,7 @@
 #include "core/sample.h"
 #include "core/timestamping.h"
 #include "core/tuning.h"
+#include "core/tx_stamp_queue.h"
 
 namespace latlab::agent {
 
@@ -59,21 +60,23 @@ class RawTransport final : public ProbeTransport {
     build_ipv4(ip, h, icmp.size());
     t_send_user_ns = monotonic_ns();
     const int err = socket_.send(frame_);
-    if (err == 0 && tx_) keys_.on_sent(seq);
+    if (err == 0 && tx_) tx_queue_.on_sent(seq);
     return err;
   }
 
+  void drain_tx_stamps(ProbeSink& sink) override {
+    if (tx_) tx_queue_.drain(socket_.fd(), sink);
+  }
+
   void handle_input(short revents, ProbeSink& sink) override {
-    if (tx_ && (revents & POLLERR)) {
-      bool found = false;
-      std::uint32_t key = 0;
-      std::int64_t stamp = 0;
-      std::uint64_t seq = 0;
-      while (read_tx_stamp(socket_.fd(), found, key, stamp)) {
-        if (found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
-      }
-    }
-    if (!(revents & POLLIN)) return;
+    // Replies first, so that their user receive times are not delayed by the
+    // error-queue read; the engine holds them until their TX stamps are in.
+    if (revents & POLLIN) read_ring(sink);
+    if (revents & POLLERR) drain_tx_stamps(sink);
+  }
+
+ private:
+  void read_ring(ProbeSink& sink) {
     socket_.drain([&](const RxFrame& f) {
       const std::int64_t t_user = monotonic_ns();
       if (f.pkttype == PACKET_OUTGOING) return;
@@ -101,13 +104,12 @@ class RawTransport final : public ProbeTransport {
     });
   }
 
- private:
   PacketSocket socket_;
   Ipv4Address src_;
   Ipv4Address dst_;
   ReplyMatcher matcher_;
   std::vector<std::uint8_t> frame_;
-  TxKeyMap keys_;
+  TxStampQueue tx_queue_;
   bool tx_ = false;
 };
 
@@ -190,7 +192,7 @@ Result<ExitCode> run_raw_probe(const AgentOptions& o, JsonLineWriter& out) {
       o.ident >= 0 ? static_cast<std::uint16_t>(o.ident) : static_cast<std::uint16_t>(random_u64());
   report.set("identifier", static_cast<int>(ident));
   RawTransport transport(std::move(*socket), dev->mac, *next_hop, source, o.target.v4, ident, random_u64(), o.payload);
-  const TimestampingState ts = enable_software_timestamping(transport.fd(), true);
+  const TimestampingState ts = setup_kernel_stamps(transport.fd(), true, o.kernel_stamps);
   transport.set_tx(ts.tx);
   report.set("timestamping", "software");
   report.set("tx_timestamp", ts.tx ? SocketReport::Value{std::string("software (error queue)")}

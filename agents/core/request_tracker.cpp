@@ -60,10 +60,6 @@ ReplyOutcome RequestTracker::on_reply(std::uint64_t seq, std::int64_t t_recv_ker
       s.sample.t_recv_user_ns = t_recv_user_ns;
       s.sample.peer_proc_ns = peer_proc_ns;
       s.sample.ttl = ttl;
-      if (!s.sample.warmup) {
-        rtt_user_.add(s.sample.rtt_user_ns());
-        rtt_kernel_.add(s.sample.rtt_kernel_ns());
-      }
       out = s.sample;
       return ReplyOutcome::received;
     }
@@ -84,6 +80,12 @@ ReplyOutcome RequestTracker::on_reply(std::uint64_t seq, std::int64_t t_recv_ker
   }
   ++acc_.duplicates;
   return ReplyOutcome::duplicate;
+}
+
+void RequestTracker::complete(const Sample& sample) {
+  if (sample.status != SampleStatus::ok || sample.warmup) return;
+  rtt_user_.add(sample.rtt_user_ns());
+  rtt_kernel_.add(sample.rtt_kernel_ns());
 }
 
 std::int64_t RequestTracker::next_deadline() {

@@ -62,9 +62,14 @@ class RequestTracker {
   std::uint64_t on_sent(bool warmup, std::int64_t t_send_user_ns, std::int64_t deadline_ns, std::uint32_t bytes);
   void on_tx_stamp(std::uint64_t seq, std::int64_t t_send_kernel_ns);
   // Resolves a reply; `out` gets the sample to report for received and late.
+  // The RTT statistics take it when complete() is called.
   ReplyOutcome on_reply(std::uint64_t seq, std::int64_t t_recv_kernel_ns, std::int64_t t_recv_user_ns,
                         std::int64_t peer_proc_ns, int ttl, Sample& out);
   void on_foreign() { ++acc_.foreign; }
+  // Adds a sample that on_reply() returned as received (not warm-up) to the
+  // RTT statistics; call it once the sample's TX stamp is in (or known to be
+  // missing). Late and warm-up samples are ignored.
+  void complete(const Sample& sample);
 
   // Earliest deadline of an outstanding request, or kNoTime.
   [[nodiscard]] std::int64_t next_deadline();

@@ -86,6 +86,13 @@ TimestampingState enable_software_timestamping(int fd, bool want_tx) {
   return state;
 }
 
+TimestampingState setup_kernel_stamps(int fd, bool want_tx, bool kernel_stamps) {
+  if (kernel_stamps) return enable_software_timestamping(fd, want_tx);
+  TimestampingState state;
+  state.note = "off: --kernel-stamps off";
+  return state;
+}
+
 std::int64_t rx_software_stamp(const msghdr& msg) {
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
@@ -109,18 +116,10 @@ int ttl_from_cmsg(const msghdr& msg) {
   return -1;
 }
 
-bool read_tx_stamp(int fd, bool& found, std::uint32_t& key, std::int64_t& realtime_ns) {
-  found = false;
-  alignas(cmsghdr) char control[256];
-  char data[64];
-  iovec iov{data, sizeof(data)};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  const ssize_t n = ::recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
-  if (n < 0) return false;
+namespace {
+
+// The stamp and the OPT_ID key of one error-queue message, if it is a TX stamp.
+bool parse_tx_stamp(msghdr& msg, TxStamp& out) {
   std::int64_t stamp = kNoTime;
   bool have_key = false;
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
@@ -134,16 +133,42 @@ bool read_tx_stamp(int fd, bool& found, std::uint32_t& key, std::int64_t& realti
       sock_extended_err ee;
       std::memcpy(&ee, CMSG_DATA(c), sizeof(ee));
       if (ee.ee_errno == ENOMSG && ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
-        key = ee.ee_data;
+        out.key = ee.ee_data;
         have_key = true;
       }
     }
   }
-  if (stamp != kNoTime && have_key) {
-    found = true;
-    realtime_ns = stamp;
+  out.realtime_ns = stamp;
+  return stamp != kNoTime && have_key;
+}
+
+}  // namespace
+
+TxStampReader::TxStampReader() {
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    slots_[i].iov = iovec{slots_[i].data, sizeof(slots_[i].data)};
   }
-  return true;
+}
+
+std::span<const TxStamp> TxStampReader::read(int fd, bool& more) {
+  more = false;
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    msghdr& m = headers_[i].msg_hdr;
+    m = msghdr{};
+    m.msg_iov = &slots_[i].iov;
+    m.msg_iovlen = 1;
+    m.msg_control = slots_[i].control;
+    m.msg_controllen = sizeof(slots_[i].control);
+    headers_[i].msg_len = 0;
+  }
+  const int n = ::recvmmsg(fd, headers_.data(), kBatch, MSG_ERRQUEUE | MSG_DONTWAIT, nullptr);
+  if (n <= 0) return {};
+  more = static_cast<std::size_t>(n) == kBatch;
+  std::size_t found = 0;
+  for (int i = 0; i < n; ++i) {
+    if (parse_tx_stamp(headers_[i].msg_hdr, stamps_[found])) ++found;
+  }
+  return {stamps_.data(), found};
 }
 
 }  // namespace latlab::agent

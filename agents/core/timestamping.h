@@ -6,7 +6,9 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace latlab::agent {
@@ -20,15 +22,46 @@ struct TimestampingState {
 // Enables TX_SOFTWARE|RX_SOFTWARE|SOFTWARE|OPT_ID|OPT_TSONLY. Call right before
 // the first send so that OPT_ID keys equal the send count.
 TimestampingState enable_software_timestamping(int fd, bool want_tx);
+// enable_software_timestamping unless --kernel-stamps off (then nothing is
+// enabled and the note says why).
+TimestampingState setup_kernel_stamps(int fd, bool want_tx, bool kernel_stamps);
 
 // The software stamp of a received message (realtime ns), or kNoTime.
 std::int64_t rx_software_stamp(const msghdr& msg);
 // IP_TTL / IPV6_HOPLIMIT control messages; -1 when absent.
 int ttl_from_cmsg(const msghdr& msg);
 
-// Reads one TX stamp from the error queue (non-blocking). Returns false when
-// the queue is empty; errors other than timestamps are skipped (returns true
-// with `found` false).
-bool read_tx_stamp(int fd, bool& found, std::uint32_t& key, std::int64_t& realtime_ns);
+struct TxStamp {
+  std::uint32_t key = 0;        // SOF_TIMESTAMPING_OPT_ID: the count of sends before this one
+  std::int64_t realtime_ns = 0;
+};
+
+// Reads TX stamps from a socket's error queue, up to kBatch per system call
+// (recvmmsg), into buffers allocated once.
+class TxStampReader {
+ public:
+  // Twice the probe engine's batch (PendingSamples::kCapacity), so that one
+  // call takes a whole batch and its end without a second call for EAGAIN.
+  static constexpr std::size_t kBatch = 64;
+
+  TxStampReader();
+  TxStampReader(const TxStampReader&) = delete;
+  TxStampReader& operator=(const TxStampReader&) = delete;
+
+  // One non-blocking recvmmsg(MSG_ERRQUEUE): the stamps among the messages it
+  // returned (other queued errors are consumed and skipped). `more` is true
+  // when it returned a full batch, so that more may be queued.
+  std::span<const TxStamp> read(int fd, bool& more);
+
+ private:
+  struct Slot {
+    alignas(cmsghdr) char control[256];
+    char data[64];
+    iovec iov;
+  };
+  std::array<Slot, kBatch> slots_;
+  std::array<mmsghdr, kBatch> headers_;
+  std::array<TxStamp, kBatch> stamps_;
+};
 
 }  // namespace latlab::agent

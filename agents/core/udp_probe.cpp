@@ -3,20 +3,17 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <vector>
 
-#include "core/clock.h"
 #include "core/path_mtu.h"
 #include "core/probe_engine.h"
 #include "core/probe_modes.h"
 #include "core/probe_payload.h"
 #include "core/random.h"
 #include "core/reply_matcher.h"
-#include "core/sample.h"
+#include "core/socket_transport.h"
 #include "core/sockaddr.h"
-#include "core/timestamping.h"
 #include "core/tuning.h"
 #include "core/udp.h"
 #include "core/unique_fd.h"
@@ -25,83 +22,28 @@ namespace latlab::agent {
 
 namespace {
 
-class UdpTransport final : public ProbeTransport {
+class UdpTransport final : public SocketTransport {
  public:
   UdpTransport(UniqueFd fd, std::uint64_t cookie, std::uint32_t payload)
-      : fd_(std::move(fd)), matcher_(0, cookie), request_(payload) {
+      : SocketTransport(std::move(fd)), matcher_(0, cookie), request_(payload) {
     write_probe_payload(request_, cookie, 0);
   }
 
-  void set_tx(bool tx) { tx_ = tx; }
-  [[nodiscard]] int fd() const override { return fd_.get(); }
   [[nodiscard]] std::uint32_t request_bytes() const override { return static_cast<std::uint32_t>(request_.size()); }
-  [[nodiscard]] bool tx_stamps() const override { return tx_; }
 
   int send_request(std::uint64_t seq, std::int64_t& t_send_user_ns) override {
     set_probe_seq(request_, seq);
-    t_send_user_ns = monotonic_ns();
-    const ssize_t n = ::send(fd_.get(), request_.data(), request_.size(), 0);
-    if (n < 0) return errno;
-    if (tx_) keys_.on_sent(seq);
-    return 0;
+    return send_message(seq, request_, t_send_user_ns);
   }
-
-  bool blocking_receive(ProbeSink& sink, std::int64_t max_wait_ns) override {
-    if (!set_capped_receive_timeout(fd_.get(), max_wait_ns, rcvtimeo_ns_)) return false;
-    receive(POLLIN, sink, 0);
-    return true;
-  }
-
-  void handle_input(short revents, ProbeSink& sink) override { receive(revents, sink, MSG_DONTWAIT); }
 
  private:
-  void receive(short revents, ProbeSink& sink, int flags) {
-    // The reply first, so that its user receive time is not delayed by the
-    // error-queue read; its TX stamp is delivered before the reply itself.
-    if (!(revents & POLLIN)) {
-      if (revents & POLLERR) read_tx_stamp_into(sink);
-      return;
-    }
-    iovec iov{rx_, sizeof(rx_)};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control_;
-    msg.msg_controllen = sizeof(control_);
-    const ssize_t n = ::recvmsg(fd_.get(), &msg, flags);
-    const std::int64_t t_user = monotonic_ns();
-    if (tx_ && (n >= 0 || (revents & POLLERR))) read_tx_stamp_into(sink);
-    if (n < 0) return;
-    auto match = matcher_.match_payload({rx_, static_cast<std::size_t>(n)}, sink.next_seq());
-    if (!match) {
-      sink.foreign();
-      return;
-    }
-    ReplyEvent e;
-    e.seq = match->seq;
-    e.t_recv_kernel_realtime_ns = rx_software_stamp(msg);
-    e.t_recv_user_ns = t_user;
-    e.peer_proc_ns = match->peer_proc_ns ? static_cast<std::int64_t>(*match->peer_proc_ns) : kNoTime;
-    e.ttl = ttl_from_cmsg(msg);
-    sink.reply(e);
+  [[nodiscard]] std::optional<ReplyMatch> match_reply(std::span<const std::uint8_t> data, int& /*ttl*/,
+                                                      std::uint64_t next_seq) const override {
+    return matcher_.match_payload(data, next_seq);
   }
 
-  void read_tx_stamp_into(ProbeSink& sink) {
-    bool found = false;
-    std::uint32_t key = 0;
-    std::int64_t stamp = 0;
-    std::uint64_t seq = 0;
-    if (read_tx_stamp(fd_.get(), found, key, stamp) && found && keys_.lookup(key, seq)) sink.tx_stamp(seq, stamp);
-  }
-
-  UniqueFd fd_;
   ReplyMatcher matcher_;
   std::vector<std::uint8_t> request_;
-  TxKeyMap keys_;
-  bool tx_ = false;
-  std::int64_t rcvtimeo_ns_ = 0;
-  std::uint8_t rx_[65536];
-  alignas(cmsghdr) char control_[512];
 };
 
 }  // namespace
@@ -135,12 +77,7 @@ Result<ExitCode> run_udp_probe(const AgentOptions& o, JsonLineWriter& out) {
   report.set("protocol", "udp");
   report.set("port", static_cast<int>(o.port));
   report.set("local_port", local_port);
-  const TimestampingState ts = enable_software_timestamping(transport.fd(), true);
-  transport.set_tx(ts.tx);
-  report.set("timestamping", ts.rx ? "software" : "none");
-  report.set("tx_timestamp", ts.tx ? SocketReport::Value{std::string("software")} : SocketReport::Value{nullptr});
-  report.set("rx_timestamp", ts.rx ? SocketReport::Value{std::string("software")} : SocketReport::Value{nullptr});
-  report.set("timestamping_note", ts.note.empty() ? SocketReport::Value{nullptr} : SocketReport::Value{ts.note});
+  transport.enable_stamps(o, report);
   report.set("peer_proc", "udp-reflector: kernel RX stamp to its user-space send time");
   return run_probe(o, transport, report, out);
 }

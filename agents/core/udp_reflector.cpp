@@ -48,7 +48,7 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
   }
   auto socket_tuned = apply_socket_tuning(fd.get(), o, report);
   if (!socket_tuned) return socket_tuned.error();
-  const TimestampingState ts = enable_software_timestamping(fd.get(), false);
+  const TimestampingState ts = setup_kernel_stamps(fd.get(), false, o.kernel_stamps);
   report.set("socket_type", "dgram");
   report.set("protocol", "udp");
   report.set("bound", format_ip(bind_address) + (o.address_set || af == AF_INET ? "" : " (dual-stack)"));
@@ -69,7 +69,10 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
   // Blocking recvmsg (one system call per request instead of ppoll +
   // recvmsg): SIGINT/SIGTERM interrupt it (EINTR), and a 100 ms receive
   // timeout bounds how late a signal racing the call or --duration is noticed.
+  // With --spin, non-blocking reads for the first spin_ns after each request,
+  // so that a client answering back to back never waits for this CPU to wake.
   sigprocmask(SIG_SETMASK, &wait_mask, nullptr);
+  std::int64_t spin_until = 0;
   timeval rcvtimeo{0, 100'000};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &rcvtimeo, sizeof(rcvtimeo));
   const std::int64_t end = o.duration_ns > 0 ? start + o.duration_ns : INT64_MAX;
@@ -85,7 +88,8 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
     msg.msg_iovlen = 1;
     msg.msg_control = control;
     msg.msg_controllen = sizeof(control);
-    const ssize_t n = ::recvmsg(fd.get(), &msg, 0);
+    const bool spin = o.spin_ns > 0 && monotonic_ns() < spin_until;
+    const ssize_t n = ::recvmsg(fd.get(), &msg, spin ? MSG_DONTWAIT : 0);
     if (n < 0) continue;
     std::int64_t t_rx = rx_software_stamp(msg);
     if (t_rx == kNoTime) t_rx = realtime_ns();
@@ -109,6 +113,7 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
     }
     if (proc > summary.peer_proc_max_ns) summary.peer_proc_max_ns = proc;
     ++summary.served;
+    if (o.spin_ns > 0) spin_until = monotonic_ns() + o.spin_ns;
   }
   summary.interrupted = stop_requested();
   summary.clock_end = measure_clock_offset();

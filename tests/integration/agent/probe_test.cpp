@@ -93,6 +93,100 @@ TEST(AgentProbe, UdpAgainstReflector) {
   EXPECT_TRUE(summary["interrupted"].get<bool>());
 }
 
+// Back to back, TX stamps are read off the error queue once per batch of
+// replies (not once per reply): every sample must still carry its own.
+TEST(AgentProbe, BackToBackSamplesKeepTheirTxStampsAcrossBatches) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab;
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess reflector({"udp-reflector", "--netns", lab.ns_path_b(), "--port", "9300"});
+  ASSERT_TRUE(reflector.wait_for_line("header", 5000));
+  for (const std::vector<std::string>& probe :
+       {std::vector<std::string>{"udp", "--target", "198.18.0.2", "--port", "9300"},
+        std::vector<std::string>{"icmp", "--target", "127.0.0.1"}}) {
+    SCOPED_TRACE(probe[0]);
+    std::vector<std::string> args = probe;
+    for (const char* a : {"--netns", "", "--count", "500", "--interval", "0"}) args.emplace_back(a);
+    args[probe.size() + 1] = lab.ns_path_a();
+    auto r = run_agent(args);
+    expect_all_answered(r, 500);
+    expect_ordered_timestamps(r, probe[0] == "udp");
+    EXPECT_EQ(r.first("summary")["tx_stamps_missing"], 0);
+    // Samples are written in the order their replies came: seq order here.
+    const auto samples = r.all("sample");
+    for (std::size_t i = 0; i < samples.size(); ++i) EXPECT_EQ(samples[i]["seq"], i);
+  }
+}
+
+// --spin on both ends: the probe polls for each reply and the reflector for
+// each request instead of sleeping; nothing else changes.
+TEST(AgentProbe, SpinningProbeAgainstSpinningReflector) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab;
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess reflector({"udp-reflector", "--netns", lab.ns_path_b(), "--port", "9301", "--spin", "200us"});
+  ASSERT_TRUE(reflector.wait_for_line("header", 5000));
+  EXPECT_EQ(reflector.line("header")["spec"]["spin"], "200us");
+  auto r = run_agent({"udp", "--netns", lab.ns_path_a(), "--target", "198.18.0.2", "--port", "9301", "--count", "300",
+                      "--interval", "0", "--spin", "200us"});
+  expect_all_answered(r, 300);
+  expect_ordered_timestamps(r, true);
+  reflector.signal(SIGTERM);
+  auto rr = reflector.finish(5000);
+  EXPECT_EQ(rr.exit_code, 0) << rr.stderr_text;
+  EXPECT_EQ(rr.first("summary")["served"], 300);
+}
+
+// --kernel-stamps off: no SO_TIMESTAMPING at all, and the output says so
+// instead of inventing stamps.
+TEST(AgentProbe, KernelStampsOffLeavesThemNull) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab;
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess reflector({"udp-reflector", "--netns", lab.ns_path_b(), "--port", "9302", "--kernel-stamps", "off"});
+  ASSERT_TRUE(reflector.wait_for_line("header", 5000));
+  EXPECT_TRUE(reflector.line("header")["socket"]["rx_timestamp"].is_null());
+  auto r = run_agent({"udp", "--netns", lab.ns_path_a(), "--target", "198.18.0.2", "--port", "9302", "--count", "50",
+                      "--interval", "0", "--kernel-stamps", "off"});
+  expect_all_answered(r, 50);
+  const auto socket = r.first("header")["socket"];
+  EXPECT_EQ(socket["timestamping"], "none");
+  EXPECT_TRUE(socket["tx_timestamp"].is_null());
+  EXPECT_TRUE(socket["rx_timestamp"].is_null());
+  EXPECT_EQ(socket["timestamping_note"], "off: --kernel-stamps off");
+  for (const auto& s : r.all("sample")) {
+    SCOPED_TRACE(s.dump());
+    EXPECT_TRUE(s["t_send_kernel_ns"].is_null());
+    EXPECT_TRUE(s["t_recv_kernel_ns"].is_null());
+    EXPECT_TRUE(s["rtt_kernel_ns"].is_null());
+    EXPECT_GT(s["rtt_user_ns"].get<std::int64_t>(), 0);
+    EXPECT_GE(s["peer_proc_ns"].get<std::int64_t>(), 0);  // the reflector's user receive to user send
+  }
+  const auto summary = r.first("summary");
+  EXPECT_EQ(summary["tx_stamps_missing"], 0);  // none were asked for
+  EXPECT_EQ(summary["rtt_kernel_ns"]["count"], 0);
+}
+
+// A paced probe that spins through the whole interval never sleeps in ppoll,
+// where the stop signals are let through: Ctrl-C must still stop it.
+TEST(AgentProbe, SigintStopsAPacedProbeThatSpinsThroughEveryInterval) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab;
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess probe({"icmp", "--netns", lab.ns_path_a(), "--target", "198.18.0.2", "--count", "1000000",
+                      "--interval", "1ms", "--spin", "1ms"});
+  ASSERT_TRUE(probe.wait_for_line("header", 5000));
+  ASSERT_TRUE(probe.wait_for_line("sample", 5000));
+  probe.signal(SIGINT);
+  auto r = probe.finish(5000);
+  EXPECT_EQ(r.exit_code, 130) << r.stderr_text;
+  const auto summary = r.first("summary");
+  ASSERT_FALSE(summary.is_null()) << r.stdout_text.substr(0, 500);
+  EXPECT_TRUE(summary["interrupted"].get<bool>());
+  EXPECT_EQ(summary["sent"], summary["received"].get<std::uint64_t>() + summary["lost"].get<std::uint64_t>());
+  EXPECT_LT(summary["sent"].get<std::uint64_t>(), 1000000u);
+}
+
 TEST(AgentProbe, RawAgainstRawResponderWithoutKernelAddress) {
   LATLAB_REQUIRE_ROOT();
   LabOptions o;

@@ -17,6 +17,8 @@ struct Harness {
   ReplyOutcome reply(std::uint64_t seq, std::int64_t t, Sample* out = nullptr) {
     Sample s;
     auto outcome = tracker.on_reply(seq, t - 1, t, kNoTime, 64, s);
+    // The probe engine completes every sample it reports (received or late).
+    if (outcome == ReplyOutcome::received || outcome == ReplyOutcome::late) tracker.complete(s);
     if (out != nullptr) *out = s;
     return outcome;
   }
