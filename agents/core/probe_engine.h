@@ -4,6 +4,8 @@
 // kernel stamps to the sample clock and writes sample and summary lines.
 #pragma once
 
+#include <cstddef>
+
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "core/options.h"
@@ -12,6 +14,11 @@
 #include "core/socket_report.h"
 
 namespace latlab::agent {
+
+// TX stamps are read off the error queue once this many answered samples wait
+// for them, or this many requests were sent since the last read: back to back,
+// right after a send, while the request is on its way.
+inline constexpr std::size_t kTxStampBatch = 32;
 
 // Writes header, samples and summary; returns the exit code (ok, or failure
 // when the target did not answer at all, with an error line).

@@ -40,8 +40,8 @@ struct TxStamp {
 // (recvmmsg), into buffers allocated once.
 class TxStampReader {
  public:
-  // Twice the probe engine's batch (PendingSamples::kCapacity), so that one
-  // call takes a whole batch and its end without a second call for EAGAIN.
+  // Twice the probe engine's batch (kTxStampBatch), so that one call takes a
+  // whole batch and its end without a second call for EAGAIN.
   static constexpr std::size_t kBatch = 64;
 
   TxStampReader();

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "core/pending_samples.h"
+#include "core/sample.h"
 
 namespace latlab::agent {
 namespace {
@@ -96,8 +96,8 @@ TEST(ProbeEngine, BackToBackReadsTheErrorQueueOncePerBatchAndEverySampleKeepsIts
   EXPECT_EQ(lines.back()["tx_stamps_missing"], 0);
   EXPECT_EQ(lines.back()["rtt_kernel_ns"]["count"], 1000);
   // One read per full batch, plus the last partial one: not one per sample.
-  EXPECT_LE(transport.drains, static_cast<int>(1000 / PendingSamples::kCapacity + 2));
-  EXPECT_GE(transport.drains, static_cast<int>(1000 / PendingSamples::kCapacity));
+  EXPECT_LE(transport.drains, static_cast<int>(1000 / kTxStampBatch + 2));
+  EXPECT_GE(transport.drains, static_cast<int>(1000 / kTxStampBatch));
 }
 
 TEST(ProbeEngine, ALostRequestIsWrittenWithItsTxStampAfterTheSamplesAnsweredBeforeIt) {
