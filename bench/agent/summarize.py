@@ -225,7 +225,7 @@ def main():
     print("(ratio: mean over rounds of agent/reference within the same round, with its 95% confidence interval;")
     print(" rates: medians over rounds. --kernel-stamps off takes what the reference takes: no kernel stamps)")
     print()
-    print(f"{'path':9} {'client, back to back':22} {'syscalls/sample':>16} {'CPU us/sample':>14}")
+    print(f"{'path':9} {'back to back':22} {'client syscalls':>16} {'client CPU us':>14} {'server CPU us':>14}")
     for path in ("veth", "loopback"):
         for kind, name in (("ping", "ping -f"), ("agent-icmp", "agent icmp"), ("sockperf", "sockperf"),
                            ("agent-udp", "agent udp")):
@@ -233,9 +233,12 @@ def main():
             sends = v.get("syscalls:sys_enter_sendto", 0)
             if not sends:
                 continue
+            server = perf_stat(os.path.join(work, f"{path}-perf-{kind}-server.csv")).get("task-clock")
+            server_text = f"{server * 1000.0 / sends:14.2f}" if server else f"{'(kernel)':>14}"
             print(f"{path:9} {name:22} {v.get('raw_syscalls:sys_enter', 0) / sends:16.2f} "
-                  f"{v.get('task-clock', 0) * 1000.0 / sends:14.2f}")
-    print("(perf stat over one run per client, divided by its sendto calls: one per request)")
+                  f"{v.get('task-clock', 0) * 1000.0 / sends:14.2f} {server_text}")
+    print("(per sample: perf stat over one run per client, divided by its sendto calls, one per request;")
+    print(" server: the responder's CPU time over the same run, while it served only that client)")
     print()
     for text, label in verdicts:
         print(label + " " + text)
