@@ -115,6 +115,21 @@ TEST(Options, ResponderOptions) {
   EXPECT_EQ(error_of({"udp-reflector", "--target", "198.18.0.2"}), "option --target does not apply to mode udp-reflector");
 }
 
+TEST(Options, SpinAndKernelStamps) {
+  auto reflector = parse({"udp-reflector", "--spin", "200us", "--kernel-stamps", "off"});
+  ASSERT_TRUE(reflector) << reflector.error().message;
+  EXPECT_EQ(reflector->spin_ns, 200'000);
+  EXPECT_FALSE(reflector->kernel_stamps);
+  auto probe = parse({"udp", "--target", "198.18.0.2"});
+  ASSERT_TRUE(probe) << probe.error().message;
+  EXPECT_TRUE(probe->kernel_stamps);  // on unless asked
+  EXPECT_EQ(probe->spin_ns, 0);
+  EXPECT_EQ(error_of({"raw-responder", "--ifname", "veth1", "--address", "198.18.0.2", "--spin", "1ms"}),
+            "option --spin does not apply to mode raw-responder");
+  EXPECT_EQ(error_of({"icmp", "--target", "198.18.0.2", "--kernel-stamps", "maybe"}),
+            "--kernel-stamps \"maybe\": expected on or off");
+}
+
 TEST(Options, SpecFromStdinWithArgvOverride) {
   auto o = parse({"icmp", "--spec", "-", "--count", "7"},
                  R"({"target": "2001:2::2", "count": 100, "interval": "1ms", "samples": false, "rt": true})");
