@@ -92,6 +92,46 @@ GroupAcc& group_for(std::vector<GroupAcc>& groups, const std::string& key) {
   return groups.back();
 }
 
+// One repetition's percentiles, and the sampling sd of its p50 (from the
+// order-statistic interval: half its width over 1.96).
+void fill_repetition(Quantiles& q, RepetitionStat& r) {
+  q.finish();
+  r.received = q.count();
+  r.p50 = q.quantile(0.5);
+  r.p99 = q.quantile(0.99);
+  if (auto ci = q.ci(0.5)) r.p50_sampling_sd = (ci->high - ci->low) / (2 * 1.959963984540054);
+}
+
+// The experiment's p50 / p99 intervals come from its repetitions, never from
+// the pooled samples (unset below 2 repetitions).
+void set_repetition_intervals(const std::vector<RepetitionStat>& reps, LatencyStats& s) {
+  auto to_interval = [](const RepetitionEstimate& e) -> std::optional<Interval> {
+    if (!e.low || !e.high) return std::nullopt;
+    return Interval{*e.low, *e.high, kLevel};
+  };
+  s.p50_ci = to_interval(estimate(reps, Metric::p50));
+  s.p99_ci = to_interval(estimate(reps, Metric::p99));
+}
+
+HowTaken how_taken(const ExperimentRecord& e) {
+  HowTaken h;
+  json p = json::parse(e.params_json, nullptr, false);
+  if (!p.is_object()) return h;
+  auto str = [&](const char* k, std::string& dst) {
+    if (p.contains(k) && p[k].is_string()) dst = p[k].get<std::string>();
+  };
+  str("wait", h.wait);
+  str("responder", h.responder);
+  if (h.responder.empty()) h.responder = "kernel";
+  str("responder_wait", h.responder_wait);
+  if (h.responder != "kernel" && h.responder_wait.empty()) h.responder_wait = "block";
+  if (auto d = json_int(p, "responder_delay_ns")) h.responder_delay_ns = *d;
+  h.busy_poll_us = json_int(p, "busy_poll_us");
+  h.cpu = json_int(p, "cpu");
+  if (p.contains("min_effect") && p["min_effect"].is_number()) h.min_effect = p["min_effect"].get<double>();
+  return h;
+}
+
 // Streams the samples of one experiment's repetitions and fills its statistics.
 Status fill_experiment(store::SqliteStore& st, const std::vector<const ExperimentRecord*>& reps, size_t exact_limit,
                        ExperimentReport& x, LogHistogram& path_group, LogHistogram& node_group) {
@@ -111,6 +151,10 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
 
   for (const ExperimentRecord* e : reps) {
     x.experiment_ids.push_back(e->id);
+    Quantiles rep_user(kSplitExactLimit), rep_kernel(kSplitExactLimit);
+    RepetitionStat rs;
+    rs.repetition = e->repetition;
+    rs.position = e->position;
     if (e->status != "complete")
       x.errors.push_back(fmt::format("repetition {}: {}{}{}", e->repetition, e->status, e->error.empty() ? "" : ": ",
                                      e->error));
@@ -124,8 +168,10 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
         return;
       }
       ++counts.samples;
+      ++rs.samples;
       if (r.status == SampleStatus::lost) {
         ++counts.lost;
+        rs.loss_pct += 1;  // a count until the repetition ends
         return;
       }
       if (r.status == SampleStatus::late) {
@@ -135,6 +181,7 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
       if (r.rtt_user) {
         ++counts.received;
         user.add(*r.rtt_user);
+        rep_user.add(*r.rtt_user);
         if (r.t_send_user) {
           if (!t0) t0 = *r.t_send_user;
           over_time.add(static_cast<double>(*r.t_send_user - *t0) / 1e9, static_cast<double>(*r.rtt_user));
@@ -143,6 +190,7 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
       if (r.rtt_kernel) {
         ++kernel_received;
         kernel.add(*r.rtt_kernel);
+        rep_kernel.add(*r.rtt_kernel);
       }
       if (r.rtt_user && r.rtt_kernel) overhead.add(*r.rtt_user - *r.rtt_kernel);
       if (r.wire_send && r.wire_recv) {
@@ -153,6 +201,12 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
       if (r.peer_proc) peer.add(*r.peer_proc);
     });
     if (!s.ok()) return s.error().with_context(fmt::format("experiment {} (id {})", e->name, e->id));
+    rs.loss_pct = rs.samples ? 100.0 * rs.loss_pct / static_cast<double>(rs.samples) : 0;
+    RepetitionStat ks = rs;
+    fill_repetition(rep_user, rs);
+    fill_repetition(rep_kernel, ks);
+    x.reps.push_back(rs);
+    x.kernel_reps.push_back(ks);
 
     auto caps = st.captures(e->id);
     if (!caps.ok()) return caps.error();
@@ -203,6 +257,12 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
 
   user.finish(x.user);
   kernel.finish(x.kernel);
+  set_repetition_intervals(x.reps, x.user);
+  set_repetition_intervals(x.kernel_reps, x.kernel);
+  x.p50_reps = estimate(x.reps, Metric::p50);
+  x.p99_reps = estimate(x.reps, Metric::p99);
+  x.loss_reps = estimate(x.reps, Metric::loss);
+  x.variance = split_variance(x.reps);
   path_group.merge(user.q.histogram());
   node_group.merge(user.q.histogram());
   x.user.samples = counts.samples;
@@ -240,6 +300,23 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
   }
   if (!x.split.local_stack && x.split.wire) missing.push_back("no local stack: no kernel timestamps");
   if (!x.split.peer) missing.push_back("no peer processing time: the responder did not report it");
+  // A sleeping CPU takes time to wake (~80 µs for a vCPU here): in block mode
+  // that wake-up sits inside the figures; say where.
+  auto us = [](double ns) { return fmt::format("{:.1f} µs", ns / 1e3); };
+  if (x.how.wait == "block" && x.split.user_overhead)
+    missing.push_back(fmt::format("the probe blocks between packets: its user-space overhead ({}) includes waking "
+                                  "its CPU (\"wait\": \"spin\" removes that)",
+                                  us(*x.split.user_overhead)));
+  if (x.how.responder_wait == "block" && x.split.peer)
+    missing.push_back(fmt::format("the responder blocks: its processing time ({}) includes waking its CPU{}",
+                                  us(*x.split.peer),
+                                  x.how.responder_delay_ns
+                                      ? fmt::format(" and the injected delay of {}",
+                                                    us(static_cast<double>(x.how.responder_delay_ns)))
+                                      : std::string()));
+  else if (x.how.responder_delay_ns && x.split.peer)
+    missing.push_back(fmt::format("the responder's processing time ({}) includes the injected delay of {}",
+                                  us(*x.split.peer), us(static_cast<double>(x.how.responder_delay_ns))));
   std::string note;
   for (const auto& m : missing) note += (note.empty() ? "" : "; ") + m;
   x.split.note = note;
@@ -271,13 +348,22 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
   return Ok{};
 }
 
-bool cis_overlap(const Interval& a, const Interval& b) { return a.low <= b.high && b.low <= a.high; }
+// Sequential order runs every repetition of one experiment before the next:
+// the i-th repetitions of two experiments did not run side by side.
+bool runs_in_rounds(const store::RunRecord& run) {
+  json s = json::parse(run.scenario_text, nullptr, false);
+  return !(s.is_object() && s.contains("order") && s["order"] == "sequential");
+}
 
-void compare(ExperimentReport& x, const ExperimentReport& base) {
+void compare(ExperimentReport& x, const ExperimentReport& base, const std::optional<double>& min_effect,
+             bool paired) {
+  double floor = min_effect.value_or(x.how.min_effect);
+  x.vs_baseline.clear();
+  for (Metric m : {Metric::p50, Metric::p99, Metric::loss})
+    x.vs_baseline.push_back(compare_experiments(x.reps, base.reps, m, floor, paired));
   if (!x.user.p50 || !base.user.p50) return;
   x.delta_p50_ns = *x.user.p50 - *base.user.p50;
-  if (*base.user.p50 > 0) x.ratio_p50_pct = 100.0 * *x.user.p50 / *base.user.p50;
-  if (x.user.p50_ci && base.user.p50_ci) x.p50_differs = !cis_overlap(*x.user.p50_ci, *base.user.p50_ci);
+  if (const Comparison* c = x.verdict(Metric::p50); c && c->estimate) x.ratio_p50_pct = 100.0 * *c->estimate;
 }
 
 }  // namespace
@@ -351,7 +437,9 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
 
   std::vector<GroupAcc> path_groups, node_groups;
   std::vector<std::map<std::string, std::string>> envs;
+  std::map<int64_t, bool> in_rounds;  // run id -> its repetitions ran in rounds (not sequential)
   for (const auto& run : runs) {
+    in_rounds[run.id] = runs_in_rounds(run);
     RunInfo info;
     info.id = run.id;
     info.scenario = run.scenario_name;
@@ -384,6 +472,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       x.from_kind = e0.from_kind;
       x.target = e0.target;
       x.repetitions = static_cast<uint32_t>(reps.size());
+      x.how = how_taken(e0);
       auto& pg = group_for(path_groups, x.path_kind.empty() ? "-" : x.path_kind);
       auto& ng = group_for(node_groups, x.from_kind.empty() ? "-" : x.from_kind);
       auto s = fill_experiment(st, reps, req.exact_limit, x, pg.h, ng.h);
@@ -404,7 +493,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       if (x.run_id == *baseline_run) continue;
       auto it = std::find_if(rep.experiments.begin(), rep.experiments.end(),
                              [&](const ExperimentReport& b) { return b.run_id == *baseline_run && b.name == x.name; });
-      if (it != rep.experiments.end()) compare(x, *it);
+      if (it != rep.experiments.end()) compare(x, *it, req.min_effect, false);
     }
   } else {
     if (!req.baseline.empty()) {
@@ -433,7 +522,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     if (base_row) {
       rep.baseline = base_row->label;
       for (auto& x : rep.experiments)
-        if (&x != base_row) compare(x, *base_row);
+        if (&x != base_row) compare(x, *base_row, req.min_effect, x.run_id == base_row->run_id && in_rounds[x.run_id]);
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct ReportRequest {
   // else the first row; with several runs, the first run.
   std::string baseline;
   size_t exact_limit = Quantiles::kDefaultExactLimit;  // values kept per series for exact percentiles
+  // The floor of a verdict (relative, 0.05 = 5 %); unset: each candidate
+  // experiment's own "min_effect" (default 5 %).
+  std::optional<double> min_effect;
 };
 
 // Errors carry exit codes: bad_input (unknown run, baseline, no runs),

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/flame_graph.h"
+#include "reports/render.h"
 #include "reports/svg_charts.h"
 #include "reports/svg_text.h"
 
@@ -78,7 +79,7 @@ table{border-collapse:collapse;margin:6px 0 10px;background:#fff;font-size:13px}
 th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.baseline td{background:#eef5ff}tr.flag td{background:#fff0f0}tr.diff td{background:#fff6d5}
-.ci{color:#777;font-size:11px}.muted{color:#777}.warn{color:#a40}.bad{color:#b00;font-weight:bold}
+.ci{color:#777;font-size:11px}.muted{color:#777}.warn{color:#a40}.bad{color:#b00;font-weight:bold}.good{color:#070;font-weight:bold}
 .charts{display:flex;flex-wrap:wrap;gap:10px}.charts svg{border:1px solid #ddd;background:#fff}
 body:not(.log) .scale-log{display:none}body.log .scale-lin{display:none}
 .controls{position:sticky;top:0;background:#fafafa;padding:6px 0;z-index:2;border-bottom:1px solid #eee}
@@ -228,11 +229,11 @@ class Page {
 
   void stats_table(bool kernel) {
     out_ += "<table><tr><th>experiment</th>";
-    if (!kernel) out_ += "<th>probe</th><th>path</th><th>from</th>";
+    if (!kernel) out_ += "<th>probe</th><th>path</th><th>from</th><th>wait</th><th>reps</th>";
     out_ +=
         "<th>samples</th><th>loss</th><th>late</th><th>warm-up excl.</th><th>min</th><th>p50 [CI]</th><th>mean</th>"
         "<th>p90</th><th>p99 [CI]</th><th>p99.9</th><th>max</th><th>stddev</th><th>jitter</th>";
-    if (!kernel) out_ += "<th>Δp50 vs baseline</th><th>% of baseline</th>";
+    if (!kernel) out_ += "<th>Δp50 vs baseline</th><th>% of baseline</th><th>p50 verdict</th>";
     out_ += "</tr>\n";
     for (const auto& e : r_.experiments) {
       const LatencyStats& s = kernel ? e.kernel : e.user;
@@ -241,8 +242,9 @@ class Page {
       out_ += fmt::format("<tr{}><td>{}{}</td>", is_base ? " class=\"baseline\"" : "", esc(e.label),
                           is_base ? " <span class=\"muted\">(baseline)</span>" : "");
       if (!kernel) {
-        out_ += fmt::format("<td>{}</td><td>{}</td><td>{}{}</td>", esc(e.probe), esc(e.path_kind), esc(e.from_node),
-                            e.from_kind.empty() ? "" : " (" + esc(e.from_kind) + ")");
+        out_ += fmt::format("<td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td class=\"n\">{}</td>", esc(e.probe),
+                            esc(e.path_kind), esc(e.from_node), e.from_kind.empty() ? "" : " (" + esc(e.from_kind) + ")",
+                            esc(wait_label(e.how)), e.repetitions);
       }
       out_ += fmt::format(
           "<td class=\"n\">{}</td><td class=\"n{}\">{} ({}%)</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
@@ -254,9 +256,13 @@ class Page {
           us(s.stddev), us(s.jitter));
       if (!kernel) {
         std::string delta = e.delta_p50_ns ? (*e.delta_p50_ns > 0 ? "+" : "") + format_us(*e.delta_p50_ns) : "–";
-        if (e.p50_differs) delta += *e.p50_differs ? " <span class=\"bad\">differs</span>" : " <span class=\"muted\">CIs overlap</span>";
-        out_ += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td>", delta,
-                            e.ratio_p50_pct ? fmt_num(*e.ratio_p50_pct, 0) + " %" : "–");
+        std::string verdict = "–";
+        if (const Comparison* c = e.verdict(Metric::p50)) {
+          const char* cls = c->verdict == Verdict::worse ? "bad" : c->verdict == Verdict::better ? "good" : "muted";
+          verdict = fmt::format("<span class=\"{}\">{}</span>", cls, esc(verdict_label(*c)));
+        }
+        out_ += fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td>", delta,
+                            e.ratio_p50_pct ? fmt_num(*e.ratio_p50_pct, 0) + " %" : "–", verdict);
       }
       out_ += "</tr>\n";
     }
@@ -266,8 +272,16 @@ class Page {
   void summary() {
     out_ += "<h2 id=\"summary\">Summary: user-space RTT (µs)</h2>\n";
     stats_table(false);
-    out_ += "<p class=\"muted\">p50 and p99 with their confidence intervals; jitter = RFC 3393 IPDV (mean absolute "
-            "difference of consecutive RTTs); warm-up samples excluded and counted.</p>\n";
+    out_ += "<p class=\"muted\">p50 and p99 with their 95 % confidence intervals over the repetitions (the "
+            "independent unit); jitter = RFC 3393 IPDV (mean absolute difference of consecutive RTTs); warm-up samples "
+            "excluded and counted; wait = how the probe / the responder waited (block sleeps, spin busy-polls).</p>\n";
+    std::vector<const ExperimentReport*> compared;
+    for (const auto& e : r_.experiments)
+      if (!e.vs_baseline.empty()) compared.push_back(&e);
+    if (!compared.empty()) {
+      out_ += "<h3>Against the baseline, over repetitions</h3>\n";
+      plain_table(comparisons_table(compared, ""));
+    }
     bool any_kernel = false;
     for (const auto& e : r_.experiments) any_kernel = any_kernel || e.kernel.received > 0;
     if (any_kernel) {
@@ -283,6 +297,26 @@ class Page {
       }
       out_ += "</ul>\n";
     }
+  }
+
+  // A renderer-neutral table (render.h) as HTML; verdict cells coloured.
+  void plain_table(const Table& t) {
+    out_ += "<table><tr>";
+    for (const auto& c : t.columns) out_ += "<th>" + esc(c) + "</th>";
+    out_ += "</tr>\n";
+    for (const auto& row : t.rows) {
+      out_ += "<tr>";
+      for (size_t i = 0; i < row.size(); ++i) {
+        const std::string& cell = row[i];
+        std::string cls = i < t.right.size() && t.right[i] ? "n" : "";
+        if (cell == "worse") cls = "bad";
+        if (cell == "better") cls = "good";
+        out_ += (cls.empty() ? "<td>" : "<td class=\"" + cls + "\">") + esc(cell) + "</td>";
+      }
+      out_ += "</tr>\n";
+    }
+    out_ += "</table>\n";
+    for (const auto& n : t.notes) out_ += "<p class=\"muted\">" + esc(n) + "</p>\n";
   }
 
   void both_scales(const std::function<std::string(const ChartFrame&)>& draw, ChartFrame f) {

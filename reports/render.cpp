@@ -201,6 +201,77 @@ class MarkdownEmitter : public Emitter {
 
 }  // namespace
 
+std::string wait_label(const HowTaken& h) {
+  std::string s = h.wait.empty() ? "block" : h.wait;
+  if (!h.responder_wait.empty()) s += "/" + h.responder_wait;
+  if (h.busy_poll_us && s.find("busy_poll") == std::string::npos) s += fmt::format(" busy-poll {}µs", *h.busy_poll_us);
+  if (h.responder_delay_ns > 0) {
+    Unit du = choose_unit(static_cast<double>(h.responder_delay_ns));
+    s += fmt::format(" +delay {}{}", fmt_in(static_cast<double>(h.responder_delay_ns), du), du.name);
+  }
+  return s;
+}
+
+namespace {
+bool is_loss(const Comparison& c) { return c.metric == Metric::loss; }
+std::string signed_change(double v, const Comparison& c) {  // ratio -> "+12.3%", loss -> "+1.0 pp"
+  return is_loss(c) ? fmt::format("{:+.1f} pp", v) : fmt::format("{:+.1f}%", 100 * (v - 1));
+}
+}  // namespace
+
+std::string change_label(const Comparison& c) {
+  if (!c.estimate) return "-";
+  std::string s = signed_change(*c.estimate, c);
+  if (c.low && c.high) {
+    if (is_loss(c))
+      s += fmt::format(" [{:+.1f}, {:+.1f}]", *c.low, *c.high);
+    else
+      s += fmt::format(" [{:+.1f}, {:+.1f}]", 100 * (*c.low - 1), 100 * (*c.high - 1));
+  }
+  return s;
+}
+
+std::string verdict_label(const Comparison& c) {
+  if (c.verdict == Verdict::no_verdict) return "no verdict" + (c.reason.empty() ? "" : ": " + c.reason);
+  if (c.verdict == Verdict::no_difference && c.detectable)
+    return is_loss(c) ? fmt::format("no difference shown (±{:.1f} pp)", *c.detectable)
+                      : fmt::format("no difference shown (±{:.1f}%)", 100 * *c.detectable);
+  return verdict_name(c.verdict);
+}
+
+std::string design_label(const Comparison& c) {
+  if (c.paired) return fmt::format("paired, {} repetition{}", c.n_a, c.n_a == 1 ? "" : "s");
+  return fmt::format("unpaired, {} vs {} repetitions", c.n_a, c.n_b);
+}
+
+Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const std::string& title,
+                        const std::vector<Metric>& only) {
+  Table t;
+  t.title = title;
+  t.columns = {"experiment", "wait", "metric", "change [95% CI]", "verdict", "floor", "design"};
+  t.right = {false, false, false, true, false, true, false};
+  for (const ExperimentReport* x : rows)
+    for (const auto& c : x->vs_baseline) {
+      if (!only.empty() && std::find(only.begin(), only.end(), c.metric) == only.end()) continue;
+      t.rows.push_back({x->label, wait_label(x->how), metric_name(c.metric), change_label(c), verdict_label(c),
+                        is_loss(c) ? fmt::format("{:.1f} pp", c.floor) : fmt::format("{:.1f}%", 100 * c.floor),
+                        design_label(c)});
+    }
+  t.notes.push_back(
+      "over repetitions, the independent unit: change = ratio of the repetitions' p50 (p99) on a log scale, or "
+      "difference of their loss in percentage points; 95% t interval, paired by round when both ran in one run.");
+  t.notes.push_back(
+      "\"worse\"/\"better\" only when the interval excludes no change and the change exceeds the floor; "
+      "otherwise \"no difference shown\", with the smallest change these repetitions could have shown (80% power); "
+      "no verdict below 3 repetitions.");
+  return t;
+}
+
+std::unique_ptr<Emitter> make_emitter(bool markdown, std::string& out) {
+  if (markdown) return std::make_unique<MarkdownEmitter>(out);
+  return std::make_unique<TextEmitter>(out);
+}
+
 // ------------------------------------------------------------- the walk
 
 void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
@@ -221,9 +292,9 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   Unit u = choose_unit(max_p50);
   Table t;
   t.title = fmt::format("Latency: user-space RTT ({})", u.name);
-  t.columns = {"experiment", "samples", "loss", "min", "p50 [95% CI]", "mean", "p90", "p99 [95% CI]",
-               "p99.9", "max", "stddev", "jitter", "Δp50", "%", "vs baseline"};
-  t.right = {false, true, true, true, true, true, true, true, true, true, true, true, true, true, false};
+  t.columns = {"experiment", "wait", "reps", "samples", "loss", "min", "p50 [95% CI]", "mean", "p90",
+               "p99 [95% CI]", "p99.9", "max", "stddev", "jitter", "Δp50", "%", "p50 vs baseline"};
+  t.right = {false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false};
   uint64_t warm = 0, late = 0;
   bool all_exact = true;
   for (const auto& x : r.experiments) {
@@ -235,25 +306,58 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     std::string delta = is_base ? "baseline" : fmt_in(x.delta_p50_ns, u);
     if (!is_base && x.delta_p50_ns && *x.delta_p50_ns > 0) delta = "+" + delta;
     std::string pct = is_base ? "100%" : (x.ratio_p50_pct ? fmt::format("{:.0f}%", *x.ratio_p50_pct) : "-");
-    std::string verdict = is_base ? "" : (!x.p50_differs ? "-" : (*x.p50_differs ? "differs" : "CIs overlap"));
-    t.rows.push_back({x.label, count(s.samples), fmt::format("{:.1f}%", s.loss_pct()), fmt_in(s.min, u),
-                      with_ci(s.p50, s.p50_ci, u), fmt_in(s.mean, u), fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u),
-                      fmt_in(s.p999, u), fmt_in(s.max, u), fmt_in(s.stddev, u), fmt_in(s.jitter, u), delta, pct,
-                      verdict});
+    const Comparison* c = x.verdict(Metric::p50);
+    std::string verdict = is_base ? "" : (c ? verdict_name(c->verdict) : "-");
+    t.rows.push_back({x.label, wait_label(x.how), count(x.repetitions), count(s.samples),
+                      fmt::format("{:.1f}%", s.loss_pct()), fmt_in(s.min, u), with_ci(s.p50, s.p50_ci, u),
+                      fmt_in(s.mean, u), fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u), fmt_in(s.p999, u),
+                      fmt_in(s.max, u), fmt_in(s.stddev, u), fmt_in(s.jitter, u), delta, pct, verdict});
   }
   t.notes.push_back(fmt::format(
       "samples: measured requests (warm-up excluded: {}); loss = lost / samples; late replies: {}, counted, not in "
       "the statistics.",
       warm, late));
-  t.notes.push_back(std::string("percentiles: nearest rank, ") +
+  t.notes.push_back(std::string("percentiles: nearest rank over the pooled samples, ") +
                     (all_exact ? "exact" : "from a log histogram where marked in the warnings (< 0.05 % error)") +
-                    "; 95% CIs by order statistics (binomial ranks nq ± 1.96·sqrt(nq(1-q))); jitter: RFC 3393 IPDV, "
-                    "mean |difference| of consecutive RTTs; stddev: sample (n-1).");
+                    "; 95% CIs over the repetitions (t interval of the repetitions' percentiles, geometric; none "
+                    "below 2 repetitions); jitter: RFC 3393 IPDV, mean |difference| of consecutive RTTs; stddev: "
+                    "sample (n-1).");
+  t.notes.push_back("wait: how the probe / the responder waited for packets (block: sleeps, and a sleeping CPU "
+                    "takes time to wake; spin: busy-polls, 100 % of a CPU; busy_poll: SO_BUSY_POLL).");
   if (!r.baseline.empty())
-    t.notes.push_back(fmt::format("baseline: {}; Δp50 and % = 100·p50/baseline p50; \"differs\" when the p50 CIs do "
-                                  "not overlap.",
-                                  r.baseline));
+    t.notes.push_back(fmt::format(
+        "baseline: {}; Δp50 = p50 - baseline p50; % = 100 x the ratio of the repetitions' p50s (geometric mean); "
+        "verdicts: see the comparisons table.",
+        r.baseline));
   e.table(t);
+
+  // Comparisons with the baseline, over repetitions.
+  {
+    std::vector<const ExperimentReport*> rows;
+    for (const auto& x : r.experiments)
+      if (!x.vs_baseline.empty()) rows.push_back(&x);
+    if (!rows.empty()) e.table(comparisons_table(rows, fmt::format("Against the baseline ({}), over repetitions", r.baseline)));
+  }
+
+  // Repetitions: the spread between them and which level dominates.
+  {
+    Table v;
+    v.title = fmt::format("Repetitions: p50 of each ({})", u.name);
+    v.columns = {"experiment", "reps", "lowest p50", "highest p50", "between-rep sd", "within-rep sd",
+                 "variance mostly"};
+    v.right = {false, true, true, true, true, true, false};
+    bool any = false;
+    for (const auto& x : r.experiments) {
+      any = any || x.repetitions >= 2;
+      v.rows.push_back({x.label, count(x.repetitions), fmt_in(x.p50_reps.min, u), fmt_in(x.p50_reps.max, u),
+                        fmt_in(x.variance.between_sd, u), fmt_in(x.variance.within_sd, u),
+                        x.variance.dominant.empty() ? "-" : x.variance.dominant});
+    }
+    v.notes.push_back("within-rep sd: the sampling sd of one repetition's p50 (its order-statistic interval); "
+                      "between-rep sd: what the repetitions' p50s vary by beyond that (seconds-long states of the "
+                      "machine). When it dominates, more repetitions, not more samples, narrow the intervals.");
+    if (any) e.table(v);
+  }
 
   if (any_kernel(r)) {
     Table k;
@@ -474,6 +578,41 @@ ordered_json stats_json(const LatencyStats& s) {
                       {"percentiles_exact", s.percentiles_exact}};
 }
 
+ordered_json estimate_json(const RepetitionEstimate& e) {
+  return ordered_json{{"n", e.n},          {"center", opt_num(e.center)}, {"low", opt_num(e.low)},
+                      {"high", opt_num(e.high)}, {"min", opt_num(e.min)},       {"max", opt_num(e.max)}};
+}
+
+}  // namespace
+
+ordered_json how_json(const HowTaken& h) {
+  return ordered_json{{"wait", h.wait},
+                      {"responder", h.responder},
+                      {"responder_wait", h.responder_wait.empty() ? ordered_json(nullptr) : ordered_json(h.responder_wait)},
+                      {"responder_delay_ns", h.responder_delay_ns},
+                      {"busy_poll_us", opt_int(h.busy_poll_us)},
+                      {"cpu", opt_int(h.cpu)},
+                      {"min_effect", h.min_effect},
+                      {"label", wait_label(h)}};
+}
+
+ordered_json comparison_json(const Comparison& c) {
+  return ordered_json{{"metric", metric_name(c.metric)},
+                      {"verdict", verdict_name(c.verdict)},
+                      {"scale", c.metric == Metric::loss ? "difference_pp" : "ratio"},
+                      {"estimate", opt_num(c.estimate)},
+                      {"low", opt_num(c.low)},
+                      {"high", opt_num(c.high)},
+                      {"level", kLevel},
+                      {"detectable", opt_num(c.detectable)},
+                      {"floor", c.floor},
+                      {"paired", c.paired},
+                      {"repetitions", ordered_json::array({c.n_a, c.n_b})},
+                      {"reason", c.reason}};
+}
+
+namespace {
+
 ordered_json pairs_json(const std::vector<std::pair<double, double>>& v) {
   ordered_json a = ordered_json::array();
   for (const auto& [x, y] : v) a.push_back(ordered_json::array({x, y}));
@@ -517,7 +656,25 @@ ordered_json report_to_json(const Report& r) {
     e["kernel"] = stats_json(x.kernel);
     e["delta_p50_ns"] = opt_num(x.delta_p50_ns);
     e["ratio_p50_pct"] = opt_num(x.ratio_p50_pct);
-    e["p50_differs"] = x.p50_differs ? ordered_json(*x.p50_differs) : ordered_json(nullptr);
+    e["how"] = how_json(x.how);
+    e["repetition_stats"] = ordered_json::array();
+    for (const auto& rs : x.reps)
+      e["repetition_stats"].push_back(ordered_json{{"repetition", rs.repetition},
+                                                   {"position", rs.position},
+                                                   {"samples", rs.samples},
+                                                   {"received", rs.received},
+                                                   {"loss_pct", rs.loss_pct},
+                                                   {"p50", opt_num(rs.p50)},
+                                                   {"p99", opt_num(rs.p99)},
+                                                   {"p50_sampling_sd", opt_num(rs.p50_sampling_sd)}});
+    e["over_repetitions"] = ordered_json{{"p50", estimate_json(x.p50_reps)},
+                                         {"p99", estimate_json(x.p99_reps)},
+                                         {"loss_pct", estimate_json(x.loss_reps)}};
+    e["variance"] = ordered_json{{"between_sd", opt_num(x.variance.between_sd)},
+                                 {"within_sd", opt_num(x.variance.within_sd)},
+                                 {"dominant", x.variance.dominant}};
+    e["vs_baseline"] = ordered_json::array();
+    for (const auto& c : x.vs_baseline) e["vs_baseline"].push_back(comparison_json(c));
     e["split"] = ordered_json{{"total_user", opt_num(x.split.total_user)},
                               {"user_overhead", opt_num(x.split.user_overhead)},
                               {"local_stack", opt_num(x.split.local_stack)},
@@ -580,7 +737,8 @@ std::string render_csv(const Report& r) {
       "late",        "warmup_excluded", "loss_pct",    "min_ns",         "p50_ns",         "p50_ci_low_ns",
       "p50_ci_high_ns", "mean_ns",    "p90_ns",        "p99_ns",         "p99_ci_low_ns",  "p99_ci_high_ns",
       "p999_ns",     "max_ns",        "stddev_ns",     "jitter_ns",      "kernel_p50_ns",  "delta_p50_ns",
-      "ratio_p50_pct", "p50_differs", "baseline"};
+      "ratio_p50_pct", "wait",        "p50_verdict",   "p50_ratio_low",  "p50_ratio_high", "p99_verdict",
+      "loss_verdict", "baseline"};
   std::string out;
   bool first = true;
   for (const char* c : kCols) {
@@ -594,8 +752,13 @@ std::string render_csv(const Report& r) {
     if (std::floor(*v) == *v && std::fabs(*v) < 1e15) return fmt::format("{:.0f}", *v);
     return fmt::format("{:.3f}", *v);
   };
+  auto verdict_of = [](const ExperimentReport& x, Metric m) {
+    const Comparison* c = x.verdict(m);
+    return c ? std::string(verdict_name(c->verdict)) : std::string();
+  };
   for (const auto& x : r.experiments) {
     const auto& s = x.user;
+    const Comparison* p50c = x.verdict(Metric::p50);
     std::vector<std::string> f = {
         std::to_string(x.run_id), x.label, x.name, x.probe, x.path_kind, x.from_node, x.from_kind, x.target,
         std::to_string(x.repetitions), std::to_string(s.samples), std::to_string(s.received), std::to_string(s.lost),
@@ -605,7 +768,9 @@ std::string render_csv(const Report& r) {
         num(s.p99_ci ? std::optional(s.p99_ci->low) : std::nullopt),
         num(s.p99_ci ? std::optional(s.p99_ci->high) : std::nullopt), num(s.p999), num(s.max), num(s.stddev),
         num(s.jitter), num(x.kernel.p50), num(x.delta_p50_ns), num(x.ratio_p50_pct),
-        x.p50_differs ? (*x.p50_differs ? "true" : "false") : "", x.label == r.baseline ? "true" : "false"};
+        wait_label(x.how), verdict_of(x, Metric::p50), num(p50c ? p50c->low : std::optional<double>{}),
+        num(p50c ? p50c->high : std::optional<double>{}), verdict_of(x, Metric::p99), verdict_of(x, Metric::loss),
+        x.label == r.baseline ? "true" : "false"};
     for (size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
     out += "\r\n";
   }

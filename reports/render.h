@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -44,6 +45,9 @@ class Emitter {
   virtual void table(const Table& t) = 0;
 };
 
+// The text or Markdown emitter, appending to `out`.
+std::unique_ptr<Emitter> make_emitter(bool markdown, std::string& out);
+
 // Walks the report: summary, groups, where the time goes, hops, counters,
 // coverage, environment, warnings.
 void emit_report(const Report& r, Emitter& e, const RenderOptions& opt = {});
@@ -51,6 +55,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt = {});
 std::string render_text(const Report& r, const RenderOptions& opt = {});
 std::string render_markdown(const Report& r, const RenderOptions& opt = {});
 nlohmann::ordered_json report_to_json(const Report& r);
+nlohmann::ordered_json how_json(const HowTaken& h);
+nlohmann::ordered_json comparison_json(const Comparison& c);
 std::string render_json(const Report& r);
 std::string render_csv(const Report& r);
 
@@ -72,5 +78,20 @@ struct Unit {
 };
 Unit choose_unit(double max_ns);
 std::string fmt_in(std::optional<double> ns, const Unit& u);
+
+// How a figure was taken, in one cell: the probe's wait mode, then the
+// responder's ("spin/spin"), and an injected responder delay ("+delay 5 µs").
+std::string wait_label(const HowTaken& h);
+// A comparison's change: "+12.3% [+5.1, +19.0]" (latency) or "+10.0 pp [...]" (loss).
+std::string change_label(const Comparison& c);
+// The verdict cell: "worse", "no difference shown (±8.1%)", "no verdict: <reason>".
+std::string verdict_label(const Comparison& c);
+// "paired, 10 repetitions" | "unpaired, 10 vs 8 repetitions".
+std::string design_label(const Comparison& c);
+
+// The comparisons table (experiment, metric, change, verdict, design) for the
+// given rows; `only` restricts the metrics (empty: all).
+Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const std::string& title,
+                        const std::vector<Metric>& only = {});
 
 }  // namespace latlab::reports

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/inference.h"
+
 namespace latlab::reports {
 
 struct Interval {  // a confidence interval
@@ -27,6 +29,7 @@ struct LatencyStats {
   uint64_t warmup_excluded = 0;
   std::optional<double> min, p50, mean, p90, p99, p999, max, stddev;
   std::optional<double> jitter;  // RFC 3393 IPDV, mean absolute difference of consecutive RTTs
+  // 95 % intervals over the repetitions (inference.h), unset below 2.
   std::optional<Interval> p50_ci, p99_ci;
   bool percentiles_exact = true;  // false: from the log histogram (relative error < 0.05 %)
   double loss_pct() const { return samples ? 100.0 * static_cast<double>(lost) / static_cast<double>(samples) : 0; }
@@ -42,6 +45,17 @@ struct Distribution {
 
 // Where the time goes (ns, medians): user-space overhead = user RTT - kernel RTT;
 // wire = reply wire - request wire (from captures); peer = responder's own time.
+// How the figures were taken: read from the experiment's stored parameters.
+struct HowTaken {
+  std::string wait = "block";  // the probe: block | spin | busy_poll
+  std::string responder = "kernel";  // kernel | udp-reflector | raw
+  std::string responder_wait;  // "" for the kernel responder
+  int64_t responder_delay_ns = 0;
+  std::optional<int64_t> busy_poll_us;  // SO_BUSY_POLL set by the scenario's options
+  std::optional<int64_t> cpu;
+  double min_effect = kDefaultMinEffect;  // the scenario's floor for verdicts
+};
+
 struct TimeSplit {
   std::optional<double> user_overhead;
   std::optional<double> local_stack;  // kernel RTT - wire RTT, when captured
@@ -91,6 +105,11 @@ struct ExperimentReport {
   std::string target;
   uint32_t repetitions = 0;
   std::vector<int64_t> experiment_ids;  // store ids, one per repetition
+  HowTaken how;
+  std::vector<RepetitionStat> reps;         // rtt_user, one per repetition, in repetition order
+  std::vector<RepetitionStat> kernel_reps;  // rtt_kernel
+  RepetitionEstimate p50_reps, p99_reps, loss_reps;  // over repetitions
+  VarianceSplit variance;  // of p50: between vs within repetitions
   LatencyStats user;    // rtt_user
   LatencyStats kernel;  // rtt_kernel (when stamped)
   Distribution dist;    // of rtt_user
@@ -101,9 +120,14 @@ struct ExperimentReport {
   std::vector<Stack> stacks;  // merged over repetitions, heaviest first
   std::vector<std::string> errors;
   // Against the baseline row (unset for the baseline itself).
-  std::optional<double> delta_p50_ns;
-  std::optional<double> ratio_p50_pct;  // 100 * p50 / baseline p50 (seed 000's "174 %")
-  std::optional<bool> p50_differs;      // confidence intervals do not overlap
+  std::optional<double> delta_p50_ns;   // pooled p50 - baseline pooled p50
+  std::optional<double> ratio_p50_pct;  // 100 * p50 / baseline p50 (seed 000's "174 %"), over repetitions
+  std::vector<Comparison> vs_baseline;  // p50, p99, loss: verdicts over repetitions
+  const Comparison* verdict(Metric m) const {
+    for (const auto& c : vs_baseline)
+      if (c.metric == m) return &c;
+    return nullptr;
+  }
 };
 
 struct RunInfo {

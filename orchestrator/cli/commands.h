@@ -19,6 +19,6 @@ struct Registry {
 void add_scenario_commands(Registry& reg);  // validate, plan
 void add_topology_commands(Registry& reg);  // up, down, ls, inspect, exec, cleanup
 void add_run_commands(Registry& reg);       // run
-void add_report_commands(Registry& reg);    // report
+void add_report_commands(Registry& reg);    // report, compare
 
 }  // namespace latlab::cli

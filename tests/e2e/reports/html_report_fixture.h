@@ -107,7 +107,16 @@ inline reports::Report synthetic_report(bool with_stacks = true) {
     auto& e = r.experiments[i];
     e.delta_p50_ns = *e.user.p50 - *r.experiments[0].user.p50;
     e.ratio_p50_pct = 100 * *e.user.p50 / *r.experiments[0].user.p50;
-    e.p50_differs = true;
+    reports::Comparison c;
+    c.metric = reports::Metric::p50;
+    c.verdict = reports::Verdict::worse;
+    c.estimate = e.ratio_p50_pct.value() / 100;
+    c.low = *c.estimate * 0.95;
+    c.high = *c.estimate * 1.05;
+    c.floor = 0.05;
+    c.paired = true;
+    c.n_a = c.n_b = 10;
+    e.vs_baseline.push_back(c);
   }
   if (with_stacks) {
     r.experiments[0].stacks = load_flame_data("ping_localhost.folded");

@@ -100,14 +100,26 @@ TEST(BuildReport, Seed000Table) {
   EXPECT_EQ(*peer.user.p50, 134000);
   EXPECT_EQ(*peer.delta_p50_ns, 57000);             // seed 000: delta 0.057 ms
   EXPECT_NEAR(*peer.ratio_p50_pct, 174.03, 0.005);  // seed 000: 174 %
-  EXPECT_TRUE(*peer.p50_differs);
+  // One repetition of localhost: figures, but no verdict and no interval.
+  const Comparison* v = peer.verdict(Metric::p50);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->verdict, Verdict::no_verdict);
+  EXPECT_EQ(v->reason, "fewer than 3 repetitions with a value on both sides (1)");
+  EXPECT_TRUE(v->paired);  // one run, shuffled rounds
+  EXPECT_FALSE(local.user.p50_ci);
+  EXPECT_TRUE(local.vs_baseline.empty());
 
-  // CI of p50 by order statistics: n = 410, ranks 185 and 226 -> offsets -2 and +2 (x 50 ns).
-  EXPECT_EQ(local.user.p50_ci->low, 76900);
-  EXPECT_EQ(local.user.p50_ci->high, 77100);
-  // n = 820: ranks 381 and 440 -> offsets -1 and +1.
-  EXPECT_EQ(peer.user.p50_ci->low, 133950);
-  EXPECT_EQ(peer.user.p50_ci->high, 134050);
+  // Intervals come from the repetitions: peer's two are the same.
+  ASSERT_EQ(peer.reps.size(), 2u);
+  EXPECT_EQ(*peer.reps[0].p50, 134000);
+  EXPECT_DOUBLE_EQ(peer.reps[0].loss_pct, 100.0 / 412);
+  EXPECT_NEAR(peer.user.p50_ci->low, 134000, 1e-6);
+  EXPECT_NEAR(peer.user.p50_ci->high, 134000, 1e-6);
+  // Sampling sd of one repetition's p50 from its order-statistic interval:
+  // n = 410, ranks 185 and 226 -> offsets -2 and +2 (x 50 ns): 200 / (2 x 1.96).
+  EXPECT_NEAR(*peer.reps[0].p50_sampling_sd, 200 / (2 * 1.959963984540054), 1e-6);
+  EXPECT_EQ(peer.variance.dominant, "within repetitions");
+  EXPECT_EQ(peer.how.wait, "block");  // a store without wait modes: the agent blocked
 
   // Jitter: mean |difference| of consecutive RTTs within each repetition.
   double sum = 0;
@@ -220,10 +232,10 @@ TEST(BuildReport, ComparesRunsAndEnvironments) {
   EXPECT_EQ(r.baseline, "run 1");
   const auto& p2 = row(r, "run " + std::to_string(run2) + ": peer");
   EXPECT_EQ(*p2.delta_p50_ns, 16000);  // against run 1's peer, not localhost
-  EXPECT_TRUE(*p2.p50_differs);
+  EXPECT_FALSE(p2.verdict(Metric::p50)->paired);  // two runs: unpaired
+  EXPECT_EQ(p2.verdict(Metric::p50)->verdict, Verdict::no_verdict);  // 2 repetitions
   const auto& l2 = row(r, "run " + std::to_string(run2) + ": localhost");
   EXPECT_EQ(*l2.delta_p50_ns, 0);
-  EXPECT_FALSE(*l2.p50_differs);
   EXPECT_FALSE(row(r, "run 1: peer").delta_p50_ns);
   EXPECT_EQ(r.environment_differences,
             (std::vector<std::string>{"lab.a.interfaces.eth0.qdisc", "machine.kernel"}));
@@ -232,6 +244,56 @@ TEST(BuildReport, ComparesRunsAndEnvironments) {
   req.baseline = std::to_string(run2);
   Report r2 = s.build(req);
   EXPECT_EQ(*row(r2, "run 1: peer").delta_p50_ns, -16000);
+}
+
+// Five repetitions each, in one run: the verdict over repetitions, paired by
+// round. Repetition states move both experiments together, so pairing
+// removes them; A is 10 % slower in every round.
+TEST(BuildReport, VerdictOverRepetitions) {
+  TempDir dir;
+  auto st = store::SqliteStore::open(dir.path() + "/t.db");
+  ASSERT_TRUE(st.ok());
+  test::SyntheticExperiment a{"tuned", "peer"}, b{"default", "peer"}, same{"default-twin", "peer"};
+  std::vector<int64_t> state = {0, 8000, -6000, 15000, -3000};  // ns, shared by the round
+  b.base_ns = same.base_ns = 100'000;
+  a.base_ns = 110'000;
+  a.repetitions = b.repetitions = same.repetitions = 5;
+  for (int64_t s : state) {
+    a.rep_shift_ns.push_back(s * 11 / 10);
+    b.rep_shift_ns.push_back(s);
+    same.rep_shift_ns.push_back(s + (s % 2000 ? 150 : -150));  // the same, give or take noise
+  }
+  a.params_json = R"({"wait":"spin","responder":"udp-reflector","responder_wait":"spin","responder_delay_ns":5000,"min_effect":0.05})";
+  test::write_run(**st, "verdicts", {a, b, same}, test::seed000_host("6.1.0", "noqueue"), 1'700'000'000'000'000'000);
+  ReportRequest req;
+  req.baseline = "default";
+  auto r = build_report(**st, req);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  const auto& tuned = row(*r, "tuned");
+  EXPECT_EQ(tuned.how.wait, "spin");
+  EXPECT_EQ(tuned.how.responder_wait, "spin");
+  EXPECT_EQ(tuned.how.responder_delay_ns, 5000);
+  EXPECT_EQ(wait_label(tuned.how), "spin/spin +delay 5.00µs");
+  const Comparison* c = tuned.verdict(Metric::p50);
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->paired);
+  EXPECT_EQ(c->n_a, 5u);
+  EXPECT_EQ(c->verdict, Verdict::worse);
+  EXPECT_NEAR(*c->estimate, 1.10, 1e-3);
+  EXPECT_LT(*c->low, 1.10);
+  EXPECT_GT(*c->low, 1.09);
+  EXPECT_NEAR(*tuned.ratio_p50_pct, 110, 0.1);
+  EXPECT_EQ(tuned.verdict(Metric::loss)->verdict, Verdict::no_difference);  // one lost per repetition each
+  const auto& twin = row(*r, "default-twin");
+  EXPECT_EQ(twin.verdict(Metric::p50)->verdict, Verdict::no_difference);
+  EXPECT_EQ(twin.variance.dominant, "between repetitions");
+  EXPECT_GT(*twin.variance.between_sd, 5000);
+  // With a floor above the change, a real 10 % is not reported.
+  req.min_effect = 0.2;
+  auto r2 = build_report(**st, req);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(row(*r2, "tuned").verdict(Metric::p50)->verdict, Verdict::no_difference);
+  EXPECT_DOUBLE_EQ(row(*r2, "tuned").verdict(Metric::p50)->floor, 0.2);
 }
 
 TEST(BuildReport, ContainerVsHostIsOneTable) {

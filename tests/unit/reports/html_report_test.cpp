@@ -98,7 +98,9 @@ TEST(HtmlReport, TablesShowBaselineDeltaFlagsAndEnvironmentDifferences) {
             std::string::npos);
   EXPECT_NE(html.find("<h3>by node kind</h3>"), std::string::npos);
   EXPECT_NE(html.find("1.74×"), std::string::npos);
-  EXPECT_NE(html.find("differs"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"bad\">worse</span>"), std::string::npos);
+  EXPECT_NE(html.find("<td>p50</td><td class=\"n\">+73.7% [+65.0, +82.4]</td><td class=\"bad\">worse</td>"),
+            std::string::npos);
   EXPECT_NE(html.find("top functions"), std::string::npos);
 }
 

@@ -29,6 +29,8 @@ struct SyntheticExperiment {
   int64_t base_ns = 0;
   int64_t step_ns = 50;  // offset unit
   int repetitions = 1;
+  std::vector<int64_t> rep_shift_ns;  // added to base_ns in repetition i (a repetition's state)
+  std::string params_json = "{}";     // the experiment's stored parameters (wait mode, min_effect, ...)
   bool wire = false;     // store wire times (tcpdump capture)
   bool trace = false;    // a trace capture with hop medians
   std::string counters;  // "name=value,..." deltas
@@ -85,6 +87,8 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
       e.from_kind = x.from_kind;
       e.to_node = "b";
       e.target = x.path_kind == "localhost" ? "127.0.0.1" : "198.18.0.2";
+      e.params_json = x.params_json;
+      const int64_t base = x.base_ns + (static_cast<size_t>(rep) < x.rep_shift_ns.size() ? x.rep_shift_ns[rep] : 0);
       auto id = s.begin_experiment(e);
       EXPECT_TRUE(id.ok());
       e.id = *id;
@@ -103,7 +107,7 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
           r.rtt_user = 900'000'000;
         } else {
           int64_t k = r.warmup ? 0 : i - kWarmup;
-          int64_t rtt = r.warmup ? x.base_ns * 3 : x.base_ns + scrambled_offset(k) * x.step_ns;
+          int64_t rtt = r.warmup ? base * 3 : base + scrambled_offset(k) * x.step_ns;
           r.rtt_user = rtt;
           r.rtt_kernel = rtt - 20'000;
           r.t_recv_user = *r.t_send_user + rtt;
