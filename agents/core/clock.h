@@ -21,6 +21,16 @@ inline std::int64_t realtime_ns() {
   return to_ns(ts);
 }
 
+// Busy-waits until CLOCK_MONOTONIC has advanced by `ns` (never sleeps: a
+// wake-up costs tens of microseconds in a VM, far more than the wait itself).
+// Returns at once, without reading the clock, for ns <= 0.
+inline void spin_for_ns(std::int64_t ns) {
+  if (ns <= 0) return;
+  const std::int64_t until = monotonic_ns() + ns;
+  while (monotonic_ns() < until) {
+  }
+}
+
 struct ClockOffset {
   std::int64_t realtime_minus_monotonic_ns = 0;
   std::int64_t uncertainty_ns = 0;  // half the width of the tightest bracket

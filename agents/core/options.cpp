@@ -20,6 +20,10 @@ constexpr unsigned kProbes = kIcmp | kUdp | kRaw;
 constexpr unsigned kResponders = kUdpReflector | kRawResponder;
 constexpr unsigned kAll = kProbes | kResponders;
 
+// A responder spinning through --delay does not see a stop signal, and
+// requests queue behind it: the cap keeps Ctrl-C prompt.
+constexpr std::int64_t kMaxDelayNs = kSecond;
+
 struct ModeName {
   Mode mode;
   const char* name;
@@ -76,13 +80,23 @@ Result<bool> parse_on_off(std::string_view name, std::string_view value) {
     return ok_status();                                                \
   }
 
-#define LATLAB_SET_DURATION(field)                                     \
-  [](AgentOptions& o, std::string_view n, std::string_view v) -> Status { \
-    auto r = parse_duration("--" + std::string(n), v);                 \
-    if (!r) return r.error();                                          \
-    o.field = *r;                                                      \
-    return ok_status();                                                \
+Result<std::int64_t> parse_duration_at_most(std::string_view name, std::string_view value, std::int64_t max) {
+  auto r = parse_duration("--" + std::string(name), value);
+  if (r && *r > max) {
+    return usage_error(quoted(name, value) + ": above the maximum of " + format_duration(max));
   }
+  return r;
+}
+
+#define LATLAB_SET_DURATION_AT_MOST(field, max)                           \
+  [](AgentOptions& o, std::string_view n, std::string_view v) -> Status { \
+    auto r = parse_duration_at_most(n, v, max);                           \
+    if (!r) return r.error();                                             \
+    o.field = *r;                                                         \
+    return ok_status();                                                   \
+  }
+
+#define LATLAB_SET_DURATION(field) LATLAB_SET_DURATION_AT_MOST(field, INT64_MAX)
 
 #define LATLAB_SET_ON_OFF(field)                                       \
   [](AgentOptions& o, std::string_view n, std::string_view v) -> Status { \
@@ -174,6 +188,9 @@ const OptionDef kOptions[] = {
      "ADDR  responder address (raw-responder: required, answers ICMP and ARP for it)"},
     {"drop-every", Arity::required, kResponders, LATLAB_SET_UINT(drop_every, std::uint64_t, UINT32_MAX),
      "K  drop every K-th request (tests loss accounting)"},
+    {"delay", Arity::required, kResponders, LATLAB_SET_DURATION_AT_MOST(delay_ns, kMaxDelayNs),
+     "DUR  busy-wait DUR (spinning, no sleep) between receiving each request and sending its reply: "
+     "a known extra latency, counted in the reported processing time (default 0, at most 1s)"},
 };
 
 const OptionDef* find_option(std::string_view name) {

@@ -68,6 +68,7 @@ struct AgentOptions {
   IpAddress address;
   bool address_set = false;
   std::uint64_t drop_every = 0;
+  std::int64_t delay_ns = 0;  // busy-wait before each reply (see --delay)
   // Where the spec came from ("" = argv only, "-" = stdin, else a path).
   std::string spec_source;
 };

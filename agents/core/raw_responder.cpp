@@ -1,7 +1,8 @@
 // raw-responder: a user-space ICMP echo and ARP responder on an AF_PACKET
 // socket with a TPACKET_V3 RX ring, for one IPv4 address that the kernel need
 // not have (the VPP host-interface role). Echo replies to latlab probes carry
-// the responder's processing time (ring stamp -> user time before send).
+// the responder's processing time (ring stamp -> user time before send,
+// including any --delay).
 #include <poll.h>
 
 #include <cstdio>
@@ -109,6 +110,7 @@ Result<ExitCode> run_raw_responder(const AgentOptions& o, JsonLineWriter& out) {
     auto icmp_out = ip_out.subspan(kIpv4HeaderSize, icmp_len);
     std::copy(ip->payload.begin(), ip->payload.end(), icmp_out.begin());
     auto payload = icmp_out.subspan(kIcmpEchoHeaderSize);
+    spin_for_ns(o.delay_ns);  // --delay: the injected latency, inside proc
     const std::int64_t t_tx = realtime_ns();
     const std::uint64_t proc = static_cast<std::uint64_t>(t_tx > f.realtime_ns ? t_tx - f.realtime_ns : 0);
     const bool ours = set_peer_proc(payload, proc);

@@ -39,6 +39,7 @@ void write_spec(JsonLineWriter& w, const AgentOptions& o) {
     w.field_u64("drop_every", o.drop_every);
     if (o.address_set) w.field("address", format_ip(o.address));
     if (o.mode == Mode::udp_reflector) w.field("spin", format_duration(o.spin_ns));
+    w.field("delay", format_duration(o.delay_ns));
   }
   if (o.mode == Mode::udp || o.mode == Mode::udp_reflector) w.field_u64("port", o.port);
   if (o.mode == Mode::raw || o.mode == Mode::raw_responder) {

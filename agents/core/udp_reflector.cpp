@@ -1,6 +1,7 @@
 // udp-reflector: echoes latlab UDP probes back to their sender and writes its
 // own processing time (kernel RX stamp -> user time right before sendmsg, both
-// CLOCK_REALTIME) into the payload at offset 24 (kPeerProcOffset).
+// CLOCK_REALTIME, so including any --delay) into the payload at offset 24
+// (kPeerProcOffset).
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -103,6 +104,7 @@ Result<ExitCode> run_udp_reflector(const AgentOptions& o, JsonLineWriter& out) {
       ++summary.dropped;
       continue;
     }
+    spin_for_ns(o.delay_ns);  // --delay: the injected latency, inside proc
     const std::int64_t t_tx = realtime_ns();
     const std::uint64_t proc = static_cast<std::uint64_t>(t_tx > t_rx ? t_tx - t_rx : 0);
     set_peer_proc(payload, proc);

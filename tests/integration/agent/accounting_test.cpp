@@ -75,15 +75,11 @@ TEST(AgentAccounting, UdpReflectorDropEveryGivesExactLoss) {
 
 TEST(AgentAccounting, RawResponderDropEveryGivesExactLoss) {
   LATLAB_REQUIRE_ROOT();
-  LabOptions o;
-  o.address_b = false;
-  VethLab lab(o);
+  VethLab lab({.address_b = false});
   ASSERT_EQ(lab.error(), "");
-  AgentProcess responder({"raw-responder", "--netns", lab.ns_path_b(), "--ifname", lab.if_b(), "--address",
-                          "198.18.0.2", "--drop-every", "5"});
+  AgentProcess responder(raw_responder_args(lab, {"--drop-every", "5"}));
   ASSERT_TRUE(responder.wait_for_line("header", 5000));
-  auto r = run_agent({"raw", "--netns", lab.ns_path_a(), "--ifname", lab.if_a(), "--target", "198.18.0.2", "--count",
-                      "25", "--interval", "2ms", "--timeout", "100ms"});
+  auto r = run_agent(raw_probe_args(lab, {"--count", "25", "--interval", "2ms", "--timeout", "100ms"}));
   ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
   const auto summary = r.first("summary");
   EXPECT_EQ(summary["sent"], 25);

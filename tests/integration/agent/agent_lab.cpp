@@ -121,4 +121,24 @@ VethLab::~VethLab() {
   if (created_b_) run_command({"ip", "netns", "del", ns_b_});
 }
 
+namespace {
+
+std::vector<std::string> with_extra(std::vector<std::string> args, const std::vector<std::string>& extra) {
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+std::vector<std::string> raw_responder_args(const VethLab& lab, const std::vector<std::string>& extra) {
+  return with_extra(
+      {"raw-responder", "--netns", lab.ns_path_b(), "--ifname", lab.if_b(), "--address", "198.18.0.2"},
+      extra);
+}
+
+std::vector<std::string> raw_probe_args(const VethLab& lab, const std::vector<std::string>& extra) {
+  return with_extra({"raw", "--netns", lab.ns_path_a(), "--ifname", lab.if_a(), "--target", "198.18.0.2"},
+                    extra);
+}
+
 }  // namespace latlab::test

@@ -46,4 +46,10 @@ class VethLab {
   std::string error_;
 };
 
+// latlab-agent argv for the raw pair on `lab`: a raw-responder answering for
+// 198.18.0.2 on side b, and a raw probe of 198.18.0.2 from side a, each
+// followed by `extra`.
+std::vector<std::string> raw_responder_args(const VethLab& lab, const std::vector<std::string>& extra);
+std::vector<std::string> raw_probe_args(const VethLab& lab, const std::vector<std::string>& extra);
+
 }  // namespace latlab::test

@@ -11,6 +11,27 @@
 namespace latlab::test {
 namespace {
 
+constexpr std::int64_t kDelayNs = 200'000;  // --delay 200us
+
+// A responder that spins `kDelayNs` before every reply puts a floor under
+// each round trip and under its own reported processing time.
+void expect_delay_floor(const AgentResult& probe, AgentProcess& responder) {
+  EXPECT_EQ(responder.line("header")["spec"]["delay"], "200us");
+  for (const auto& s : probe.all("sample")) {
+    SCOPED_TRACE(s.dump());
+    EXPECT_GE(s["rtt_user_ns"].get<std::int64_t>(), kDelayNs);
+    EXPECT_GE(s["rtt_kernel_ns"].get<std::int64_t>(), kDelayNs);
+    EXPECT_GE(s["peer_proc_ns"].get<std::int64_t>(), kDelayNs);
+  }
+  responder.signal(SIGTERM);
+  auto rr = responder.finish(5000);
+  EXPECT_EQ(rr.exit_code, 0) << rr.stderr_text;
+  const auto summary = rr.first("summary");
+  ASSERT_FALSE(summary.is_null()) << rr.stdout_text << rr.stderr_text;
+  EXPECT_EQ(summary["served"], probe.all("sample").size());
+  EXPECT_GE(summary["peer_proc_max_ns"].get<std::int64_t>(), kDelayNs);
+}
+
 TEST(AgentProbe, IcmpV4AgainstKernel) {
   LATLAB_REQUIRE_ROOT();
   VethLab lab;
@@ -137,6 +158,21 @@ TEST(AgentProbe, SpinningProbeAgainstSpinningReflector) {
   EXPECT_EQ(rr.first("summary")["served"], 300);
 }
 
+// --delay on udp-reflector: every round trip and every reported processing
+// time is at least the delay (a floor the spin guarantees, not a timing goal).
+TEST(AgentProbe, UdpReflectorDelayIsAFloorUnderEverySample) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab;
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess reflector({"udp-reflector", "--netns", lab.ns_path_b(), "--port", "9303", "--delay", "200us"});
+  ASSERT_TRUE(reflector.wait_for_line("header", 5000));
+  auto r = run_agent({"udp", "--netns", lab.ns_path_a(), "--target", "198.18.0.2", "--port", "9303",
+                      "--count", "50", "--interval", "0"});
+  expect_all_answered(r, 50);
+  expect_ordered_timestamps(r, true);
+  expect_delay_floor(r, reflector);
+}
+
 // --kernel-stamps off: no SO_TIMESTAMPING at all, and the output says so
 // instead of inventing stamps.
 TEST(AgentProbe, KernelStampsOffLeavesThemNull) {
@@ -189,15 +225,12 @@ TEST(AgentProbe, SigintStopsAPacedProbeThatSpinsThroughEveryInterval) {
 
 TEST(AgentProbe, RawAgainstRawResponderWithoutKernelAddress) {
   LATLAB_REQUIRE_ROOT();
-  LabOptions o;
-  o.address_b = false;  // only the user-space responder answers for 198.18.0.2
-  VethLab lab(o);
+  VethLab lab({.address_b = false});  // only the user-space responder answers for 198.18.0.2
   ASSERT_EQ(lab.error(), "");
-  AgentProcess responder({"raw-responder", "--netns", lab.ns_path_b(), "--ifname", lab.if_b(), "--address",
-                          "198.18.0.2", "--qdisc-bypass", "on"});
+  AgentProcess responder(raw_responder_args(lab, {"--qdisc-bypass", "on"}));
   ASSERT_TRUE(responder.wait_for_line("header", 5000));
-  auto r = run_agent({"raw", "--netns", lab.ns_path_a(), "--ifname", lab.if_a(), "--target", "198.18.0.2", "--count",
-                      "20", "--interval", "2ms", "--timeout", "200ms", "--qdisc-bypass", "on", "--fanout", "11"});
+  auto r = run_agent(raw_probe_args(lab, {"--count", "20", "--interval", "2ms", "--timeout", "200ms",
+                                          "--qdisc-bypass", "on", "--fanout", "11"}));
   expect_all_answered(r, 20);
   expect_ordered_timestamps(r, true);
   const auto header = r.first("header");
@@ -212,12 +245,24 @@ TEST(AgentProbe, RawAgainstRawResponderWithoutKernelAddress) {
   EXPECT_GE(rr.first("summary")["arp_replies"].get<int>(), 1);
 }
 
+// --delay on raw-responder: the same floor, with the ring's RX stamp.
+TEST(AgentProbe, RawResponderDelayIsAFloorUnderEverySample) {
+  LATLAB_REQUIRE_ROOT();
+  VethLab lab({.address_b = false});
+  ASSERT_EQ(lab.error(), "");
+  AgentProcess responder(raw_responder_args(lab, {"--delay", "200us"}));
+  ASSERT_TRUE(responder.wait_for_line("header", 5000));
+  auto r = run_agent(raw_probe_args(lab, {"--count", "20", "--interval", "2ms", "--timeout", "200ms"}));
+  expect_all_answered(r, 20);
+  expect_ordered_timestamps(r, true);
+  expect_delay_floor(r, responder);
+}
+
 TEST(AgentProbe, RawAgainstKernel) {
   LATLAB_REQUIRE_ROOT();
   VethLab lab;
   ASSERT_EQ(lab.error(), "");
-  auto r = run_agent({"raw", "--netns", lab.ns_path_a(), "--ifname", lab.if_a(), "--target", "198.18.0.2", "--count",
-                      "20", "--interval", "2ms", "--timeout", "200ms"});
+  auto r = run_agent(raw_probe_args(lab, {"--count", "20", "--interval", "2ms", "--timeout", "200ms"}));
   expect_all_answered(r, 20);
   expect_ordered_timestamps(r, false);
 }

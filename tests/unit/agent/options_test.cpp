@@ -130,6 +130,31 @@ TEST(Options, SpinAndKernelStamps) {
             "--kernel-stamps \"maybe\": expected on or off");
 }
 
+TEST(Options, DelayOnRespondersOnly) {
+  auto reflector = parse({"udp-reflector", "--delay", "5us"});
+  ASSERT_TRUE(reflector) << reflector.error().message;
+  EXPECT_EQ(reflector->delay_ns, 5'000);
+  auto responder = parse({"raw-responder", "--ifname", "veth1", "--address", "198.18.0.2", "--delay=1.5us"});
+  ASSERT_TRUE(responder) << responder.error().message;
+  EXPECT_EQ(responder->delay_ns, 1'500);
+  auto from_spec = parse({"udp-reflector", "--spec", "-"}, R"({"delay": "1s"})");
+  ASSERT_TRUE(from_spec) << from_spec.error().message;
+  EXPECT_EQ(from_spec->delay_ns, 1'000'000'000);     // the maximum is allowed
+  EXPECT_EQ(parse({"udp-reflector"})->delay_ns, 0);  // no delay unless asked
+  EXPECT_EQ(error_of({"icmp", "--target", "198.18.0.2", "--delay", "2us"}),
+            "option --delay does not apply to mode icmp");
+  EXPECT_EQ(error_of({"udp", "--target", "198.18.0.2", "--delay", "2us"}),
+            "option --delay does not apply to mode udp");
+  EXPECT_EQ(error_of({"raw", "--target", "198.18.0.2", "--ifname", "veth0", "--delay", "2us"}),
+            "option --delay does not apply to mode raw");
+  EXPECT_EQ(error_of({"udp-reflector", "--delay", "1001ms"}), "--delay \"1001ms\": above the maximum of 1s");
+  EXPECT_EQ(error_of({"udp-reflector", "--delay", "-2us"}), "--delay \"-2us\": must not be negative");
+  EXPECT_EQ(error_of({"udp-reflector", "--delay", "2"}), "--delay \"2\": needs a unit (ns, us, ms or s)");
+  EXPECT_EQ(
+      error_of({"raw-responder", "--spec", "-"}, R"({"ifname":"v","address":"198.18.0.2","delay":"2s"})"),
+      "spec: --delay \"2s\": above the maximum of 1s");
+}
+
 TEST(Options, SpecFromStdinWithArgvOverride) {
   auto o = parse({"icmp", "--spec", "-", "--count", "7"},
                  R"({"target": "2001:2::2", "count": 100, "interval": "1ms", "samples": false, "rt": true})");
