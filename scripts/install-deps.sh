@@ -13,16 +13,20 @@ BUILD_DEPS=(
 RUNTIME_DEPS=(
   iproute2 iptables tcpdump linux-perf iputils-ping sockperf sqlite3 procps
 )
+# The benchmarks' reference tools and their summarizers (bench/).
+BENCH_DEPS=(
+  irtt python3
+)
 
 missing=()
-for pkg in "${BUILD_DEPS[@]}" "${RUNTIME_DEPS[@]}"; do
+for pkg in "${BUILD_DEPS[@]}" "${RUNTIME_DEPS[@]}" "${BENCH_DEPS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all ${#BUILD_DEPS[@]} build and ${#RUNTIME_DEPS[@]} runtime packages present"
+  echo "install-deps: all ${#BUILD_DEPS[@]} build, ${#RUNTIME_DEPS[@]} runtime and ${#BENCH_DEPS[@]} benchmark packages present"
   exit 0
 fi
 
