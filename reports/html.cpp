@@ -394,14 +394,14 @@ class Page {
     out_ += stacked_bar_chart(bars, parts,
                               {"split", "Where the time goes", "", 900,
                                std::max(160, 60 + 40 * static_cast<int>(bars.size()) + 50), false});
-    out_ += "</div>\n<table><tr><th>experiment</th><th>user-space overhead</th><th>local stack</th><th>wire</th>"
-            "<th>peer</th><th>total (user RTT)</th><th>note</th></tr>\n";
+    out_ += "</div>\n<table><tr><th>experiment</th><th>wait</th><th>user-space overhead</th><th>local stack</th>"
+            "<th>wire</th><th>peer</th><th>total (user RTT)</th><th>note</th></tr>\n";
     for (const auto& e : r_.experiments) {
       const auto& s = e.split;
       out_ += fmt::format(
-          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-          "<td class=\"n\">{}</td><td class=\"muted\">{}</td></tr>\n",
-          esc(e.label), us(s.user_overhead), us(s.local_stack), us(s.wire), us(s.peer), us(s.total_user), esc(s.note));
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"muted\">{}</td></tr>\n",
+          esc(e.label), esc(wait_label(e.how)), us(s.user_overhead), us(s.local_stack), us(s.wire), us(s.peer), us(s.total_user), esc(s.note));
     }
     out_ += "</table>\n<p class=\"muted\">user-space overhead = user RTT − kernel-stamped RTT; local stack = kernel "
             "RTT − wire RTT; wire from the packet captures; peer = the responder's own time.</p>\n";

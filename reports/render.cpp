@@ -362,12 +362,12 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   if (any_kernel(r)) {
     Table k;
     k.title = fmt::format("Latency: kernel-stamped RTT ({})", u.name);
-    k.columns = {"experiment", "received", "min", "p50 [95% CI]", "p90", "p99 [95% CI]", "max"};
-    k.right = {false, true, true, true, true, true, true};
+    k.columns = {"experiment", "wait", "received", "min", "p50 [95% CI]", "p90", "p99 [95% CI]", "max"};
+    k.right = {false, false, true, true, true, true, true, true};
     for (const auto& x : r.experiments) {
       const auto& s = x.kernel;
-      k.rows.push_back({x.label, count(s.received), fmt_in(s.min, u), with_ci(s.p50, s.p50_ci, u), fmt_in(s.p90, u),
-                        with_ci(s.p99, s.p99_ci, u), fmt_in(s.max, u)});
+      k.rows.push_back({x.label, wait_label(x.how), count(s.received), fmt_in(s.min, u), with_ci(s.p50, s.p50_ci, u),
+                        fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u), fmt_in(s.max, u)});
     }
     e.table(k);
   }
@@ -396,13 +396,13 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   {
     Table w;
     w.title = fmt::format("Where the time goes: medians ({})", u.name);
-    w.columns = {"experiment", "user RTT", "user-space overhead", "local stack", "wire", "peer processing"};
-    w.right = {false, true, true, true, true, true};
+    w.columns = {"experiment", "wait", "user RTT", "user-space overhead", "local stack", "wire", "peer processing"};
+    w.right = {false, false, true, true, true, true, true};
     std::vector<std::string> notes;
     for (const auto& x : r.experiments) {
       const auto& s = x.split;
-      w.rows.push_back({x.label, fmt_in(s.total_user, u), fmt_in(s.user_overhead, u), fmt_in(s.local_stack, u),
-                        fmt_in(s.wire, u), fmt_in(s.peer, u)});
+      w.rows.push_back({x.label, wait_label(x.how), fmt_in(s.total_user, u), fmt_in(s.user_overhead, u),
+                        fmt_in(s.local_stack, u), fmt_in(s.wire, u), fmt_in(s.peer, u)});
       if (!s.note.empty()) w.notes.push_back(x.label + ": " + s.note + ".");
     }
     w.notes.insert(w.notes.begin(),
