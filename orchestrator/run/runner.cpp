@@ -17,6 +17,7 @@
 #include "run/latency_histogram.h"
 #include "run/order.h"
 #include "run/signals.h"
+#include "scenario/kinds.h"
 #include "scenario/units.h"
 #include "topology/engine.h"
 #include "topology/plan.h"
@@ -77,10 +78,9 @@ std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Ex
 
 std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                         const std::string& agent_path) {
-  if (e.responder.kind == "kernel" || e.responder.kind.empty()) return {};
-  // Scenario responder kinds and the agent's modes.
-  std::string mode = e.responder.kind == "raw" ? "raw-responder" : e.responder.kind;
-  std::vector<std::string> a = {agent_path, mode};
+  const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
+  if (!rk || !rk->user_space()) return {};
+  std::vector<std::string> a = {agent_path, rk->agent_mode};
   std::string node = e.responder.node.empty() ? e.to_node : e.responder.node;
   std::string ns = netns_path_of(lab, node);
   if (!ns.empty()) a.insert(a.end(), {"--netns", ns});

@@ -632,8 +632,7 @@ static void parse_responder(ParseCtx& ctx, Experiment& e, const JValue& v, const
   const ProbeKind* pk = find_probe_kind(e.probe);
   std::vector<std::string> allowed = pk ? pk->responders : std::vector<std::string>{};
   if (r.get("kind")) {
-    auto all = std::vector<std::string>{"kernel", "udp-reflector", "raw"};
-    auto k = r.one_of("kind", all, "responder kind");
+    auto k = r.one_of("kind", kind_names(responder_kinds()), "responder kind");
     if (k && pk && std::find(allowed.begin(), allowed.end(), *k) == allowed.end()) {
       ctx.d.add(r.get("kind")->pos, r.ptr("kind"),
                 "responder " + quote(*k) + " cannot answer probe " + quote(e.probe) + " (it answers " +
