@@ -13,6 +13,9 @@
 
 namespace latlab::scenario {
 
+// Repetitions of each experiment when a scenario does not say: reports give a
+// verdict only over at least 3.
+inline constexpr uint32_t kDefaultRepeat = 10;
 // The smallest relative effect a verdict reports when a scenario does not say
 // ("min_effect": "5%"), as a fraction.
 inline constexpr double kDefaultMinEffect = 0.05;
@@ -223,7 +226,7 @@ struct Lab {
   std::vector<Link> links;
   std::vector<Interface> interfaces;
   std::vector<Experiment> experiments;
-  uint32_t repeat = 1;
+  uint32_t repeat = kDefaultRepeat;
   double min_effect = kDefaultMinEffect;  // fraction: 0.05 for "5%"
   std::string order = "shuffled";  // "shuffled" | "interleaved" | "sequential"
   std::optional<uint64_t> seed;

@@ -359,7 +359,8 @@ TEST(ExperimentDefaults, WarmupComesOnTopOfCountAndDuration) {
 
 TEST(LabDefaults, RepeatOrderMinEffectAndPools) {
   Lab lab = load_ok(kTwoNodes);
-  EXPECT_EQ(lab.repeat, 1u);
+  EXPECT_EQ(lab.repeat, 10u) << "reports need at least 3 repetitions for a verdict";
+  EXPECT_EQ(lab.repeat, kDefaultRepeat);
   EXPECT_EQ(lab.min_effect, 0.05);
   EXPECT_EQ(lab.order, "shuffled");
   EXPECT_FALSE(lab.seed.has_value());
