@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "run/latency_histogram.h"
 #include "run/order.h"
 #include "run/signals.h"
+#include "scenario/kinds.h"
 #include "scenario/units.h"
 #include "topology/engine.h"
 #include "topology/plan.h"
@@ -45,6 +47,10 @@ std::string netns_path_of(const scenario::Lab& lab, const std::string& node) {
 
 std::string dur(uint64_t ns) { return scenario::format_duration(ns); }
 
+// A spinning udp-reflector polls for this long after each request, at least:
+// twice the probe's interval, so it never blocks between paced requests.
+constexpr uint64_t kResponderMinSpinNs = 1'000'000;
+
 }  // namespace
 
 std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
@@ -58,7 +64,13 @@ std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Ex
   a.insert(a.end(), {"--interval", dur(e.interval_ns), "--payload", std::to_string(e.payload), "--warmup",
                      std::to_string(e.warmup), "--timeout", dur(e.timeout_ns)});
   if (e.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.cpu)});
-  if (e.options.busy_poll_us) a.insert(a.end(), {"--busy-poll", std::to_string(*e.options.busy_poll_us)});
+  // "spin": paced, through the whole interval (the CPU never idles between
+  // requests); back to back, through the whole wait for each reply.
+  if (e.wait == "spin") a.insert(a.end(), {"--spin", dur(e.interval_ns > 0 ? e.interval_ns : e.timeout_ns)});
+  // options.busy_poll is passed whatever the wait mode, as it always was.
+  if (e.options.busy_poll_us || e.wait == "busy_poll")
+    a.insert(a.end(),
+             {"--busy-poll", std::to_string(e.options.busy_poll_us.value_or(scenario::kDefaultBusyPollUs))});
   if (e.options.priority) a.insert(a.end(), {"--priority", std::to_string(*e.options.priority)});
   if (e.options.realtime) a.push_back("--rt");
   if (e.probe == "icmp" || e.probe == "raw") a.insert(a.end(), {"--ident", std::to_string(ident & 0xffff)});
@@ -77,10 +89,9 @@ std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Ex
 
 std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                         const std::string& agent_path) {
-  if (e.responder.kind == "kernel" || e.responder.kind.empty()) return {};
-  // Scenario responder kinds and the agent's modes.
-  std::string mode = e.responder.kind == "raw" ? "raw-responder" : e.responder.kind;
-  std::vector<std::string> a = {agent_path, mode};
+  const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
+  if (!rk || !rk->user_space()) return {};
+  std::vector<std::string> a = {agent_path, rk->agent_mode};
   std::string node = e.responder.node.empty() ? e.to_node : e.responder.node;
   std::string ns = netns_path_of(lab, node);
   if (!ns.empty()) a.insert(a.end(), {"--netns", ns});
@@ -92,7 +103,33 @@ std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario
   }
   if (e.responder.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.responder.cpu)});
   if (e.responder.drop_every) a.insert(a.end(), {"--drop-every", std::to_string(e.responder.drop_every)});
+  if (e.responder.wait == "spin")
+    a.insert(a.end(), {"--spin", dur(std::max(2 * e.interval_ns, kResponderMinSpinNs))});
+  if (e.responder.wait == "busy_poll")
+    a.insert(a.end(), {"--busy-poll", std::to_string(scenario::kDefaultBusyPollUs)});
+  if (e.responder.delay_ns) a.insert(a.end(), {"--delay", dur(e.responder.delay_ns)});
   return a;
+}
+
+nlohmann::json experiment_params(const scenario::Experiment& e) {
+  nlohmann::json params = {
+      {"probe", e.probe},   {"from", e.from_node},          {"to", e.to_text},
+      {"family", e.family}, {"interval_ns", e.interval_ns}, {"payload", e.payload},
+      {"warmup", e.warmup}, {"timeout_ns", e.timeout_ns},   {"responder", e.responder.kind},
+      {"wait", e.wait},     {"min_effect", e.min_effect}};
+  if (e.count) params["count"] = *e.count;
+  if (e.duration_ns) params["duration_ns"] = *e.duration_ns;
+  if (e.cpu) params["cpu"] = *e.cpu;
+  if (e.options.qdisc_bypass) params["qdisc_bypass"] = *e.options.qdisc_bypass;
+  if (e.options.busy_poll_us) params["busy_poll_us"] = *e.options.busy_poll_us;
+  if (const auto* rk = scenario::find_responder_kind(e.responder.kind); rk && rk->user_space())
+    params["responder_wait"] = e.responder.wait;
+  if (e.responder.delay_ns) params["responder_delay_ns"] = e.responder.delay_ns;
+  nlohmann::json sys = nlohmann::json::object();
+  for (const auto& [node, list] : e.sysctls)
+    for (const auto& s : list) sys[node][s.name] = s.value;
+  params["sysctls"] = sys;
+  return params;
 }
 
 Runner::Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
@@ -189,21 +226,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   if (const scenario::Node* tn = lab.find_node(e.to_node)) rec.to_kind = tn->kind;
   rec.target = e.target.str();
   rec.egress = e.egress;
-  nlohmann::json params = {{"probe", e.probe},           {"from", e.from_node},
-                           {"to", e.to_text},            {"family", e.family},
-                           {"interval_ns", e.interval_ns}, {"payload", e.payload},
-                           {"warmup", e.warmup},         {"timeout_ns", e.timeout_ns},
-                           {"responder", e.responder.kind}};
-  if (e.count) params["count"] = *e.count;
-  if (e.duration_ns) params["duration_ns"] = *e.duration_ns;
-  if (e.cpu) params["cpu"] = *e.cpu;
-  if (e.options.qdisc_bypass) params["qdisc_bypass"] = *e.options.qdisc_bypass;
-  if (e.options.busy_poll_us) params["busy_poll_us"] = *e.options.busy_poll_us;
-  nlohmann::json sys = nlohmann::json::object();
-  for (const auto& [node, list] : e.sysctls)
-    for (const auto& s : list) sys[node][s.name] = s.value;
-  params["sysctls"] = sys;
-  rec.params_json = params.dump();
+  rec.params_json = experiment_params(e).dump();
   rec.started_ns = realtime_ns();
   auto id = r.store_.begin_experiment(rec);
   if (!id.ok()) {

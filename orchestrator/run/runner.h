@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "run/process.h"
 #include "scenario/load.h"
 #include "store/store.h"
@@ -90,6 +92,9 @@ std::string scenario_hash(const std::string& text);
 // The agent's argv for an experiment's probe (without any capture wrapping).
 std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                     const std::string& agent_path, uint32_t ident);
+// How an experiment is taken, as stored in the experiments table's params_json:
+// probe, target, schedule, how probe and responder wait, min_effect, sysctls.
+nlohmann::json experiment_params(const scenario::Experiment& e);
 // The agent's argv for the experiment's responder, or empty for the kernel.
 std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                         const std::string& agent_path);

@@ -42,6 +42,20 @@ const std::vector<ProbeKind>& probe_kinds() {
   return kinds;
 }
 
+const std::vector<ResponderKind>& responder_kinds() {
+  static const std::vector<ResponderKind> kinds = {
+      {"kernel", "", {"block"}},
+      {"udp-reflector", "udp-reflector", {"block", "spin", "busy_poll"}},
+      {"raw", "raw-responder", {"block", "busy_poll"}},
+  };
+  return kinds;
+}
+
+const std::vector<std::string>& wait_modes() {
+  static const std::vector<std::string> modes = {"block", "spin", "busy_poll"};
+  return modes;
+}
+
 const std::vector<CaptureKind>& capture_kinds() {
   static const std::vector<CaptureKind> kinds = {
       {"tcpdump", true},
@@ -62,6 +76,7 @@ static const K* find_kind(const std::vector<K>& kinds, const std::string& name) 
 const NodeKind* find_node_kind(const std::string& n) { return find_kind(node_kinds(), n); }
 const LinkKind* find_link_kind(const std::string& n) { return find_kind(link_kinds(), n); }
 const ProbeKind* find_probe_kind(const std::string& n) { return find_kind(probe_kinds(), n); }
+const ResponderKind* find_responder_kind(const std::string& n) { return find_kind(responder_kinds(), n); }
 const CaptureKind* find_capture_kind(const std::string& n) { return find_kind(capture_kinds(), n); }
 
 }  // namespace latlab::scenario

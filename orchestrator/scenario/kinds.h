@@ -1,4 +1,5 @@
-// Registries of the kinds a scenario names: node, link, probe and capture kinds.
+// Registries of the kinds a scenario names: node, link, probe, responder and
+// capture kinds.
 // One entry per kind in one explicit list (kinds.cpp); link kinds parse
 // themselves (link_<kind>.cpp). An unknown name is an error listing the known ones.
 #pragma once
@@ -36,6 +37,13 @@ struct ProbeKind {
   bool needs_device;         // sends frames on a device (raw)
 };
 
+struct ResponderKind {
+  std::string name;                // "kernel" | "udp-reflector" | "raw"
+  std::string agent_mode;          // the latlab-agent mode that runs it; "" = the target's kernel answers
+  std::vector<std::string> waits;  // the wait modes it supports (see wait_modes())
+  bool user_space() const { return !agent_mode.empty(); }
+};
+
 struct CaptureKind {
   std::string name;
   bool takes_interfaces;
@@ -44,11 +52,15 @@ struct CaptureKind {
 const std::vector<NodeKind>& node_kinds();
 const std::vector<LinkKind>& link_kinds();
 const std::vector<ProbeKind>& probe_kinds();
+const std::vector<ResponderKind>& responder_kinds();
 const std::vector<CaptureKind>& capture_kinds();
+// How an agent waits for a packet: "block", "spin", "busy_poll".
+const std::vector<std::string>& wait_modes();
 
 const NodeKind* find_node_kind(const std::string& name);
 const LinkKind* find_link_kind(const std::string& name);
 const ProbeKind* find_probe_kind(const std::string& name);
+const ResponderKind* find_responder_kind(const std::string& name);
 const CaptureKind* find_capture_kind(const std::string& name);
 
 template <typename K>

@@ -13,6 +13,15 @@
 
 namespace latlab::scenario {
 
+// Repetitions of each experiment when a scenario does not say: reports give a
+// verdict only over at least 3.
+inline constexpr uint32_t kDefaultRepeat = 10;
+// The smallest relative effect a verdict reports when a scenario does not say
+// ("min_effect": "5%"), as a fraction.
+inline constexpr double kDefaultMinEffect = 0.05;
+// SO_BUSY_POLL microseconds for "wait": "busy_poll" when options.busy_poll is not set.
+inline constexpr uint32_t kDefaultBusyPollUs = 50;
+
 // Where a value came from in the scenario file (for error messages).
 struct SourceRef {
   std::string pointer;  // JSON pointer, e.g. "/links/2/endpoints/1"
@@ -153,6 +162,10 @@ struct ResponderSpec {
   std::optional<int> cpu;
   uint32_t port = 7;
   uint32_t drop_every = 0;
+  std::string wait = "block";  // how it waits for a request: see Experiment::wait
+  uint64_t delay_ns = 0;       // busy-wait before each reply
+  SourceRef src;               // the responder object (the experiment's when absent)
+  FieldRefs fields;
 };
 
 struct ProbeOptions {
@@ -186,6 +199,10 @@ struct Experiment {
   uint32_t payload = 56;
   uint32_t warmup = 5;  // sent before the `count` measured requests, flagged in the store
   uint64_t timeout_ns = 1'000'000'000;
+  // How the probe waits for a reply: "block" (blocking reads), "spin"
+  // (non-blocking reads in a loop) or "busy_poll" (SO_BUSY_POLL).
+  std::string wait = "block";
+  double min_effect = kDefaultMinEffect;  // fraction; the scenario's unless the experiment sets it
   std::optional<int> cpu;
   ResponderSpec responder;
   ProbeOptions options;
@@ -209,7 +226,8 @@ struct Lab {
   std::vector<Link> links;
   std::vector<Interface> interfaces;
   std::vector<Experiment> experiments;
-  uint32_t repeat = 1;
+  uint32_t repeat = kDefaultRepeat;
+  double min_effect = kDefaultMinEffect;  // fraction: 0.05 for "5%"
   std::string order = "shuffled";  // "shuffled" | "interleaved" | "sequential"
   std::optional<uint64_t> seed;
 

@@ -627,13 +627,15 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
 }
 
 static void parse_responder(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr) {
-  ObjReader r(ctx.d, v, ptr, {"kind", "at", "address", "cpu", "port", "drop_every"}, "responder");
+  ObjReader r(ctx.d, v, ptr, {"kind", "at", "address", "cpu", "port", "drop_every", "wait", "delay"},
+              "responder");
   if (!r.valid()) return;
+  e.responder.src = r.src();
+  e.responder.fields = r.field_refs();
   const ProbeKind* pk = find_probe_kind(e.probe);
   std::vector<std::string> allowed = pk ? pk->responders : std::vector<std::string>{};
   if (r.get("kind")) {
-    auto all = std::vector<std::string>{"kernel", "udp-reflector", "raw"};
-    auto k = r.one_of("kind", all, "responder kind");
+    auto k = r.one_of("kind", kind_names(responder_kinds()), "responder kind");
     if (k && pk && std::find(allowed.begin(), allowed.end(), *k) == allowed.end()) {
       ctx.d.add(r.get("kind")->pos, r.ptr("kind"),
                 "responder " + quote(*k) + " cannot answer probe " + quote(e.probe) + " (it answers " +
@@ -657,6 +659,9 @@ static void parse_responder(ParseCtx& ctx, Experiment& e, const JValue& v, const
   if (auto cpu = r.integer("cpu", 0, 4095)) e.responder.cpu = static_cast<int>(*cpu);
   if (auto port = r.integer("port", 1, 65535)) e.responder.port = static_cast<uint32_t>(*port);
   if (auto de = r.integer("drop_every", 2, 1'000'000)) e.responder.drop_every = static_cast<uint32_t>(*de);
+  // Whether its kind can wait so and delay is checked in validate, once the kind is resolved.
+  if (auto w = r.one_of("wait", wait_modes(), "wait mode")) e.responder.wait = *w;
+  if (auto dl = r.duration("delay", 0, 1'000'000'000ULL)) e.responder.delay_ns = *dl;
 }
 
 static void parse_options(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr) {
@@ -687,11 +692,35 @@ static void parse_options(ParseCtx& ctx, Experiment& e, const JValue& v, const s
   if (auto rt = r.boolean("realtime")) e.options.realtime = *rt;
 }
 
+// "min_effect": "5%": the smallest relative effect a verdict reports, more
+// than 0% and at most 100%, as a fraction.
+static std::optional<double> read_min_effect(ObjReader& r) {
+  const JValue* v = r.get("min_effect");
+  if (!v) return std::nullopt;
+  if (v->type != JValue::Type::string) {
+    r.diags().add(v->pos, r.ptr("min_effect"), type_mismatch("a percentage string such as \"5%\"", *v));
+    return std::nullopt;
+  }
+  auto f = parse_percent(v->string);
+  if (!f) {
+    r.diags().add(v->pos, r.ptr("min_effect"),
+                  quote(v->string) + " is not a percentage (a number and a % sign, e.g. \"5%\" or \"2.5%\")");
+    return std::nullopt;
+  }
+  if (!(*f > 0) || *f > 1) {
+    r.diags().add(v->pos, r.ptr("min_effect"),
+                  quote(v->string) + " is out of range (more than 0%, at most 100%)");
+    return std::nullopt;
+  }
+  return f;
+}
+
 static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& ptr) {
-  ObjReader r(ctx.d, v, ptr,
-              {"name", "probe", "from", "to", "family", "count", "duration", "interval", "payload",
-               "warmup", "timeout", "cpu", "responder", "options", "captures", "sysctls", "description"},
-              "experiment");
+  ObjReader r(
+      ctx.d, v, ptr,
+      {"name", "probe", "from", "to", "family", "count", "duration", "interval", "payload", "warmup",
+       "timeout", "wait", "min_effect", "cpu", "responder", "options", "captures", "sysctls", "description"},
+      "experiment");
   if (!r.valid()) return;
   Experiment e;
   e.src = r.src();
@@ -756,9 +785,17 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
   // first, stored flagged, and left out of the statistics.
   if (auto w = r.integer("warmup", 0, 1'000'000)) e.warmup = static_cast<uint32_t>(*w);
   if (auto t = r.duration("timeout", 1'000'000, 60'000'000'000ULL)) e.timeout_ns = *t;
+  if (auto w = r.one_of("wait", wait_modes(), "wait mode")) e.wait = *w;
+  e.min_effect = read_min_effect(r).value_or(ctx.lab.min_effect);
   if (auto cpu = r.integer("cpu", 0, 4095)) e.cpu = static_cast<int>(*cpu);
   if (const JValue* resp = r.get("responder")) parse_responder(ctx, e, *resp, r.ptr("responder"));
   if (const JValue* opts = r.get("options")) parse_options(ctx, e, *opts, r.ptr("options"));
+  if (e.wait == "busy_poll" && e.options.busy_poll_us == 0u) {
+    const JValue* bp = r.get("options")->get("busy_poll");
+    ctx.d.add(bp->pos, r.ptr("options") + "/busy_poll",
+              "\"wait\": \"busy_poll\" needs a busy-poll time above 0 (leave \"busy_poll\" out for " +
+                  std::to_string(kDefaultBusyPollUs) + " us)");
+  }
   if (const JValue* caps = r.get("captures")) parse_captures(ctx, e, *caps, r.ptr("captures"));
   if (const JValue* sys = r.object("sysctls")) {
     for (const auto& m : sys->members) {
@@ -775,8 +812,8 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
 void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
   ParseCtx ctx{d, lab};
   ObjReader r(d, doc, "",
-              {"$schema", "latlab", "name", "description", "pools", "nodes", "links", "experiments",
-               "repeat", "order", "seed"},
+              {"$schema", "latlab", "name", "description", "pools", "nodes", "links", "experiments", "repeat",
+               "order", "seed", "min_effect"},
               "scenario");
   if (!r.valid()) return;
   if (auto ver = r.integer("latlab", 1, 1000, true)) {
@@ -817,6 +854,8 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
       slot = p->network();
     }
   }
+  // Read before the experiments, which inherit it.
+  if (auto me = read_min_effect(r)) lab.min_effect = *me;
   if (const JValue* nodes = r.require("nodes")) parse_nodes(ctx, *nodes, r.ptr("nodes"));
   if (const JValue* links = r.get("links")) parse_links(ctx, *links, r.ptr("links"));
   if (const JValue* exps = r.get("experiments")) {

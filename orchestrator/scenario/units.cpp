@@ -8,8 +8,9 @@ namespace latlab::scenario {
 
 namespace {
 
-// Splits "1.5ms" into 1.5 and "ms". Rejects signs, empty numbers, spaces.
-bool split_number(std::string_view text, double& value, std::string_view& unit) {
+// The length of the unsigned decimal number ("1", "1.5", ".5") that text
+// starts with; 0 when it starts with none.
+size_t number_length(std::string_view text) {
   size_t i = 0;
   bool digits = false, dot = false;
   while (i < text.size()) {
@@ -23,10 +24,16 @@ bool split_number(std::string_view text, double& value, std::string_view& unit) 
     }
     ++i;
   }
-  if (!digits) return false;
-  std::string num(text.substr(0, i));
+  return digits ? i : 0;
+}
+
+// Splits "1.5ms" into 1.5 and "ms". Rejects signs, empty numbers, spaces.
+bool split_number(std::string_view text, double& value, std::string_view& unit) {
+  size_t n = number_length(text);
+  if (n == 0) return false;
+  std::string num(text.substr(0, n));
   value = std::strtod(num.c_str(), nullptr);
-  unit = text.substr(i);
+  unit = text.substr(n);
   return std::isfinite(value);
 }
 
@@ -76,6 +83,16 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   if (u == "kbit") return scaled(v, 1024 / 8.0);
   if (u == "mbit") return scaled(v, 1024 * 1024 / 8.0);
   return std::nullopt;
+}
+
+std::optional<double> parse_percent(std::string_view text) {
+  size_t n = number_length(text);
+  if (n == 0 || text.substr(n) != "%") return std::nullopt;
+  // Scaled in the text, so that "2.3%" is the double nearest to 0.023.
+  std::string num = std::string(text.substr(0, n)) + "e-2";
+  double v = std::strtod(num.c_str(), nullptr);
+  if (!std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 std::string format_duration(uint64_t ns) {

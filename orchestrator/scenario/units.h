@@ -1,8 +1,10 @@
-// Units in scenario values: durations ("10ms"), rates ("1gbit", tc style), sizes ("32kb").
+// Units in scenario values: durations ("10ms"), rates ("1gbit", tc style), sizes
+// ("32kb"), percentages ("5%").
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace latlab::scenario {
@@ -13,6 +15,9 @@ std::optional<uint64_t> parse_duration(std::string_view text);
 std::optional<uint64_t> parse_rate(std::string_view text);
 // tc sizes: "b", "k"/"kb", "m"/"mb" (x1024), "kbit", "mbit". Bytes.
 std::optional<uint64_t> parse_size(std::string_view text);
+// "5%", "2.5%": a percentage, as a fraction (0.05, 0.025). The number is
+// unsigned, the % sign required.
+std::optional<double> parse_percent(std::string_view text);
 // "10ms" style text for a nanosecond value.
 std::string format_duration(uint64_t ns);
 

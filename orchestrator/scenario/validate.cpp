@@ -4,7 +4,9 @@
 #include <set>
 
 #include "scenario/kinds.h"
+#include "scenario/obj_reader.h"
 #include "scenario/parse.h"
+#include "scenario/units.h"
 
 namespace latlab::scenario {
 
@@ -286,6 +288,51 @@ void check_experiments(Diags& d, const Lab& lab) {
   }
 }
 
+// What to use instead of the kernel responder when an experiment wants the
+// responder to wait or delay.
+std::string user_space_hint(const ProbeKind& pk) {
+  auto user_space = [](const std::string& kind) { return find_responder_kind(kind)->user_space(); };
+  for (const auto& k : pk.responders)
+    if (user_space(k)) return "use a user-space responder: \"responder\": {\"kind\": \"" + k + "\"}";
+  std::string others;
+  for (const auto& p : probe_kinds()) {
+    for (const auto& k : p.responders) {
+      if (!user_space(k)) continue;
+      others += (others.empty() ? "" : " or ") +
+                ("probe " + p.name + " with \"responder\": {\"kind\": \"" + k + "\"}");
+    }
+  }
+  return "probe " + pk.name + " is answered by the kernel only; use " + others;
+}
+
+// A responder's "wait" and "delay" against what its kind can do.
+void check_responder_waits(Diags& d, const Lab& lab) {
+  for (const auto& e : lab.experiments) {
+    const ResponderSpec& rs = e.responder;
+    const ResponderKind* rk = find_responder_kind(rs.kind);
+    const ProbeKind* pk = find_probe_kind(e.probe);
+    if (!rk || !pk) continue;
+    const std::string cause =
+        "the target's kernel answers, not a latlab agent (" + user_space_hint(*pk) + ")";
+    if (std::find(rk->waits.begin(), rk->waits.end(), rs.wait) == rk->waits.end()) {
+      d.add(field_ref(rs.src, rs.fields, "wait"),
+            rk->user_space()
+                ? "responder " + quote(rk->name) + " cannot wait " + quote(rs.wait) + " (it supports " +
+                      join_names(rk->waits) + ")"
+                : "responder " + quote(rk->name) + " cannot wait " + quote(rs.wait) + ": " + cause);
+    }
+    if (rs.delay_ns == 0) continue;
+    if (!rk->user_space()) {
+      d.add(field_ref(rs.src, rs.fields, "delay"),
+            "responder " + quote(rk->name) + " cannot delay its replies: " + cause);
+    } else if (rs.delay_ns >= e.timeout_ns) {
+      d.add(field_ref(rs.src, rs.fields, "delay"),
+            "responder delay " + format_duration(rs.delay_ns) + " is not shorter than the timeout " +
+                format_duration(e.timeout_ns) + ": every reply would come too late");
+    }
+  }
+}
+
 }  // namespace
 
 void validate_scenario(Diags& d, const Lab& lab) {
@@ -295,6 +342,7 @@ void validate_scenario(Diags& d, const Lab& lab) {
   check_routes(d, lab);
   check_phys(d, lab);
   check_experiments(d, lab);
+  check_responder_waits(d, lab);
 }
 
 }  // namespace latlab::scenario

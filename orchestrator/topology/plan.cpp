@@ -62,9 +62,17 @@ std::string experiment_line(const scenario::Experiment& e) {
   if (e.count) out += fmt::format(", count {}", *e.count);
   if (e.duration_ns) out += ", duration " + scenario::format_duration(*e.duration_ns);
   out += ", interval " + scenario::format_duration(e.interval_ns);
+  out += ", wait " + e.wait;
   out += fmt::format(", payload {}", e.payload);
   if (e.warmup) out += fmt::format(", warmup {}", e.warmup);
-  if (e.responder.kind != "kernel") out += ", responder " + e.responder.kind + " in " + e.responder.node;
+  if (e.responder.kind != "kernel") {
+    out += ", responder " + e.responder.kind + " in " + e.responder.node;
+    std::string how;
+    if (e.responder.wait != "block") how = "wait " + e.responder.wait;
+    if (e.responder.delay_ns)
+      how += (how.empty() ? "delay " : ", delay ") + scenario::format_duration(e.responder.delay_ns);
+    if (!how.empty()) out += " (" + how + ")";
+  }
   if (!e.captures.empty()) {
     out += ", captures";
     for (size_t i = 0; i < e.captures.size(); ++i) out += (i ? "," : " ") + e.captures[i].kind;

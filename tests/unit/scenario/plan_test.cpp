@@ -93,7 +93,19 @@ TEST(Plan, ExperimentLine) {
   Plan p = plan_of(kLab);
   EXPECT_THAT(p.experiments,
               ElementsAre("routed: icmp s -> 198.18.0.2 (a:eth0, peer) via s:eth0, count 10, interval 1ms, "
-                          "payload 56, warmup 5"));
+                          "wait block, payload 56, warmup 5"));
+}
+
+TEST(Plan, ExperimentLineShowsHowProbeAndResponderWait) {
+  Plan p = plan_of(R"json({"latlab": 1, "name": "w",
+ "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+ "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}],
+ "experiments": [{"name": "u", "probe": "udp", "from": "a", "to": "b:eth0", "count": 10, "interval": "1ms",
+                  "wait": "spin", "responder": {"wait": "busy_poll", "delay": "5us"}}]})json");
+  EXPECT_THAT(
+      p.experiments,
+      ElementsAre("u: udp a -> 198.18.0.2 (b:eth0, peer) via a:eth0, count 10, interval 1ms, wait spin, "
+                  "payload 56, warmup 5, responder udp-reflector in b (wait busy_poll, delay 5us)"));
 }
 
 TEST(Plan, DescribeOtherActions) {

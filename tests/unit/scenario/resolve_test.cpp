@@ -317,6 +317,32 @@ TEST(ExperimentDefaults, CountPayloadWarmupIntervalTimeout) {
   EXPECT_EQ(e.timeout_ns, 1'000'000'000u);
   EXPECT_EQ(e.family, 4);
   EXPECT_TRUE(e.captures.empty());
+  EXPECT_EQ(e.wait, "block");
+  EXPECT_EQ(e.min_effect, 0.05);
+  EXPECT_EQ(e.responder.wait, "block");
+  EXPECT_EQ(e.responder.delay_ns, 0u);
+}
+
+TEST(ExperimentDefaults, WaitDelayAndMinEffectAsWritten) {
+  Lab lab = load_ok(R"json({"latlab": 1, "name": "t", "min_effect": "2.5%",
+    "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+    "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}],
+    "experiments": [
+      {"name": "u", "probe": "udp", "from": "a", "to": "b:eth0", "wait": "spin",
+       "responder": {"wait": "spin", "delay": "5us"}},
+      {"name": "i", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "busy_poll", "min_effect": "10%"}]})json");
+  EXPECT_EQ(lab.min_effect, 0.025);
+  const auto& u = find_exp(lab, "u");
+  EXPECT_EQ(u.wait, "spin");
+  EXPECT_EQ(u.min_effect, 0.025) << "inherited from the scenario";
+  EXPECT_EQ(u.responder.kind, "udp-reflector");
+  EXPECT_EQ(u.responder.wait, "spin");
+  EXPECT_EQ(u.responder.delay_ns, 5'000u);
+  const auto& i = find_exp(lab, "i");
+  EXPECT_EQ(i.wait, "busy_poll");
+  EXPECT_EQ(i.min_effect, 0.1) << "the experiment's own overrides the scenario's";
+  EXPECT_FALSE(i.options.busy_poll_us.has_value())
+      << "the agent's default busy-poll time is applied in the argv";
 }
 
 TEST(ExperimentDefaults, WarmupComesOnTopOfCountAndDuration) {
@@ -331,9 +357,11 @@ TEST(ExperimentDefaults, WarmupComesOnTopOfCountAndDuration) {
   EXPECT_EQ(timed.payload, 1000u);
 }
 
-TEST(LabDefaults, RepeatOrderAndPools) {
+TEST(LabDefaults, RepeatOrderMinEffectAndPools) {
   Lab lab = load_ok(kTwoNodes);
-  EXPECT_EQ(lab.repeat, 1u);
+  EXPECT_EQ(lab.repeat, 10u) << "reports need at least 3 repetitions for a verdict";
+  EXPECT_EQ(lab.repeat, kDefaultRepeat);
+  EXPECT_EQ(lab.min_effect, 0.05);
   EXPECT_EQ(lab.order, "shuffled");
   EXPECT_FALSE(lab.seed.has_value());
   ASSERT_TRUE(lab.pools.ipv4 && lab.pools.ipv6);

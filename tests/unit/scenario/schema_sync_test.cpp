@@ -265,6 +265,14 @@ TEST(SchemaSync, OtherEnumsMatchTheParser) {
   EXPECT_EQ(enum_of(schema().at("properties").at("order")), parser_kinds(lab_with("TOP", R"(, "order": "zzz")"), "order"));
   EXPECT_EQ(enum_of(def("responder").at("properties").at("kind")),
             parser_kinds(lab_with("RESPONDER", R"({"kind": "zzz"})"), "responder kind"));
+  EXPECT_EQ(def("experiment").at("properties").at("wait").at("$ref"), "#/$defs/wait");
+  EXPECT_EQ(def("responder").at("properties").at("wait").at("$ref"), "#/$defs/wait");
+  EXPECT_EQ(
+      enum_of(def("wait")),
+      parser_kinds(lab_with("EXPERIMENT",
+                            R"({"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "zzz"})"),
+                   "wait mode"));
+  EXPECT_EQ(enum_of(def("wait")), parser_kinds(lab_with("RESPONDER", R"({"wait": "zzz"})"), "wait mode"));
   EXPECT_EQ(enum_of(def("physLink").at("properties").at("mode")),
             parser_kinds(lab_with("LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a", "mode": "zzz"})"),
                          "phys mode"));

@@ -1,4 +1,4 @@
-// Units in scenario values: durations, tc-style rates and sizes.
+// Units in scenario values: durations, tc-style rates and sizes, percentages.
 #include <gtest/gtest.h>
 
 #include "scenario/units.h"
@@ -55,6 +55,17 @@ TEST(Units, SizesInBytes) {
   EXPECT_EQ(parse_size("8mbit"), 1024u * 1024);
   for (const char* bad : {"", "kb", "1 kb", "1gb", "-1k", "1KB"})
     EXPECT_FALSE(parse_size(bad).has_value()) << bad;
+}
+
+TEST(Units, PercentagesAsFractions) {
+  EXPECT_EQ(parse_percent("5%"), 0.05);
+  EXPECT_EQ(parse_percent("2.5%"), 0.025);
+  EXPECT_EQ(parse_percent("2.3%"), 0.023) << "scaled in the text, not by dividing a rounded 2.3";
+  EXPECT_EQ(parse_percent("100%"), 1.0);
+  EXPECT_EQ(parse_percent("0%"), 0.0);
+  EXPECT_EQ(parse_percent(".5%"), 0.005);
+  for (const char* bad : {"", "%", "5", "0.05", "5 %", "-5%", "+5%", "5%%", "5e1%", "five%", "5%x"})
+    EXPECT_FALSE(parse_percent(bad).has_value()) << bad;
 }
 
 }  // namespace

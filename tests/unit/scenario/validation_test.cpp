@@ -123,7 +123,7 @@ const InvalidCase kInvalid[] = {
   "zzz": 1
 }
 )json",
-     "x.json:5:3: error: /zzz: unknown key \"zzz\" in scenario (allowed: $schema, description, experiments, latlab, links, name, nodes, order, pools, repeat, seed)"},
+     "x.json:5:3: error: /zzz: unknown key \"zzz\" in scenario (allowed: $schema, description, experiments, latlab, links, min_effect, name, nodes, order, pools, repeat, seed)"},
     {"latlab_wrong_type",
      R"json({
   "latlab": "1",
@@ -2264,7 +2264,7 @@ const InvalidCase kInvalid[] = {
   ]
 }
 )json",
-     "x.json:9:79: error: /experiments/0/responder/node: unknown key \"node\" in responder (allowed: address, at, cpu, drop_every, kind, port)"},
+     "x.json:9:79: error: /experiments/0/responder/node: unknown key \"node\" in responder (allowed: address, at, cpu, delay, drop_every, kind, port, wait)"},
     {"captures_not_array",
      R"json({
   "latlab": 1,
@@ -2489,6 +2489,210 @@ const InvalidCase kInvalid[] = {
 }
 )json",
      "x.json:9:105: error: /experiments/0/sysctls/a/net.core.busy_poll: sysctl \"net.core.busy_poll\" is not per network namespace: it changes the whole machine; set \"allow_global_sysctls\": true on node \"a\" to allow it (restored at teardown)"},
+    {"experiment_wait_unknown",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "sleep"}
+  ]
+}
+)json",
+     "x.json:9:73: error: /experiments/0/wait: wait mode \"sleep\" is not supported; supported wait modes are block, spin, busy_poll"},
+    {"experiment_wait_typo",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "busypoll"}
+  ]
+}
+)json",
+     "x.json:9:73: error: /experiments/0/wait: wait mode \"busypoll\" is not supported; supported wait modes are block, spin, busy_poll (did you mean \"busy_poll\"?)"},
+    {"responder_wait_unknown",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "udp", "from": "a", "to": "b:eth0", "responder": {"wait": "yield"}}
+  ]
+}
+)json",
+     "x.json:9:86: error: /experiments/0/responder/wait: wait mode \"yield\" is not supported; supported wait modes are block, spin, busy_poll"},
+    {"kernel_responder_wait",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "responder": {"wait": "spin"}}
+  ]
+}
+)json",
+     "x.json:9:87: error: /experiments/0/responder/wait: responder \"kernel\" cannot wait \"spin\": the target's kernel answers, not a latlab agent (probe icmp is answered by the kernel only; use probe udp with \"responder\": {\"kind\": \"udp-reflector\"} or probe raw with \"responder\": {\"kind\": \"raw\"})"},
+    {"kernel_responder_wait_raw_probe",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "raw", "from": "a", "to": "b:eth0", "responder": {"kind": "kernel", "wait": "busy_poll"}}
+  ]
+}
+)json",
+     "x.json:9:104: error: /experiments/0/responder/wait: responder \"kernel\" cannot wait \"busy_poll\": the target's kernel answers, not a latlab agent (use a user-space responder: \"responder\": {\"kind\": \"raw\"})"},
+    {"kernel_responder_delay",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "responder": {"delay": "5us"}}
+  ]
+}
+)json",
+     "x.json:9:88: error: /experiments/0/responder/delay: responder \"kernel\" cannot delay its replies: the target's kernel answers, not a latlab agent (probe icmp is answered by the kernel only; use probe udp with \"responder\": {\"kind\": \"udp-reflector\"} or probe raw with \"responder\": {\"kind\": \"raw\"})"},
+    {"raw_responder_spin",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "raw", "from": "a", "to": "b:eth0", "responder": {"kind": "raw", "address": "198.18.0.20", "wait": "spin"}}
+  ]
+}
+)json",
+     "x.json:9:127: error: /experiments/0/responder/wait: responder \"raw\" cannot wait \"spin\" (it supports block, busy_poll)"},
+    {"responder_delay_integer",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "udp", "from": "a", "to": "b:eth0", "responder": {"delay": 5}}
+  ]
+}
+)json",
+     "x.json:9:87: error: /experiments/0/responder/delay: expected a duration string such as \"10ms\", found integer"},
+    {"responder_delay_too_long",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "udp", "from": "a", "to": "b:eth0", "responder": {"delay": "2s"}}
+  ]
+}
+)json",
+     "x.json:9:87: error: /experiments/0/responder/delay: \"2s\" is out of range (0 to 1s)"},
+    {"responder_delay_past_timeout",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "udp", "from": "a", "to": "b:eth0", "timeout": "1ms", "responder": {"delay": "1ms"}}
+  ]
+}
+)json",
+     "x.json:9:105: error: /experiments/0/responder/delay: responder delay 1ms is not shorter than the timeout 1ms: every reply would come too late"},
+    {"busy_poll_wait_with_zero_busy_poll",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "busy_poll", "options": {"busy_poll": 0}}
+  ]
+}
+)json",
+     "x.json:9:111: error: /experiments/0/options/busy_poll: \"wait\": \"busy_poll\" needs a busy-poll time above 0 (leave \"busy_poll\" out for 50 us)"},
+    {"min_effect_without_percent_sign",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "min_effect": "5"
+}
+)json",
+     "x.json:5:17: error: /min_effect: \"5\" is not a percentage (a number and a % sign, e.g. \"5%\" or \"2.5%\")"},
+    {"min_effect_zero",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "min_effect": "0%"
+}
+)json",
+     "x.json:5:17: error: /min_effect: \"0%\" is out of range (more than 0%, at most 100%)"},
+    {"min_effect_over_100",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [
+    {"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}
+  ],
+  "experiments": [
+    {"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "min_effect": "150%"}
+  ]
+}
+)json",
+     "x.json:9:79: error: /experiments/0/min_effect: \"150%\" is out of range (more than 0%, at most 100%)"},
+    {"min_effect_number",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "min_effect": 0.05
+}
+)json",
+     "x.json:5:17: error: /min_effect: expected a percentage string such as \"5%\", found number"},
+    {"min_effect_negative",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "min_effect": "-5%"
+}
+)json",
+     "x.json:5:17: error: /min_effect: \"-5%\" is not a percentage (a number and a % sign, e.g. \"5%\" or \"2.5%\")"},
 };
 
 class InvalidScenario : public ::testing::TestWithParam<InvalidCase> {};
@@ -2611,7 +2815,7 @@ TEST(Validation, ErrorsAreCappedAtTwentyWithACountOfTheRest) {
   ASSERT_EQ(errors.size(), max_errors + 1);
   EXPECT_EQ(errors[0],
             "x.json:2:3: error: /k01: unknown key \"k01\" in scenario (allowed: $schema, description, experiments, "
-            "latlab, links, name, nodes, order, pools, repeat, seed)");
+            "latlab, links, min_effect, name, nodes, order, pools, repeat, seed)");
   EXPECT_EQ(errors[19].substr(0, 27), "x.json:21:3: error: /k20: u");
   EXPECT_EQ(errors[20], "x.json: error: 5 more errors not shown");
 }
@@ -2845,6 +3049,59 @@ TEST(Validation, RouteDevLoIsAccepted) {
   "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}]})json",
                               "x.json");
   EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0].str());
+}
+
+// The wait modes and delays each responder kind takes load; the kernel
+// responder takes "block" and a zero delay, written out.
+TEST(Validation, WaitModesAndDelaysEachResponderTakes) {
+  auto lab = [](const std::string& experiment) {
+    return R"json({"latlab": 1, "name": "t", "min_effect": "100%",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}],
+  "experiments": [)json" +
+           experiment + "]}";
+  };
+  for (const char* wait : {"block", "spin", "busy_poll"}) {
+    SCOPED_TRACE(wait);
+    EXPECT_EQ(first_error(
+                  lab(std::string(R"({"name": "u", "probe": "udp", "from": "a", "to": "b:eth0", "wait": ")") +
+                      wait + R"(", "responder": {"wait": ")" + wait + R"(", "delay": "5us"}})")),
+              "<no error>");
+    EXPECT_EQ(first_error(lab(
+                  std::string(R"({"name": "i", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": ")") +
+                  wait + R"(", "min_effect": "0.1%"})")),
+              "<no error>");
+  }
+  for (const char* wait : {"block", "busy_poll"}) {
+    SCOPED_TRACE(wait);
+    EXPECT_EQ(first_error(lab(std::string(R"({"name": "r", "probe": "raw", "from": "a", "to": "b:eth0",
+      "responder": {"kind": "raw", "address": "198.18.0.20", "delay": "1us", "wait": ")") +
+                              wait + R"("}})")),
+              "<no error>");
+  }
+  EXPECT_EQ(first_error(lab(R"({"name": "i", "probe": "icmp", "from": "a", "to": "b:eth0",
+      "responder": {"kind": "kernel", "wait": "block", "delay": 0}})")),
+            "<no error>");
+}
+
+// A kernel responder asked to wait and to delay gets both errors, each at its key.
+TEST(Validation, KernelResponderWaitAndDelayAreBothReported) {
+  auto errors = all_errors(R"json({"latlab": 1, "name": "t",
+  "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}],
+  "experiments": [{"name": "r", "probe": "raw", "from": "a", "to": "b:eth0",
+                   "responder": {"wait": "spin", "delay": "2us"}}]})json");
+  ASSERT_EQ(errors.size(), 2u);
+  const std::string why =
+      "the target's kernel answers, not a latlab agent (use a user-space responder: "
+      "\"responder\": {\"kind\": \"raw\"})";
+  EXPECT_EQ(
+      errors[0],
+      "x.json:5:42: error: /experiments/0/responder/wait: responder \"kernel\" cannot wait \"spin\": " + why);
+  EXPECT_EQ(
+      errors[1],
+      "x.json:5:59: error: /experiments/0/responder/delay: responder \"kernel\" cannot delay its replies: " +
+          why);
 }
 
 }  // namespace
