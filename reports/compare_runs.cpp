@@ -171,7 +171,8 @@ ordered_json compare_to_json(const CompareResult& c) {
     for (const auto& cmp : x.vs_baseline) {
       if (std::find(c.metrics.begin(), c.metrics.end(), cmp.metric) == c.metrics.end()) continue;
       ordered_json o{{"experiment", x.name}, {"how", how_json(x.how)}};
-      for (auto& [k, v] : comparison_json(cmp).items()) o[k] = v;
+      const ordered_json cj = comparison_json(cmp);  // named: items() must not outlive a temporary
+      for (const auto& [k, v] : cj.items()) o[k] = v;
       j["comparisons"].push_back(std::move(o));
     }
   }
