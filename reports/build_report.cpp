@@ -1,9 +1,12 @@
 #include "reports/build_report.h"
 
+#include "reports/render.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <memory>
@@ -355,15 +358,91 @@ bool runs_in_rounds(const store::RunRecord& run) {
   return !(s.is_object() && s.contains("order") && s["order"] == "sequential");
 }
 
+// Between two runs: the run-to-run variance of each metric (p50, p99, loss),
+// from the history, or why it is unknown.
+struct CrossRun {
+  std::array<std::optional<RunLevel>, 3> level;
+  size_t runs = 0;  // history runs with this experiment taken the same way
+};
+
 void compare(ExperimentReport& x, const ExperimentReport& base, const std::optional<double>& min_effect,
-             bool paired) {
+             bool paired, const CrossRun* cross = nullptr) {
   double floor = min_effect.value_or(x.how.min_effect);
   x.vs_baseline.clear();
-  for (Metric m : {Metric::p50, Metric::p99, Metric::loss})
-    x.vs_baseline.push_back(compare_experiments(x.reps, base.reps, m, floor, paired));
+  size_t i = 0;
+  for (Metric m : {Metric::p50, Metric::p99, Metric::loss}) {
+    std::optional<RunLevel> level = cross ? cross->level[i] : std::nullopt;
+    Comparison c = compare_experiments(x.reps, base.reps, m, floor, paired, level);
+    if (cross && !level && c.verdict != Verdict::no_verdict) {
+      // Two runs, and nothing says how much whole runs differ by themselves.
+      c.verdict = Verdict::no_verdict;
+      c.low = c.high = c.detectable = std::nullopt;
+      c.reason = fmt::format("run-to-run variance unknown: {} other stored run{} taken the same way, {} needed",
+                             cross->runs, cross->runs == 1 ? "" : "s", kMinHistoryRuns);
+    }
+    x.vs_baseline.push_back(std::move(c));
+    ++i;
+  }
   if (!x.user.p50 || !base.user.p50) return;
   x.delta_p50_ns = *x.user.p50 - *base.user.p50;
   if (const Comparison* c = x.verdict(Metric::p50); c && c->estimate) x.ratio_p50_pct = 100.0 * *c->estimate;
+}
+
+// One stored repetition's statistics (rtt_user), for the run history.
+Result<RepetitionStat> read_repetition(store::SqliteStore& st, const ExperimentRecord& e) {
+  Quantiles q(kSplitExactLimit);
+  RepetitionStat rs;
+  rs.repetition = e.repetition;
+  rs.position = e.position;
+  uint64_t lost = 0;
+  auto s = st.for_each_sample(e.id, [&](const SampleRecord& r) {
+    if (r.warmup) return;
+    ++rs.samples;
+    if (r.status == SampleStatus::lost) ++lost;
+    if (r.status == SampleStatus::ok && r.rtt_user) q.add(*r.rtt_user);
+  });
+  if (!s.ok()) return s.error();
+  rs.loss_pct = rs.samples ? 100.0 * static_cast<double>(lost) / static_cast<double>(rs.samples) : 0;
+  fill_repetition(q, rs);
+  return rs;
+}
+
+constexpr int64_t kHistoryRuns = 20;  // the latest runs of each scenario looked at
+
+// The run-to-run variance of experiment `base` from the latest runs of the
+// given scenarios (each its own group), without the candidate runs: only
+// experiments of the same name and probe, taken the same way.
+Result<CrossRun> cross_run_level(store::SqliteStore& st, const std::set<std::string>& scenarios,
+                                 const std::set<int64_t>& exclude, const ExperimentReport& base) {
+  std::array<std::vector<RunMean>, 3> means;
+  CrossRun out;
+  const std::string how = wait_label(base.how);
+  for (const auto& sc : scenarios) {
+    auto runs = st.runs(sc, kHistoryRuns);
+    if (!runs.ok()) return runs.error();
+    for (const auto& run : *runs) {
+      if (exclude.count(run.id)) continue;
+      auto exps = st.experiments(run.id);
+      if (!exps.ok()) return exps.error();
+      std::vector<RepetitionStat> reps;
+      for (const auto& e : *exps) {
+        if (e.name != base.name || e.probe != base.probe || e.status != "complete" || wait_label(how_taken(e)) != how)
+          continue;
+        auto r = read_repetition(st, e);
+        if (!r.ok()) return r.error();
+        reps.push_back(*r);
+      }
+      if (reps.size() < 2) continue;
+      ++out.runs;
+      size_t i = 0;
+      for (Metric m : {Metric::p50, Metric::p99, Metric::loss}) {
+        if (auto rm = run_mean(reps, m, sc)) means[i].push_back(*rm);
+        ++i;
+      }
+    }
+  }
+  for (size_t i = 0; i < 3; ++i) out.level[i] = run_level_variance(means[i]);
+  return out;
 }
 
 }  // namespace
@@ -487,13 +566,22 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
 
   // Baseline and comparisons.
   const ExperimentReport* base_row = nullptr;
+  std::set<std::string> scenarios;  // the compared runs' scenarios: their histories
+  std::set<int64_t> candidates;      // every compared run but the baseline run
+  for (const auto& run : runs) {
+    scenarios.insert(run.scenario_name);
+    if (!baseline_run || run.id != *baseline_run) candidates.insert(run.id);
+  }
   if (baseline_run) {
     rep.baseline = fmt::format("run {}", *baseline_run);
     for (auto& x : rep.experiments) {
       if (x.run_id == *baseline_run) continue;
       auto it = std::find_if(rep.experiments.begin(), rep.experiments.end(),
                              [&](const ExperimentReport& b) { return b.run_id == *baseline_run && b.name == x.name; });
-      if (it != rep.experiments.end()) compare(x, *it, req.min_effect, false);
+      if (it == rep.experiments.end()) continue;
+      auto cross = cross_run_level(st, scenarios, candidates, *it);
+      if (!cross.ok()) return Error(cross.error()).exit(ExitCode::environment);
+      compare(x, *it, req.min_effect, false, &*cross);
     }
   } else {
     if (!req.baseline.empty()) {

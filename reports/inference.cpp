@@ -190,9 +190,43 @@ VarianceSplit split_variance(const std::vector<RepetitionStat>& reps) {
   return s;
 }
 
+std::optional<RunMean> run_mean(const std::vector<RepetitionStat>& reps, Metric m, const std::string& group) {
+  std::vector<double> t;
+  for (const auto& r : reps)
+    if (auto v = metric_value(r, m)) t.push_back(transform(*v, m));
+  if (t.size() < 2) return std::nullopt;
+  Moments mo = moments(t);
+  return RunMean{group, mo.mean, mo.var / static_cast<double>(mo.n)};
+}
+
+std::optional<RunLevel> run_level_variance(const std::vector<RunMean>& runs) {
+  std::vector<std::string> groups;
+  for (const auto& r : runs)
+    if (std::find(groups.begin(), groups.end(), r.group) == groups.end()) groups.push_back(r.group);
+  double ss = 0, se2 = 0;
+  size_t df = 0;
+  for (const auto& g : groups) {
+    std::vector<double> means;
+    for (const auto& r : runs)
+      if (r.group == g) means.push_back(r.mean);
+    if (means.size() < 2) continue;
+    Moments mo = moments(means);
+    ss += mo.var * static_cast<double>(mo.n - 1);
+    df += mo.n - 1;
+  }
+  if (df < kMinHistoryRuns - 1) return std::nullopt;
+  for (const auto& r : runs) se2 += r.se2;
+  se2 /= static_cast<double>(runs.size());
+  RunLevel l;
+  l.var = std::max(0.0, ss / static_cast<double>(df) - se2);
+  l.df = static_cast<double>(df);
+  l.runs = runs.size();
+  return l;
+}
+
 Comparison compare_repetitions(const std::vector<std::optional<double>>& a,
                                const std::vector<std::optional<double>>& b, Metric m, double min_effect,
-                               bool paired) {
+                               bool paired, const std::optional<RunLevel>& run_level) {
   Comparison c;
   c.metric = m;
   c.floor = is_latency(m) ? min_effect : kLossFloorPp;
@@ -227,10 +261,14 @@ Comparison compare_repetitions(const std::vector<std::optional<double>>& a,
     Moments ma = moments(ta), mb = moments(tb);
     mean = ma.mean - mb.mean;
     double va = ma.var / static_cast<double>(ma.n), vb = mb.var / static_cast<double>(mb.n);
-    se = std::sqrt(va + vb);
+    // Two runs: each has its own state on top of its repetitions' spread.
+    double vr = run_level ? 2 * run_level->var : 0;
+    c.run_level = run_level;
+    se = std::sqrt(va + vb + vr);
     double den = (ma.n > 1 ? va * va / static_cast<double>(ma.n - 1) : 0) +
-                 (mb.n > 1 ? vb * vb / static_cast<double>(mb.n - 1) : 0);
-    df = den > 0 ? (va + vb) * (va + vb) / den : static_cast<double>(ma.n + mb.n) - 2;
+                 (mb.n > 1 ? vb * vb / static_cast<double>(mb.n - 1) : 0) +
+                 (vr > 0 ? vr * vr / run_level->df : 0);
+    df = den > 0 ? (va + vb + vr) * (va + vb + vr) / den : static_cast<double>(ma.n + mb.n) - 2;
   }
   auto back = [&](double x) { return is_latency(m) ? std::exp(x) : x; };
   c.estimate = back(mean);
@@ -259,7 +297,8 @@ Comparison compare_repetitions(const std::vector<std::optional<double>>& a,
 }
 
 Comparison compare_experiments(const std::vector<RepetitionStat>& a, const std::vector<RepetitionStat>& b,
-                               Metric m, double min_effect, bool paired) {
+                               Metric m, double min_effect, bool paired,
+                               const std::optional<RunLevel>& run_level) {
   std::vector<std::optional<double>> va, vb;
   if (paired) {
     // Pair by repetition number.
@@ -274,7 +313,7 @@ Comparison compare_experiments(const std::vector<RepetitionStat>& a, const std::
     for (const auto& r : a) va.push_back(metric_value(r, m));
     for (const auto& r : b) vb.push_back(metric_value(r, m));
   }
-  return compare_repetitions(va, vb, m, min_effect, paired);
+  return compare_repetitions(va, vb, m, min_effect, paired, run_level);
 }
 
 }  // namespace latlab::reports

@@ -77,6 +77,30 @@ struct VarianceSplit {
 };
 VarianceSplit split_variance(const std::vector<RepetitionStat>& reps);
 
+// The variance between whole runs of one experiment, on the comparison's scale
+// (log for latency, percentage points for loss), from other stored runs: a
+// comparison of two runs adds it twice (each run has its own state).
+struct RunLevel {
+  double var = 0;
+  double df = 1;    // its degrees of freedom: runs minus groups
+  size_t runs = 0;  // runs it was estimated from
+};
+inline constexpr size_t kMinHistoryRuns = 3;  // runs of history needed to compare two runs
+
+// From per-run statistics grouped by scenario: in each group, each run's mean
+// over repetitions (of the transformed metric) and its squared standard
+// error; the variance of the run means within groups, pooled, less the mean
+// squared standard error. nullopt below 2 degrees of freedom.
+struct RunMean {
+  std::string group;  // scenario
+  double mean = 0;
+  double se2 = 0;
+};
+std::optional<RunLevel> run_level_variance(const std::vector<RunMean>& runs);
+// Mean and squared standard error of one run's repetitions of metric m (the
+// comparison's scale); nullopt below 2 repetitions with a value.
+std::optional<RunMean> run_mean(const std::vector<RepetitionStat>& reps, Metric m, const std::string& group);
+
 enum class Verdict { worse, better, no_difference, no_verdict };
 const char* verdict_name(Verdict v);  // "worse", "better", "no difference shown", "no verdict"
 
@@ -93,17 +117,21 @@ struct Comparison {
   std::optional<double> detectable;
   double floor = 0;  // min_effect (latency, relative) or kLossFloorPp (loss)
   bool paired = false;
-  size_t n_a = 0, n_b = 0;  // repetitions used
-  std::string reason;       // why there is no verdict, or ""
+  size_t n_a = 0, n_b = 0;            // repetitions used
+  std::optional<RunLevel> run_level;  // between runs: the run-to-run variance added
+  std::string reason;                 // why there is no verdict, or ""
 };
 
 // Values of one metric per repetition, A and B. `paired`: a[i] and b[i] ran in
 // the same round (the caller checks they come from one run); pairs where either
 // value is missing are dropped.
+// `run_level`: A and B come from different runs, whose own states add this
+// variance (unpaired only).
 Comparison compare_repetitions(const std::vector<std::optional<double>>& a,
                                const std::vector<std::optional<double>>& b, Metric m, double min_effect,
-                               bool paired);
+                               bool paired, const std::optional<RunLevel>& run_level = std::nullopt);
 Comparison compare_experiments(const std::vector<RepetitionStat>& a, const std::vector<RepetitionStat>& b,
-                               Metric m, double min_effect, bool paired);
+                               Metric m, double min_effect, bool paired,
+                               const std::optional<RunLevel>& run_level = std::nullopt);
 
 }  // namespace latlab::reports

@@ -241,7 +241,12 @@ std::string verdict_label(const Comparison& c) {
 
 std::string design_label(const Comparison& c) {
   if (c.paired) return fmt::format("paired, {} repetition{}", c.n_a, c.n_a == 1 ? "" : "s");
-  return fmt::format("unpaired, {} vs {} repetitions", c.n_a, c.n_b);
+  std::string s = fmt::format("unpaired, {} vs {} repetitions", c.n_a, c.n_b);
+  if (c.run_level)
+    s += is_loss(c) ? fmt::format(" + run-to-run sd {:.2f} pp ({} runs)", std::sqrt(c.run_level->var), c.run_level->runs)
+                    : fmt::format(" + run-to-run sd {:.1f}% ({} runs)", 100 * std::expm1(std::sqrt(c.run_level->var)),
+                                  c.run_level->runs);
+  return s;
 }
 
 Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const std::string& title,
@@ -259,7 +264,8 @@ Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const 
     }
   t.notes.push_back(
       "over repetitions, the independent unit: change = ratio of the repetitions' p50 (p99) on a log scale, or "
-      "difference of their loss in percentage points; 95% t interval, paired by round when both ran in one run.");
+      "difference of their loss in percentage points; 95% t interval, paired by round when both ran in one run; "
+      "between two runs the run-to-run variance of the experiment's other stored runs is added.");
   t.notes.push_back(
       "\"worse\"/\"better\" only when the interval excludes no change and the change exceeds the floor; "
       "otherwise \"no difference shown\", with the smallest change these repetitions could have shown (80% power); "
@@ -608,6 +614,10 @@ ordered_json comparison_json(const Comparison& c) {
                       {"floor", c.floor},
                       {"paired", c.paired},
                       {"repetitions", ordered_json::array({c.n_a, c.n_b})},
+                      {"run_level", c.run_level ? ordered_json{{"var", c.run_level->var},
+                                                                {"df", c.run_level->df},
+                                                                {"runs", c.run_level->runs}}
+                                                  : ordered_json(nullptr)},
                       {"reason", c.reason}};
 }
 

@@ -1,6 +1,7 @@
 // `latlab compare` end to end on real runs: the real binaries, a real lab, a
-// real store. A/A gives exit 0; a responder delay injected into one run gives
-// a "worse" verdict and exit 1; bad input 2; a missing store 3.
+// real store. Two runs alone give no verdict; A/A gives exit 0; a responder
+// delay injected into one run gives a "worse" verdict and exit 1; bad input 2;
+// a missing store 3.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -32,10 +33,10 @@ class CompareE2E : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  // A UDP ping-pong over a veth pair, 5 repetitions in shuffled rounds;
-  // `delay` is injected in the responder.
+  // A UDP ping-pong over a veth pair, 5 repetitions in shuffled rounds, probe
+  // and responder on CPUs of their own; `delay` is injected in the responder.
   int64_t run(const std::string& delay) {
-    json responder = {{"kind", "udp-reflector"}};
+    json responder = {{"kind", "udp-reflector"}, {"cpu", 0}};
     if (!delay.empty()) responder["delay"] = delay;
     json s = {{"latlab", 1},
               {"name", lab_},
@@ -45,8 +46,9 @@ class CompareE2E : public ::testing::Test {
                                             {"probe", "udp"},
                                             {"from", "a"},
                                             {"to", "b:eth0"},
-                                            {"count", 100},
-                                            {"interval", "1ms"},
+                                            {"count", 50},
+                                            {"interval", "2ms"},
+                                            {"cpu", 1},
                                             {"warmup", 5},
                                             {"responder", responder}}})},
               {"repeat", 5}};
@@ -71,31 +73,41 @@ class CompareE2E : public ::testing::Test {
 
 TEST_F(CompareE2E, AAIsQuietAndAnInjectedResponderDelayIsWorse) {
   LATLAB_REQUIRE_ROOT();
-  int64_t a = run(""), b = run(""), slow = run("500us");
-  ASSERT_TRUE(a && b && slow);
+  // Two runs alone cannot say how much whole runs differ by themselves.
+  int64_t a = run(""), b = run("");
+  ASSERT_TRUE(a && b);
+  auto early = compare(a, b, {"--metric", "p50", "--format", "json"});
+  EXPECT_EQ(early.exit_code, 0) << early.err;
+  json e = json::parse(early.out);
+  EXPECT_EQ(e["comparisons"][0]["verdict"], "no verdict");
+  EXPECT_EQ(e["comparisons"][0]["reason"], "run-to-run variance unknown: 1 other stored run taken the same way, 3 needed");
 
-  // A/A: the same scenario twice. The floor is wide here (CI shares this
-  // machine with other tests, so whole runs may differ by more than 5 %);
-  // docs/statistics.md has the A/A study with the defaults.
+  int64_t c = run(""), d = run(""), slow = run("1ms");
+  ASSERT_TRUE(c && d && slow);
+  // A/A, now with the history of a, c and d. The floor is wide here (CI
+  // shares this machine with other tests); docs/statistics.md has the A/A
+  // study with the defaults.
   auto aa = compare(a, b, {"--min-effect", "50%", "--format", "json"});
   EXPECT_EQ(aa.exit_code, 0) << aa.out << aa.err;
   json j = json::parse(aa.out);
   ASSERT_EQ(j["comparisons"].size(), 3u);  // p50, p99, loss of "udp"
-  for (const auto& c : j["comparisons"]) {
-    EXPECT_NE(c["verdict"], "worse") << c.dump();
-    EXPECT_NE(c["verdict"], "no verdict") << c.dump();
-    EXPECT_EQ(c["paired"], false);
-    EXPECT_EQ(c["repetitions"], json::array({5, 5}));
+  for (const auto& x : j["comparisons"]) {
+    EXPECT_NE(x["verdict"], "worse") << x.dump();
+    EXPECT_NE(x["verdict"], "no verdict") << x.dump();
+    EXPECT_EQ(x["paired"], false);
+    EXPECT_EQ(x["repetitions"], json::array({5, 5}));
+    EXPECT_EQ(x["run_level"]["runs"], 3);  // a, c, d: not b, the candidate
   }
 
-  // 500 µs more in the responder: p50 worse, with the default floor.
+  // 1 ms more in the responder (RTTs of tens of µs): p50 worse, with the
+  // default floor, against the run-to-run variance of a, b, c and d.
   auto worse = compare(a, slow, {"--metric", "p50", "--format", "json"});
   EXPECT_EQ(worse.exit_code, 1) << worse.out << worse.err;
   json w = json::parse(worse.out);
   ASSERT_EQ(w["comparisons"].size(), 1u);
   EXPECT_EQ(w["comparisons"][0]["verdict"], "worse");
-  EXPECT_GT(w["comparisons"][0]["low"].get<double>(), 1.5);
-  EXPECT_EQ(w["comparisons"][0]["how"]["responder_delay_ns"], 500000);
+  EXPECT_GT(w["comparisons"][0]["low"].get<double>(), 1.5) << w.dump();
+  EXPECT_EQ(w["comparisons"][0]["how"]["responder_delay_ns"], 1000000);
   EXPECT_EQ(w["summary"]["worse"], 1);
   bool warned = false;  // the runs took the experiment differently
   for (const auto& m : w["warnings"]) warned = warned || m.get<std::string>().find("taken differently") != std::string::npos;

@@ -290,3 +290,44 @@ TEST(Metric, Names) {
   EXPECT_STREQ(metric_name(Metric::loss), "loss");
   EXPECT_STREQ(verdict_name(Verdict::no_difference), "no difference shown");
 }
+
+TEST(RunLevel, PooledWithinScenariosLessTheRepetitionNoise) {
+  // Group "a": run means 0, 0.2, 0.4 (variance 0.04); group "b": 1, 1.2 (0.02):
+  // pooled (0.08 + 0.02) / 3; each mean's se2 0.01 is taken off.
+  std::vector<RunMean> runs = {{"a", 0, 0.01}, {"a", 0.2, 0.01}, {"a", 0.4, 0.01}, {"b", 1, 0.01}, {"b", 1.2, 0.01}};
+  auto l = run_level_variance(runs);
+  ASSERT_TRUE(l);
+  EXPECT_NEAR(l->var, 0.1 / 3 - 0.01, 1e-12);
+  EXPECT_EQ(l->df, 3);
+  EXPECT_EQ(l->runs, 5u);
+  EXPECT_FALSE(run_level_variance({{"a", 0, 0.01}, {"a", 1, 0.01}, {"b", 2, 0.01}}));  // 1 degree of freedom
+}
+
+// Whole runs have their own state (10 %) on top of their repetitions' (5 %):
+// two runs compared over repetitions alone cry wolf; with the run-to-run
+// variance of 10 other runs added, the false alarms fall to the stated level.
+TEST(RunLevel, AABetweenRunsNeedsTheRunToRunVariance) {
+  std::mt19937_64 g(12);
+  Model m;
+  m.sigma_b = 0.05;
+  auto one_run = [&](double run_state) {
+    std::vector<double> states(10);
+    for (auto& s : states) s = run_state + m.sigma_b * normal(g);
+    return experiment(g, m, 10, &states);
+  };
+  const int trials = 400;
+  int naive = 0, with_level = 0;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<RunMean> history;
+    for (int h = 0; h < 10; ++h) history.push_back(*run_mean(one_run(0.1 * normal(g)), Metric::p50, "s"));
+    auto level = run_level_variance(history);
+    ASSERT_TRUE(level);
+    auto a = one_run(0.1 * normal(g)), b = one_run(0.1 * normal(g));
+    if (compare_experiments(a, b, Metric::p50, 0.0, false).verdict != Verdict::no_difference) ++naive;
+    Comparison c = compare_experiments(a, b, Metric::p50, 0.0, false, level);
+    if (c.verdict != Verdict::no_difference) ++with_level;
+    EXPECT_TRUE(c.run_level);
+  }
+  EXPECT_GT(static_cast<double>(naive) / trials, 0.3);
+  EXPECT_LT(static_cast<double>(with_level) / trials, 0.08);
+}
