@@ -124,7 +124,7 @@ def study_aa(lat, pairs):
         runs = []
         for k in range(2):
             s = copy.deepcopy(base)
-            s["name"] = f"llstat-aa{k}"
+            s["name"] = "llstat-aa"  # one scenario: its runs are the history a comparison of two runs needs
             runs.append(lat.run(s))
         cmp, rc = lat.compare(runs[0], runs[1])
         compare_exit.append(rc)
