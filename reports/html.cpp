@@ -282,6 +282,10 @@ class Page {
       out_ += "<h3>Against the baseline, over repetitions</h3>\n";
       plain_table(comparisons_table(compared, ""));
     }
+    if (auto reps = repetitions_table(r_, Unit{"µs", 1e3, 1})) {
+      out_ += "<h3>Repetitions: p50 of each (µs)</h3>\n";
+      plain_table(*reps);
+    }
     bool any_kernel = false;
     for (const auto& e : r_.experiments) any_kernel = any_kernel || e.kernel.received > 0;
     if (any_kernel) {

@@ -273,6 +273,26 @@ Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const 
   return t;
 }
 
+std::optional<Table> repetitions_table(const Report& r, const Unit& u) {
+  Table v;
+  v.title = fmt::format("Repetitions: p50 of each ({})", u.name);
+  v.columns = {"experiment", "reps", "lowest p50", "highest p50", "between-rep sd", "within-rep sd",
+               "variance mostly"};
+  v.right = {false, true, true, true, true, true, false};
+  bool any = false;
+  for (const auto& x : r.experiments) {
+    any = any || x.repetitions >= 2;
+    v.rows.push_back({x.label, std::to_string(x.repetitions), fmt_in(x.p50_reps.min, u), fmt_in(x.p50_reps.max, u),
+                      fmt_in(x.variance.between_sd, u), fmt_in(x.variance.within_sd, u),
+                      x.variance.dominant.empty() ? "-" : x.variance.dominant});
+  }
+  v.notes.push_back("within-rep sd: the sampling sd of one repetition's p50 (its order-statistic interval); "
+                    "between-rep sd: what the repetitions' p50s vary by beyond that (seconds-long states of the "
+                    "machine). When it dominates, more repetitions, not more samples, narrow the intervals.");
+  if (!any) return std::nullopt;
+  return v;
+}
+
 std::unique_ptr<Emitter> make_emitter(bool markdown, std::string& out) {
   if (markdown) return std::make_unique<MarkdownEmitter>(out);
   return std::make_unique<TextEmitter>(out);
@@ -346,24 +366,7 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   }
 
   // Repetitions: the spread between them and which level dominates.
-  {
-    Table v;
-    v.title = fmt::format("Repetitions: p50 of each ({})", u.name);
-    v.columns = {"experiment", "reps", "lowest p50", "highest p50", "between-rep sd", "within-rep sd",
-                 "variance mostly"};
-    v.right = {false, true, true, true, true, true, false};
-    bool any = false;
-    for (const auto& x : r.experiments) {
-      any = any || x.repetitions >= 2;
-      v.rows.push_back({x.label, count(x.repetitions), fmt_in(x.p50_reps.min, u), fmt_in(x.p50_reps.max, u),
-                        fmt_in(x.variance.between_sd, u), fmt_in(x.variance.within_sd, u),
-                        x.variance.dominant.empty() ? "-" : x.variance.dominant});
-    }
-    v.notes.push_back("within-rep sd: the sampling sd of one repetition's p50 (its order-statistic interval); "
-                      "between-rep sd: what the repetitions' p50s vary by beyond that (seconds-long states of the "
-                      "machine). When it dominates, more repetitions, not more samples, narrow the intervals.");
-    if (any) e.table(v);
-  }
+  if (auto v = repetitions_table(r, u)) e.table(*v);
 
   if (any_kernel(r)) {
     Table k;

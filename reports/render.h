@@ -79,6 +79,10 @@ struct Unit {
 Unit choose_unit(double max_ns);
 std::string fmt_in(std::optional<double> ns, const Unit& u);
 
+// Per experiment the spread of the repetitions' p50 and which level dominates
+// the variance; nullopt when no experiment has 2 repetitions.
+std::optional<Table> repetitions_table(const Report& r, const Unit& u);
+
 // How a figure was taken, in one cell: the probe's wait mode, then the
 // responder's ("spin/spin"), and an injected responder delay ("+delay 5 µs").
 std::string wait_label(const HowTaken& h);
