@@ -609,8 +609,20 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     }
     if (base_row) {
       rep.baseline = base_row->label;
-      for (auto& x : rep.experiments)
-        if (&x != base_row) compare(x, *base_row, req.min_effect, x.run_id == base_row->run_id && in_rounds[x.run_id]);
+      for (auto& x : rep.experiments) {
+        if (&x == base_row) continue;
+        if (x.run_id == base_row->run_id) {
+          compare(x, *base_row, req.min_effect, in_rounds[x.run_id]);
+          continue;
+        }
+        // A row of another run: judged against the run-to-run variance too.
+        std::set<int64_t> others;
+        for (const auto& run : runs)
+          if (run.id != base_row->run_id) others.insert(run.id);
+        auto cross = cross_run_level(st, scenarios, others, *base_row);
+        if (!cross.ok()) return Error(cross.error()).exit(ExitCode::environment);
+        compare(x, *base_row, req.min_effect, false, &*cross);
+      }
     }
   }
 
