@@ -345,7 +345,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
       warm, late));
   t.notes.push_back(std::string("percentiles: nearest rank over the pooled samples, ") +
                     (all_exact ? "exact" : "from a log histogram where marked in the warnings (< 0.05 % error)") +
-                    "; 95% CIs over the repetitions (t interval of the repetitions' percentiles, geometric; none "
+                    "; 95% CIs over the repetitions (t interval of the repetitions' percentiles, geometric: the "
+                    "typical repetition, which can lie below a pooled p99 that a few bad repetitions lift; none "
                     "below 2 repetitions); jitter: RFC 3393 IPDV, mean |difference| of consecutive RTTs; stddev: "
                     "sample (n-1).");
   t.notes.push_back("wait: how the probe / the responder waited for packets (block: sleeps, and a sleeping CPU "
