@@ -37,6 +37,17 @@ def p50(values):
     return v[max(0, math.ceil(0.5 * len(v)) - 1)]
 
 
+def p50_whole_us(values):
+    """Median of whole-microsecond values, interpolated within its 1 us class (grouped-data median:
+    m - 0.5 + (n/2 - below) / at), so that two tools quantized alike compare finer than 1 us."""
+    if not values:
+        return None
+    m = p50(values)
+    below = sum(1 for v in values if v < m)
+    at = sum(1 for v in values if v == m)
+    return m - 0.5 + (len(values) / 2.0 - below) / at
+
+
 def median(values):
     v = [x for x in values if x is not None]
     return statistics.median(v) if v else None
@@ -133,8 +144,8 @@ def load_round(work, con, n, skip):
             "how": e["how"]["label"],
         }
         if e["probe"] == "icmp":
-            d["user_1us"] = p50([whole_us(r[2], r[0], r[5]) for r in s])
-            d["krx_1us"] = p50([whole_us(r[1], r[0], r[5]) for r in s if r[1] is not None])
+            d["user_1us"] = p50_whole_us([whole_us(r[2], r[0], r[5]) for r in s])
+            d["krx_1us"] = p50_whole_us([whole_us(r[1], r[0], r[5]) for r in s if r[1] is not None])
             d["krx"] = p50([(r[1] - r[0]) / 1000.0 for r in s if r[1] is not None])
         lat[e["name"]] = d
     f = lambda name: os.path.join(work, f"r{n}-{name}")  # noqa: E731
@@ -147,12 +158,16 @@ def load_round(work, con, n, skip):
                    "length": ir["length"]}
     for kind in ("ping-user", "ping"):
         v = ping_us(f(kind + ".txt"), skip)
-        ref[kind] = {"n": len(v), "p50": p50(v)}
+        ref[kind] = {"n": len(v), "p50": p50_whole_us(v)}
     return lat, ref
 
 
-def fmt(v, digits=1):
-    return "–" if v is None else f"{v:.{digits}f}"
+def fmt(v, digits=None):
+    if v is None:
+        return "–"
+    if digits is None:
+        digits = 1 if abs(v) >= 20 else 2
+    return f"{v:.{digits}f}"
 
 
 def main():
@@ -185,7 +200,7 @@ def main():
     nr = len(rounds)
     print(f"## latlab run vs reference tools, one veth pair, {nr} interleaved rounds")
     print()
-    print(f"{meta['latlab']} vs sockperf {meta['sockperf']}, {meta['irtt']}, {meta['ping']}; payload "
+    print(f"{meta['latlab']} vs {meta['sockperf']}, {meta['irtt']}, {meta['ping']}; payload "
           f"{meta['payload']} B (irtt: {median([r[1]['irtt']['length'] for r in rounds]):.0f} B UDP payload), "
           f"one request every {meta['interval_ms']} ms, {meta['count']} requests per tool and round "
           f"(first {skip} dropped), clients on CPU 1, servers on CPU 0 (latlab `cpu` keys, `taskset`), "
@@ -222,7 +237,9 @@ def main():
     print("p50: per round, nearest rank; the columns are medians over rounds. Ratio: geometric mean of the "
           "per-round ratios latlab/reference, 95 % t interval of their logs. (1 µs): iputils ping stamps with "
           "`struct timeval`, so latlab's stamps are mapped to CLOCK_REALTIME and truncated to whole "
-          "microseconds before subtracting, like ping's.")
+          "microseconds before subtracting, like ping's, and both sides' p50 is the median interpolated "
+          "within its 1 µs class (the same estimator on data quantized alike; a whole microsecond is 30 % of "
+          "a 3 µs path).")
     ns_spin = median([r[0]["icmp-spin"]["p50"] for r in rounds])
     ns_krx = median([r[0]["icmp-spin"]["krx"] for r in rounds])
     ns_block = median([r[0]["icmp-block"]["p50"] for r in rounds])
@@ -270,16 +287,14 @@ def main():
               f"(what remains: {b['rest']:.1f} vs {s['rest']:.1f} µs), and latlab spin differs from sockperf "
               f"--nonblocked by {tool:+.1f} µs.")
         print()
-        client = sp_block - b["peer"] - b["rest"]
+        wakes = b["overhead"] + b["peer"] - s["overhead"] - s["peer"]
         print(f"latlab block − sockperf (blocking) = {b['p50']:.1f} − {sp_block:.1f} = **{b['p50'] - sp_block:+.1f} µs**. "
-              "Both block for the reply, but sockperf's client busy-waits for each send time, so CPU 1 never "
-              "idles between requests, while latlab's probe sleeps through the interval. If sockperf's server "
-              f"wakes as slowly as latlab's reflector (peer processing {b['peer']:.1f} µs) and the kernel path is "
-              f"the same ({b['rest']:.1f} µs), sockperf's client spends {client:.1f} µs from the reply's arrival to "
-              f"its user-space receive, against latlab's user-space overhead of {b['overhead']:.1f} µs: the "
-              "difference then sits on the client's side, where latlab's probe wakes a CPU that slept through "
-              "the interval and sockperf's client one that spun until it sent (an estimate: sockperf takes no "
-              "stamps to split its own time).")
+              "Both block for the reply, but sockperf's client busy-waits for each send time (one context switch "
+              "per request, for the reply), so CPU 1 runs until it sends; latlab's probe sleeps through the "
+              "interval (two: for the send time and for the reply). latlab's two wake-ups alone (its block − spin "
+              f"user-space overhead and peer processing: {wakes:.1f} µs) take longer than sockperf's whole round "
+              f"trip: on this VM a CPU that slept through the interval wakes more slowly than one that was running "
+              "until it blocked. The bench cannot split sockperf's time (it takes no stamps).")
     print()
     irtt_proc = median([r[1]["irtt"]["proc"] for r in rounds])
     print(f"irtt's server processing ({fmt(irtt_proc, 2)} µs) runs from its user-space receive (after "
@@ -291,7 +306,8 @@ def main():
     print()
     print("Stamps: latlab takes a kernel TX and RX stamp per request on the probe and an RX stamp on the "
           "reflector; ping takes an RX stamp, sockperf and irtt none (docs/agent.md: about 0.7–0.9 µs of "
-          "kernel CPU time per sample on each end).")
+          "kernel CPU time per sample on each end). latlab's user send → kernel RX includes making its TX "
+          "stamp; ping's does not.")
     print()
     print("Per round (p50 µs, latlab / reference):")
     print()
@@ -302,8 +318,8 @@ def main():
         cells = [f"{fmt(lat['udp-spin']['p50'])} / {fmt(ref['sockperf-busy']['p50'])}",
                  f"{fmt(lat['udp-block']['p50'])} / {fmt(ref['sockperf']['p50'])}",
                  f"{fmt(lat['udp-block']['p50'])} / {fmt(ref['irtt']['p50'])}",
-                 f"{fmt(lat['icmp-spin']['krx_1us'], 0)} / {fmt(ref['ping']['p50'], 0)}"]
-        order = "latlab first" if i % 2 else "reversed: reference first"
+                 f"{fmt(lat['icmp-spin']['krx_1us'])} / {fmt(ref['ping']['p50'])}"]
+        order = "latlab first" if i % 2 else "reversed"
         print(f"| {i} ({order}) | " + " | ".join(cells) + " |")
     print()
     print(f"Machine: {meta['nproc']} CPUs ({meta['cpu_model']}), kernel {meta['kernel']}, {meta['date']}; "
