@@ -209,8 +209,8 @@ def main():
           "nodes (`phys` links) by every `latlab run` and `latlab up`.")
     print()
     print("| comparison | latlab | reference | n/round latlab / ref | latlab p50 µs | reference p50 µs "
-          "| latlab/reference [95 % CI] | within 5 % |")
-    print("|---|---|---|---:|---:|---:|---|---|")
+          "| latlab/reference [95 % CI] | median round ratio | within 5 % |")
+    print("|---|---|---|---:|---:|---:|---|---:|---|")
     missed = []
     results = {}
     for what, lside, rside, lv, rv, ln, rn, goal in rows:
@@ -232,10 +232,10 @@ def main():
         ci = f"{est:.3f} [{fmt(lo, 3)}–{fmt(hi, 3)}]" if est is not None else "–"
         print(f"| {what} | {lside} | {rside} | {median([ln(*r) for r in rounds]):.0f} / "
               f"{median([rn(*r) for r in rounds]):.0f} | {fmt(median(lvals))} | {fmt(median(rvals))} | {ci} | "
-              f"{verdict} |")
+              f"{fmt(median(ratios), 3)} | {verdict} |")
     print()
     print("p50: per round, nearest rank; the columns are medians over rounds. Ratio: geometric mean of the "
-          "per-round ratios latlab/reference, 95 % t interval of their logs. (1 µs): iputils ping stamps with "
+          "per-round ratios latlab/reference, 95 % t interval of their logs; the median round ratio is less moved by a round where the machine changed speed between the two runs of a pair. (1 µs): iputils ping stamps with "
           "`struct timeval`, so latlab's stamps are mapped to CLOCK_REALTIME and truncated to whole "
           "microseconds before subtracting, like ping's, and both sides' p50 is the median interpolated "
           "within its 1 µs class (the same estimator on data quantized alike; a whole microsecond is 30 % of "
@@ -307,7 +307,7 @@ def main():
     print("Stamps: latlab takes a kernel TX and RX stamp per request on the probe and an RX stamp on the "
           "reflector; ping takes an RX stamp, sockperf and irtt none (docs/agent.md: about 0.7–0.9 µs of "
           "kernel CPU time per sample on each end). latlab's user send → kernel RX includes making its TX "
-          "stamp; ping's does not.")
+          "stamp (inside `sendto`: a clone of the packet queued on the socket's error queue); ping's does not.")
     print()
     print("Per round (p50 µs, latlab / reference):")
     print()
