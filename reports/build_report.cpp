@@ -53,7 +53,8 @@ std::optional<int64_t> json_int(const json& j, const char* key) {
 
 // The order experiments are declared in the stored scenario text; names not
 // found there follow in order of first appearance.
-std::vector<std::string> declared_order(const store::RunRecord& run, const std::vector<ExperimentRecord>& exps) {
+std::vector<std::string> declared_order(const store::RunRecord& run,
+                                        const std::vector<ExperimentRecord>& exps) {
   std::vector<std::string> order;
   std::set<std::string> present;
   for (const auto& e : exps) present.insert(e.name);
@@ -70,8 +71,8 @@ std::vector<std::string> declared_order(const store::RunRecord& run, const std::
 }
 
 int hop_rank(const std::string& ev) {
-  static const char* const kPath[] = {"net_dev_queue", "net_dev_start_xmit", "netif_rx", "net_dev_xmit",
-                                      "netif_receive_skb", "consume_skb", "kfree_skb"};
+  static const char* const kPath[] = {"net_dev_queue",     "net_dev_start_xmit", "netif_rx", "net_dev_xmit",
+                                      "netif_receive_skb", "consume_skb",        "kfree_skb"};
   for (int i = 0; i < 7; ++i)
     if (ev == kPath[i]) return i;
   return 100;
@@ -136,10 +137,12 @@ HowTaken how_taken(const ExperimentRecord& e) {
 }
 
 // Streams the samples of one experiment's repetitions and fills its statistics.
-Status fill_experiment(store::SqliteStore& st, const std::vector<const ExperimentRecord*>& reps, size_t exact_limit,
-                       ExperimentReport& x, LogHistogram& path_group, LogHistogram& node_group) {
+Status fill_experiment(store::SqliteStore& st, const std::vector<const ExperimentRecord*>& reps,
+                       size_t exact_limit, ExperimentReport& x, LogHistogram& path_group,
+                       LogHistogram& node_group) {
   LatencySeries user(exact_limit), kernel(exact_limit);
-  Quantiles overhead(kSplitExactLimit), wire(kSplitExactLimit), stack(kSplitExactLimit), peer(kSplitExactLimit);
+  Quantiles overhead(kSplitExactLimit), wire(kSplitExactLimit), stack(kSplitExactLimit),
+      peer(kSplitExactLimit);
   Downsampler over_time(2000);
   std::optional<int64_t> t0;
   LatencyStats counts;
@@ -159,8 +162,8 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
     rs.repetition = e->repetition;
     rs.position = e->position;
     if (e->status != "complete")
-      x.errors.push_back(fmt::format("repetition {}: {}{}{}", e->repetition, e->status, e->error.empty() ? "" : ": ",
-                                     e->error));
+      x.errors.push_back(fmt::format("repetition {}: {}{}{}", e->repetition, e->status,
+                                     e->error.empty() ? "" : ": ", e->error));
     else if (!e->error.empty())
       x.errors.push_back(fmt::format("repetition {}: {}", e->repetition, e->error));
     user.new_stream();
@@ -229,15 +232,15 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
       }
       if (!c.error.empty() && cov.error.find(c.error) == std::string::npos)
         cov.error += (cov.error.empty() ? "" : "; ") + c.error;
-      if (c.kind == "tcpdump") {
-        auto add = [](std::optional<int64_t>& dst, std::optional<int64_t> v) {
-          if (v) dst = dst.value_or(0) + *v;
-        };
-        add(cov.requests_seen, json_int(sj, "requests_seen"));
-        add(cov.replies_seen, json_int(sj, "replies_seen"));
-        add(cov.expected, json_int(sj, "requests_expected"));
-      }
-      if (c.kind == "trace" && sj.contains("hop_median_ns") && sj["hop_median_ns"].is_object()) {
+      // Read by what a capture's summary holds, not by its kind: frames
+      // seen (tcpdump), hop medians (trace).
+      auto add = [](std::optional<int64_t>& dst, std::optional<int64_t> v) {
+        if (v) dst = dst.value_or(0) + *v;
+      };
+      add(cov.requests_seen, json_int(sj, "requests_seen"));
+      add(cov.replies_seen, json_int(sj, "replies_seen"));
+      add(cov.expected, json_int(sj, "requests_expected"));
+      if (sj.contains("hop_median_ns") && sj["hop_median_ns"].is_object()) {
         for (auto h = sj["hop_median_ns"].begin(); h != sj["hop_median_ns"].end(); ++h) {
           if (!h->is_number()) continue;
           hop_medians[h.key()].push_back(h->get<double>());
@@ -296,8 +299,8 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
   std::vector<std::string> missing;
   if (!x.split.user_overhead) missing.push_back("no kernel timestamps, so no user-space overhead");
   if (!x.split.wire) {
-    bool has_tcpdump = captures.count({"tcpdump", ""}) > 0 ||
-                       std::any_of(captures.begin(), captures.end(), [](auto& c) { return c.first.first == "tcpdump"; });
+    bool has_tcpdump = std::any_of(captures.begin(), captures.end(),
+                                   [](const auto& c) { return c.second.expected.has_value(); });
     missing.push_back(has_tcpdump ? "no wire times: the tcpdump capture matched no request/reply pair"
                                   : "no wire times: no tcpdump capture");
   }
@@ -307,16 +310,16 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
   // that wake-up sits inside the figures; say where.
   auto us = [](double ns) { return fmt::format("{:.1f} µs", ns / 1e3); };
   if (x.how.wait == "block" && x.split.user_overhead)
-    missing.push_back(fmt::format("the probe blocks between packets: its user-space overhead ({}) includes waking "
-                                  "its CPU (\"wait\": \"spin\" removes that)",
-                                  us(*x.split.user_overhead)));
+    missing.push_back(
+        fmt::format("the probe blocks between packets: its user-space overhead ({}) includes waking "
+                    "its CPU (\"wait\": \"spin\" removes that)",
+                    us(*x.split.user_overhead)));
   if (x.how.responder_wait == "block" && x.split.peer)
-    missing.push_back(fmt::format("the responder blocks: its processing time ({}) includes waking its CPU{}",
-                                  us(*x.split.peer),
-                                  x.how.responder_delay_ns
-                                      ? fmt::format(" and the injected delay of {}",
-                                                    us(static_cast<double>(x.how.responder_delay_ns)))
-                                      : std::string()));
+    missing.push_back(fmt::format(
+        "the responder blocks: its processing time ({}) includes waking its CPU{}", us(*x.split.peer),
+        x.how.responder_delay_ns
+            ? fmt::format(" and the injected delay of {}", us(static_cast<double>(x.how.responder_delay_ns)))
+            : std::string()));
   else if (x.how.responder_delay_ns && x.split.peer)
     missing.push_back(fmt::format("the responder's processing time ({}) includes the injected delay of {}",
                                   us(*x.split.peer), us(static_cast<double>(x.how.responder_delay_ns))));
@@ -347,7 +350,8 @@ Status fill_experiment(store::SqliteStore& st, const std::vector<const Experimen
                    [](const CounterChange& a, const CounterChange& b) { return a.flagged > b.flagged; });
   for (const auto& k : capture_order) x.captures.push_back(captures[k]);
   for (const auto& [f, w] : stacks) x.stacks.push_back(Stack{f, w});
-  std::stable_sort(x.stacks.begin(), x.stacks.end(), [](const Stack& a, const Stack& b) { return a.weight > b.weight; });
+  std::stable_sort(x.stacks.begin(), x.stacks.end(),
+                   [](const Stack& a, const Stack& b) { return a.weight > b.weight; });
   return Ok{};
 }
 
@@ -377,8 +381,9 @@ void compare(ExperimentReport& x, const ExperimentReport& base, const std::optio
       // Two runs, and nothing says how much whole runs differ by themselves.
       c.verdict = Verdict::no_verdict;
       c.low = c.high = c.detectable = std::nullopt;
-      c.reason = fmt::format("run-to-run variance unknown: {} other stored run{} taken the same way, {} needed",
-                             cross->runs, cross->runs == 1 ? "" : "s", kMinHistoryRuns);
+      c.reason =
+          fmt::format("run-to-run variance unknown: {} other stored run{} taken the same way, {} needed",
+                      cross->runs, cross->runs == 1 ? "" : "s", kMinHistoryRuns);
     }
     x.vs_baseline.push_back(std::move(c));
     ++i;
@@ -426,7 +431,8 @@ Result<CrossRun> cross_run_level(store::SqliteStore& st, const std::set<std::str
       if (!exps.ok()) return exps.error();
       std::vector<RepetitionStat> reps;
       for (const auto& e : *exps) {
-        if (e.name != base.name || e.probe != base.probe || e.status != "complete" || wait_label(how_taken(e)) != how)
+        if (e.name != base.name || e.probe != base.probe || e.status != "complete" ||
+            wait_label(how_taken(e)) != how)
           continue;
         auto r = read_repetition(st, e);
         if (!r.ok()) return r.error();
@@ -455,7 +461,8 @@ std::map<std::string, std::string> flatten_json(const std::string& json_text) {
   return out;
 }
 
-std::vector<std::string> environment_differences(const std::vector<std::map<std::string, std::string>>& envs) {
+std::vector<std::string> environment_differences(
+    const std::vector<std::map<std::string, std::string>>& envs) {
   std::vector<std::string> diffs;
   if (envs.size() < 2) return diffs;
   std::set<std::string> keys;
@@ -479,7 +486,8 @@ std::vector<std::string> environment_differences(const std::vector<std::map<std:
 
 bool counter_is_flagged(const std::string& name) {
   std::string n = name;
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(n.begin(), n.end(), n.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   for (const char* w : {"drop", "squeeze", "err", "overflow", "fail"})
     if (n.find(w) != std::string::npos) return true;
   return false;
@@ -500,8 +508,9 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     if (!r.ok()) return Error(r.error()).exit(ExitCode::environment);
     runs = std::move(*r);
     if (runs.empty())
-      return Error(req.scenario.empty() ? std::string("the store has no runs (record one with `latlab run`)")
-                                        : fmt::format("the store has no run of scenario \"{}\"", req.scenario),
+      return Error(req.scenario.empty()
+                       ? std::string("the store has no runs (record one with `latlab run`)")
+                       : fmt::format("the store has no run of scenario \"{}\"", req.scenario),
                    0, ExitCode::bad_input);
   }
   const bool several = runs.size() > 1;
@@ -529,8 +538,8 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     info.environment = flatten_json(run.host_json);
     envs.push_back(info.environment);
     if (run.status != "complete")
-      rep.warnings.push_back(fmt::format("run {} is {}{}{}", run.id, run.status, run.error.empty() ? "" : ": ",
-                                         run.error));
+      rep.warnings.push_back(
+          fmt::format("run {} is {}{}{}", run.id, run.status, run.error.empty() ? "" : ": ", run.error));
     rep.runs.push_back(std::move(info));
 
     auto exps = st.experiments(run.id);
@@ -539,7 +548,8 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       std::vector<const ExperimentRecord*> reps;
       for (const auto& e : *exps)
         if (e.name == name) reps.push_back(&e);
-      std::stable_sort(reps.begin(), reps.end(), [](auto* a, auto* b) { return a->repetition < b->repetition; });
+      std::stable_sort(reps.begin(), reps.end(),
+                       [](auto* a, auto* b) { return a->repetition < b->repetition; });
       ExperimentReport x;
       const ExperimentRecord& e0 = *reps.front();
       x.run_id = run.id;
@@ -557,8 +567,9 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       auto s = fill_experiment(st, reps, req.exact_limit, x, pg.h, ng.h);
       if (!s.ok()) return Error(s.error()).exit(ExitCode::environment);
       if (!x.user.percentiles_exact)
-        rep.warnings.push_back(fmt::format("{}: more than {} RTTs; percentiles from the log histogram (< 0.05 % error)",
-                                           x.label, req.exact_limit));
+        rep.warnings.push_back(
+            fmt::format("{}: more than {} RTTs; percentiles from the log histogram (< 0.05 % error)", x.label,
+                        req.exact_limit));
       rep.experiments.push_back(std::move(x));
     }
   }
@@ -567,7 +578,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
   // Baseline and comparisons.
   const ExperimentReport* base_row = nullptr;
   std::set<std::string> scenarios;  // the compared runs' scenarios: their histories
-  std::set<int64_t> candidates;      // every compared run but the baseline run
+  std::set<int64_t> candidates;     // every compared run but the baseline run
   for (const auto& run : runs) {
     scenarios.insert(run.scenario_name);
     if (!baseline_run || run.id != *baseline_run) candidates.insert(run.id);
@@ -576,8 +587,9 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     rep.baseline = fmt::format("run {}", *baseline_run);
     for (auto& x : rep.experiments) {
       if (x.run_id == *baseline_run) continue;
-      auto it = std::find_if(rep.experiments.begin(), rep.experiments.end(),
-                             [&](const ExperimentReport& b) { return b.run_id == *baseline_run && b.name == x.name; });
+      auto it = std::find_if(rep.experiments.begin(), rep.experiments.end(), [&](const ExperimentReport& b) {
+        return b.run_id == *baseline_run && b.name == x.name;
+      });
       if (it == rep.experiments.end()) continue;
       auto cross = cross_run_level(st, scenarios, candidates, *it);
       if (!cross.ok()) return Error(cross.error()).exit(ExitCode::environment);
@@ -595,8 +607,8 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
         for (const auto& x : rep.experiments) known += (known.empty() ? "" : ", ") + x.label;
         std::string runs_known;
         for (const auto& r : rep.runs) runs_known += (runs_known.empty() ? "" : ", ") + std::to_string(r.id);
-        return Error(fmt::format("baseline \"{}\" is neither an experiment ({}) nor a compared run ({})", req.baseline,
-                                 known, runs_known),
+        return Error(fmt::format("baseline \"{}\" is neither an experiment ({}) nor a compared run ({})",
+                                 req.baseline, known, runs_known),
                      0, ExitCode::bad_input);
       }
     } else {
@@ -648,10 +660,10 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     }
     return rows;
   };
-  rep.groups["path kind"] =
-      make_groups(path_groups, [](const ExperimentReport& x) { return x.path_kind.empty() ? "-" : x.path_kind; });
-  rep.groups["node kind"] =
-      make_groups(node_groups, [](const ExperimentReport& x) { return x.from_kind.empty() ? "-" : x.from_kind; });
+  rep.groups["path kind"] = make_groups(
+      path_groups, [](const ExperimentReport& x) { return x.path_kind.empty() ? "-" : x.path_kind; });
+  rep.groups["node kind"] = make_groups(
+      node_groups, [](const ExperimentReport& x) { return x.from_kind.empty() ? "-" : x.from_kind; });
   return rep;
 }
 

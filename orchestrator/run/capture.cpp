@@ -2,12 +2,13 @@
 
 #include <time.h>
 
+#include "topology/kinds.h"
+
 namespace latlab::run {
 
 std::string ExperimentContext::netns_path(const std::string& node) const {
   const scenario::Node* n = lab ? lab->find_node(node) : nullptr;
-  if (!n || n->netns_name.empty()) return "";
-  return "/run/netns/" + n->netns_name;
+  return n ? topology::netns_path(*n) : std::string();
 }
 
 const std::vector<CaptureKindInfo>& capture_registry() {
@@ -26,8 +27,8 @@ const CaptureKindInfo* find_capture_kind(const std::string& name) {
   return nullptr;
 }
 
-Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec, const std::string& status,
-                              const std::string& error) {
+Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec,
+                              const std::string& status, const std::string& error) {
   store::CaptureRecord c;
   c.experiment_id = ctx.experiment_id;
   c.kind = spec.kind;

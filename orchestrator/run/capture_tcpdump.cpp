@@ -140,9 +140,9 @@ class TcpdumpCapture : public Capture {
     const scenario::Node* node = ctx.lab ? ctx.lab->find_node(iface.node) : nullptr;
     if (!node) return Error(what + ": node \"" + iface.node + "\" is not in the lab");
     const std::string netns = ctx.netns_path(iface.node);
-    if (node->kind == "docker" && netns.empty())
-      return Error(what + ": node \"" + iface.node +
-                   "\" is a docker node; tcpdump runs only in host and netns nodes");
+    if (!node->root_namespace && netns.empty())
+      return Error(what + ": node \"" + iface.node + "\" (kind " + node->kind +
+                   ") has no network namespace latlab can enter");
 
     Running r;
     r.input.interface = iface;

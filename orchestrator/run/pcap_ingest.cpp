@@ -73,11 +73,12 @@ MatchKeys match_keys_for(const ExperimentContext& ctx) {
   MatchKeys k;
   const scenario::Experiment& exp = *ctx.exp;
   k.probe = exp.probe;
+  if (auto kind = probe_kind(exp.probe)) k.echo = (*kind)->echo;
   k.target = exp.target;
   k.udp_port = static_cast<uint16_t>(exp.responder.port);
   json header = json::parse(ctx.probe_header_json, nullptr, false);
   if (header.is_discarded() || !header.is_object()) header = json::object();
-  if (exp.probe != "udp") {
+  if (k.echo == Echo::icmp) {
     // What the agent reports is what went on the wire (a ping socket may
     // have been given another identifier than the one asked for).
     if (auto id = header_field(header, "identifier"); id && *id <= 0xffff)
@@ -85,7 +86,7 @@ MatchKeys match_keys_for(const ExperimentContext& ctx) {
     else if (ctx.icmp_ident)
       k.icmp_ident = static_cast<uint16_t>(*ctx.icmp_ident);
   }
-  if (exp.probe == "udp") {
+  if (k.echo == Echo::udp) {
     if (auto lp = header_field(header, "local_port"); lp && *lp > 0 && *lp <= 0xffff)
       k.udp_local_port = static_cast<uint16_t>(*lp);
   }
@@ -173,8 +174,9 @@ Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs
     json m;
     m["probe"] = keys.probe;
     m["target"] = keys.target.str();
-    m["identifier"] = keys.probe == "udp" ? json(nullptr) : opt(keys.icmp_ident);
-    m["port"] = keys.probe == "udp" ? json(keys.udp_port) : json(nullptr);
+    const bool udp = keys.echo == Echo::udp;
+    m["identifier"] = udp ? json(nullptr) : opt(keys.icmp_ident);
+    m["port"] = udp ? json(keys.udp_port) : json(nullptr);
     m["local_port"] = opt(keys.udp_local_port);
     m["cookie"] = keys.cookie ? json(hex64(*keys.cookie)) : json(nullptr);
     m["cookie_source"] = cookie_source;

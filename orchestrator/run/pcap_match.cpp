@@ -35,13 +35,13 @@ std::optional<Payload> latlab_payload(std::span<const uint8_t> p) {
 
 FrameMatch classify_frame(const DecodedFrame& f, const MatchKeys& k) {
   FrameMatch m;
-  const bool icmp_probe = k.probe == "icmp" || k.probe == "raw";
+  const bool icmp_probe = k.echo == Echo::icmp;
   FrameRole role = FrameRole::other;
   if (icmp_probe && f.kind == FrameKind::icmp_echo_request && same_addr(f.dst, f.family, k.target)) {
     role = FrameRole::request;
   } else if (icmp_probe && f.kind == FrameKind::icmp_echo_reply && same_addr(f.src, f.family, k.target)) {
     role = FrameRole::reply;
-  } else if (k.probe == "udp" && f.kind == FrameKind::udp) {
+  } else if (k.echo == Echo::udp && f.kind == FrameKind::udp) {
     if (same_addr(f.dst, f.family, k.target) && f.dst_port == k.udp_port)
       role = FrameRole::request;
     else if (same_addr(f.src, f.family, k.target) && f.src_port == k.udp_port)

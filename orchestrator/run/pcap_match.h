@@ -28,13 +28,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "run/kinds.h"
 #include "run/pcap_reader.h"
 #include "scenario/net_types.h"
 
 namespace latlab::run {
 
 struct MatchKeys {
-  std::string probe;  // "icmp" | "udp" | "raw"
+  std::string probe;       // the probe kind, as recorded
+  Echo echo = Echo::icmp;  // what its requests and replies are on the wire
   scenario::IpAddr target;
   std::optional<uint16_t> icmp_ident;
   uint16_t udp_port = 0;                   // the responder's port

@@ -1,5 +1,7 @@
 #include "run/pcap_tcpdump.h"
 
+#include "run/kinds.h"
+
 #include <cstdlib>
 #include <sstream>
 
@@ -57,13 +59,15 @@ Result<std::vector<CaptureInterface>> tcpdump_interfaces(const scenario::Capture
 
 std::string tcpdump_filter(const scenario::Experiment& exp) {
   const std::string host = "host " + exp.target.str();
-  if (exp.probe == "udp") return "udp and " + host + " and port " + std::to_string(exp.responder.port);
+  auto kind = probe_kind(exp.probe);
+  if (kind && (*kind)->echo == Echo::udp)
+    return "udp and " + host + " and port " + std::to_string(exp.responder.port);
   std::string echo =
       exp.family == 6
           ? "(icmp6 and " + host +
                 " and (icmp6[icmp6type] == icmp6-echo or icmp6[icmp6type] == icmp6-echoreply))"
           : "(icmp and " + host + " and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply))";
-  if (exp.probe == "raw") return echo + " or arp";
+  if (kind && (*kind)->sends_arp) return echo + " or arp";
   return echo;
 }
 

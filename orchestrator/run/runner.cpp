@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "run/agent_argv.h"
 #include "run/agent_stream.h"
 #include "run/capture.h"
 #include "run/host_info.h"
@@ -39,77 +40,9 @@ std::string scenario_hash(const std::string& text) {
 
 namespace {
 
-std::string netns_path_of(const scenario::Lab& lab, const std::string& node) {
-  const scenario::Node* n = lab.find_node(node);
-  if (!n || n->netns_name.empty()) return "";
-  return "/run/netns/" + n->netns_name;
-}
-
 std::string dur(uint64_t ns) { return scenario::format_duration(ns); }
 
-// A spinning udp-reflector polls for this long after each request, at least:
-// twice the probe's interval, so it never blocks between paced requests.
-constexpr uint64_t kResponderMinSpinNs = 1'000'000;
-
 }  // namespace
-
-std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
-                                    const std::string& agent_path, uint32_t ident) {
-  std::vector<std::string> a = {agent_path, e.probe};
-  std::string ns = netns_path_of(lab, e.from_node);
-  if (!ns.empty()) a.insert(a.end(), {"--netns", ns});
-  a.insert(a.end(), {"--target", e.target.str()});
-  if (e.count) a.insert(a.end(), {"--count", std::to_string(*e.count)});
-  if (e.duration_ns) a.insert(a.end(), {"--duration", dur(*e.duration_ns)});
-  a.insert(a.end(), {"--interval", dur(e.interval_ns), "--payload", std::to_string(e.payload), "--warmup",
-                     std::to_string(e.warmup), "--timeout", dur(e.timeout_ns)});
-  if (e.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.cpu)});
-  // "spin": paced, through the whole interval (the CPU never idles between
-  // requests); back to back, through the whole wait for each reply.
-  if (e.wait == "spin") a.insert(a.end(), {"--spin", dur(e.interval_ns > 0 ? e.interval_ns : e.timeout_ns)});
-  // options.busy_poll is passed whatever the wait mode, as it always was.
-  if (e.options.busy_poll_us || e.wait == "busy_poll")
-    a.insert(a.end(),
-             {"--busy-poll", std::to_string(e.options.busy_poll_us.value_or(scenario::kDefaultBusyPollUs))});
-  if (e.options.priority) a.insert(a.end(), {"--priority", std::to_string(*e.options.priority)});
-  if (e.options.realtime) a.push_back("--rt");
-  if (e.probe == "icmp" || e.probe == "raw") a.insert(a.end(), {"--ident", std::to_string(ident & 0xffff)});
-  if (e.probe == "udp") a.insert(a.end(), {"--port", std::to_string(e.responder.port)});
-  if (e.probe == "raw") {
-    auto colon = e.egress.find(':');
-    a.insert(a.end(), {"--ifname", e.egress.substr(colon + 1)});
-    if (e.options.qdisc_bypass) a.insert(a.end(), {"--qdisc-bypass", *e.options.qdisc_bypass ? "on" : "off"});
-    if (e.options.fanout) a.insert(a.end(), {"--fanout", std::to_string(*e.options.fanout)});
-    if (e.options.ring_blocks) a.insert(a.end(), {"--ring-blocks", std::to_string(*e.options.ring_blocks)});
-    if (e.options.ring_block_size)
-      a.insert(a.end(), {"--ring-block-size", std::to_string(*e.options.ring_block_size)});
-  }
-  return a;
-}
-
-std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
-                                        const std::string& agent_path) {
-  const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
-  if (!rk || !rk->user_space()) return {};
-  std::vector<std::string> a = {agent_path, rk->agent_mode};
-  std::string node = e.responder.node.empty() ? e.to_node : e.responder.node;
-  std::string ns = netns_path_of(lab, node);
-  if (!ns.empty()) a.insert(a.end(), {"--netns", ns});
-  if (e.responder.kind == "udp-reflector") {
-    a.insert(a.end(), {"--port", std::to_string(e.responder.port), "--family", std::to_string(e.family)});
-  } else if (e.responder.kind == "raw") {
-    a.insert(a.end(), {"--ifname", e.responder.interface, "--address", e.responder.address->str()});
-    if (e.options.qdisc_bypass) a.insert(a.end(), {"--qdisc-bypass", *e.options.qdisc_bypass ? "on" : "off"});
-  }
-  if (e.responder.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.responder.cpu)});
-  if (e.responder.drop_every) a.insert(a.end(), {"--drop-every", std::to_string(e.responder.drop_every)});
-  if (e.responder.wait == "spin")
-    a.insert(a.end(), {"--spin", dur(std::max(2 * e.interval_ns, kResponderMinSpinNs))});
-  if (e.responder.wait == "busy_poll")
-    a.insert(a.end(), {"--busy-poll", std::to_string(scenario::kDefaultBusyPollUs)});
-  if (e.responder.delay_ns) a.insert(a.end(), {"--delay", dur(e.responder.delay_ns)});
-  return a;
-}
 
 nlohmann::json experiment_params(const scenario::Experiment& e) {
   nlohmann::json params = {
@@ -177,7 +110,8 @@ struct Runner::Impl {
         }
         auto w = r.ops_.write_sysctl(ns, s.name, s.value);
         if (!w.ok()) {
-          error = fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message());
+          error =
+              fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message());
           return restore;
         }
         restore.emplace_back(ns, s.name, *old);
@@ -202,7 +136,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   auto& sum = summaries[e.name];
   sum.name = e.name;
   sum.probe = e.probe;
-  sum.path_kind = e.path_kind;
+  sum.path_kind = scenario::path_kind_name(e.path_kind);
   ++sum.repetitions;
 
   ProgressEvent start(ProgressEvent::Kind::experiment_start);
@@ -219,7 +153,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   rec.repetition = slot.repetition;
   rec.position = static_cast<int64_t>(pos);
   rec.probe = e.probe;
-  rec.path_kind = e.path_kind;
+  rec.path_kind = scenario::path_kind_name(e.path_kind);
   rec.from_node = e.from_node;
   rec.from_kind = lab.find_node(e.from_node)->kind;
   rec.to_node = e.to_node;
@@ -319,8 +253,8 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
       if (parsed.ok()) first = *parsed;
     }
     if (first && first->type == AgentLine::Type::error) {
-      return stop_all("responder " + e.responder.kind + " did not start: " +
-                      first->json.value("message", std::string("error")));
+      return stop_all("responder " + e.responder.kind +
+                      " did not start: " + first->json.value("message", std::string("error")));
     }
     if (!first || first->type != AgentLine::Type::header) {
       responder->wait(1000ms).ok();
@@ -357,8 +291,9 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   auto last_progress = std::chrono::steady_clock::now();
   // Watchdog: the probe's own schedule plus its timeout plus slack; past
   // that it is stuck, and gets SIGTERM, then SIGKILL.
-  uint64_t budget_ns = (e.duration_ns ? *e.duration_ns : (e.count ? *e.count + e.warmup : 0) * e.interval_ns) + e.timeout_ns +
-                       (e.count ? *e.count + e.warmup : 0) * 2'000'000ULL + 15'000'000'000ULL;
+  uint64_t budget_ns =
+      (e.duration_ns ? *e.duration_ns : (e.count ? *e.count + e.warmup : 0) * e.interval_ns) + e.timeout_ns +
+      (e.count ? *e.count + e.warmup : 0) * 2'000'000ULL + 15'000'000'000ULL;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget_ns);
   while (true) {
     auto now_tp = std::chrono::steady_clock::now();
@@ -373,7 +308,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
     }
     auto line = probe->read_line(200ms);
     if (!line.ok()) continue;  // no output for now: check the watchdog and signals again
-    if (!*line) break;  // EOF
+    if (!*line) break;         // EOF
     if ((*line)->empty() || (**line)[0] != '{') continue;  // perf's own messages go to stderr; be lenient
     auto parsed = parse_agent_line(**line);
     if (!parsed.ok()) {
@@ -474,7 +409,8 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   // Captures stop in reverse order, then ingest (skipped on a second interrupt).
   for (auto it = captures.rbegin(); it != captures.rend(); ++it) {
     auto st = (*it)->stop(ctx);
-    if (!st.ok()) note(fmt::format("capture {} for {}: stop: {}", (*it)->spec().kind, e.name, st.error().message()));
+    if (!st.ok())
+      note(fmt::format("capture {} for {}: stop: {}", (*it)->spec().kind, e.name, st.error().message()));
   }
   if (!hard_stop()) {
     for (auto& c : captures) {
@@ -504,8 +440,9 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
       std::string err = probe->stderr_text();
       while (!err.empty() && err.back() == '\n') err.pop_back();
       auto nl = err.rfind('\n');
-      agent_error = fmt::format("agent exited with code {}{}", exit_code,
-                                err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
+      agent_error =
+          fmt::format("agent exited with code {}{}", exit_code,
+                      err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
     }
     rec.error = agent_error;
     sum.errors.push_back(fmt::format("{} (repetition {}): {}", e.name, slot.repetition, agent_error));
@@ -533,7 +470,8 @@ namespace {
 // carrier a moment later, and a frame sent before that is dropped (the raw
 // pinger's first ARP, for one). Wait until every lab interface that should be
 // up has carrier, or give up after timeout and say which did not.
-std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops, std::chrono::milliseconds timeout) {
+std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops,
+                             std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     std::string missing;

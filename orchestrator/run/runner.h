@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run/agent_argv.h"
 #include "run/process.h"
 #include "scenario/load.h"
 #include "store/store.h"
@@ -71,7 +72,8 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 class Runner {
  public:
   Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
-         topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher, ProgressFn progress);
+         topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher,
+         ProgressFn progress);
   // Errors are for failures before the run is recorded (lab cannot be built
   // is recorded as a failed run and also returned).
   Result<RunOutcome> run();
@@ -89,14 +91,8 @@ class Runner {
 
 // 64-bit FNV-1a of the text, as "fnv1a64:<16 hex>".
 std::string scenario_hash(const std::string& text);
-// The agent's argv for an experiment's probe (without any capture wrapping).
-std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
-                                    const std::string& agent_path, uint32_t ident);
 // How an experiment is taken, as stored in the experiments table's params_json:
 // probe, target, schedule, how probe and responder wait, min_effect, sysctls.
 nlohmann::json experiment_params(const scenario::Experiment& e);
-// The agent's argv for the experiment's responder, or empty for the kernel.
-std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
-                                        const std::string& agent_path);
 
 }  // namespace latlab::run

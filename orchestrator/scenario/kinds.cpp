@@ -1,69 +1,48 @@
+// The registries: one explicit list per kind family. A new kind is one file
+// (<family>_<kind>.cpp) and one line here.
 #include "scenario/kinds.h"
+
+#include <algorithm>
+
+#include "scenario/obj_reader.h"
 
 namespace latlab::scenario {
 
-namespace {
-const std::vector<std::string> settings_keys = {"mtu", "txqueuelen", "qdisc", "offloads"};
-
-std::vector<std::string> with_settings(std::vector<std::string> keys) {
-  keys.insert(keys.end(), settings_keys.begin(), settings_keys.end());
-  return keys;
-}
-}  // namespace
-
 const std::vector<NodeKind>& node_kinds() {
-  static const std::vector<NodeKind> kinds = {
-      {"host", false, false, true},
-      {"netns", true, false, true},
-      {"docker", true, true, false},
-  };
+  static const std::vector<NodeKind> kinds = {host_node_kind(), netns_node_kind(), docker_node_kind()};
   return kinds;
 }
 
 const std::vector<LinkKind>& link_kinds() {
-  static const std::vector<LinkKind> kinds = {
-      {"veth", with_settings({"kind", "endpoints", "static_neighbors"}), parse_veth_link},
-      {"bridge",
-       with_settings({"kind", "node", "name", "addresses", "mac", "members", "static_neighbors"}),
-       parse_bridge_link},
-      {"phys",
-       with_settings({"kind", "device", "node", "mode", "ifname", "addresses", "mac", "macvlan_mode"}),
-       parse_phys_link},
-  };
+  static const std::vector<LinkKind> kinds = {veth_link_kind(), bridge_link_kind(), phys_link_kind()};
+  return kinds;
+}
+
+const std::vector<QdiscKind>& qdisc_kinds() {
+  static const std::vector<QdiscKind> kinds = {tbf_qdisc_kind(), netem_qdisc_kind()};
   return kinds;
 }
 
 const std::vector<ProbeKind>& probe_kinds() {
-  static const std::vector<ProbeKind> kinds = {
-      {"icmp", "kernel", {"kernel"}, 20 + 8, 40 + 8, false},
-      {"udp", "udp-reflector", {"udp-reflector"}, 20 + 8, 40 + 8, false},
-      {"raw", "kernel", {"kernel", "raw"}, 20 + 8, 40 + 8, true},
-  };
+  static const std::vector<ProbeKind> kinds = {icmp_probe_kind(), udp_probe_kind(), raw_probe_kind()};
   return kinds;
 }
 
 const std::vector<ResponderKind>& responder_kinds() {
-  static const std::vector<ResponderKind> kinds = {
-      {"kernel", "", {"block"}},
-      {"udp-reflector", "udp-reflector", {"block", "spin", "busy_poll"}},
-      {"raw", "raw-responder", {"block", "busy_poll"}},
-  };
+  static const std::vector<ResponderKind> kinds = {kernel_responder_kind(), udp_reflector_responder_kind(),
+                                                   raw_responder_kind()};
+  return kinds;
+}
+
+const std::vector<CaptureKind>& capture_kinds() {
+  static const std::vector<CaptureKind> kinds = {tcpdump_capture_kind(), perf_capture_kind(),
+                                                 trace_capture_kind(), counters_capture_kind()};
   return kinds;
 }
 
 const std::vector<std::string>& wait_modes() {
   static const std::vector<std::string> modes = {"block", "spin", "busy_poll"};
   return modes;
-}
-
-const std::vector<CaptureKind>& capture_kinds() {
-  static const std::vector<CaptureKind> kinds = {
-      {"tcpdump", true},
-      {"perf", false},
-      {"trace", false},
-      {"counters", false},
-  };
-  return kinds;
 }
 
 template <typename K>
@@ -75,8 +54,40 @@ static const K* find_kind(const std::vector<K>& kinds, const std::string& name) 
 
 const NodeKind* find_node_kind(const std::string& n) { return find_kind(node_kinds(), n); }
 const LinkKind* find_link_kind(const std::string& n) { return find_kind(link_kinds(), n); }
+const QdiscKind* find_qdisc_kind(const std::string& n) { return find_kind(qdisc_kinds(), n); }
 const ProbeKind* find_probe_kind(const std::string& n) { return find_kind(probe_kinds(), n); }
 const ResponderKind* find_responder_kind(const std::string& n) { return find_kind(responder_kinds(), n); }
 const CaptureKind* find_capture_kind(const std::string& n) { return find_kind(capture_kinds(), n); }
+
+std::vector<std::string> with_link_settings(std::vector<std::string> keys) {
+  for (const char* k : {"mtu", "txqueuelen", "qdisc", "offloads"}) keys.push_back(k);
+  return keys;
+}
+
+std::string implemented_node_kinds() {
+  std::vector<std::string> names;
+  for (const auto& k : node_kinds())
+    if (k.implemented) names.push_back(k.name);
+  return join_names(names);
+}
+
+bool reject_keys_of_other_kinds(ObjReader& r, const std::vector<KeyOwner>& owners, const std::string& kind,
+                                const std::string& family) {
+  const std::vector<std::string>* own = nullptr;
+  for (const auto& o : owners)
+    if (o.kind == kind) own = o.keys;
+  bool bad = false;
+  for (const auto& o : owners) {
+    if (o.kind == kind) continue;
+    for (const auto& key : *o.keys) {
+      const JValue* v = r.get(key);
+      if (!v || (own && std::find(own->begin(), own->end(), key) != own->end())) continue;
+      r.diags().add(v->pos, r.ptr(key),
+                    "\"" + key + "\" applies to " + family + " " + o.kind + ", not " + kind);
+      bad = true;
+    }
+  }
+  return bad;
+}
 
 }  // namespace latlab::scenario

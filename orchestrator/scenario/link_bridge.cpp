@@ -25,8 +25,6 @@ std::string port_name(const std::string& lab, const std::string& member, int sal
   return buf;
 }
 
-}  // namespace
-
 void parse_bridge_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   LinkSettings base = ctx.read_settings(r, LinkSettings{}, false);
   Link& link0 = ctx.lab.links[li];
@@ -95,6 +93,16 @@ void parse_bridge_link(ParseCtx& ctx, ObjReader& r, size_t li) {
     ctx.lab.links[li].interfaces.push_back(member_id);
     ctx.lab.links[li].interfaces.push_back(ctx.lab.interfaces[*pidx].id());
   }
+}
+
+}  // namespace
+
+const LinkKind& bridge_link_kind() {
+  static const LinkKind k{
+      .name = "bridge",
+      .keys = with_link_settings({"kind", "node", "name", "addresses", "mac", "members", "static_neighbors"}),
+      .parse = parse_bridge_link};
+  return k;
 }
 
 }  // namespace latlab::scenario

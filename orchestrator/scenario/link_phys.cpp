@@ -5,6 +5,7 @@
 
 namespace latlab::scenario {
 
+namespace {
 void parse_phys_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   Link& link = ctx.lab.links[li];
   auto device = r.str("device", true);
@@ -20,7 +21,7 @@ void parse_phys_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   if (!node) return;
   const Node* n = ctx.node_ref(*node, *r.get("node"), r.ptr("node"));
   if (!n) return;
-  if (mode == "move" && n->kind == "host") {
+  if (mode == "move" && n->root_namespace) {
     ctx.d.add(r.get("node")->pos, r.ptr("node"),
               "mode move needs a node with its own namespace; \"" + *node +
                   "\" is the root namespace, where the device already is (use mode macvlan)");
@@ -61,6 +62,18 @@ void parse_phys_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   if (r.get("addresses")) iface.addresses = ctx.read_addresses(r, "addresses", &iface.fields);
   auto idx = ctx.add_interface(std::move(iface), *r.get("device"));
   if (idx) link.interfaces.push_back(ctx.lab.interfaces[*idx].id());
+}
+
+}  // namespace
+
+// Its addresses belong to the network the device is on, not to a lab subnet.
+const LinkKind& phys_link_kind() {
+  static const LinkKind k{.name = "phys",
+                          .keys = with_link_settings({"kind", "device", "node", "mode", "ifname", "addresses",
+                                                      "mac", "macvlan_mode"}),
+                          .one_subnet = false,
+                          .parse = parse_phys_link};
+  return k;
 }
 
 }  // namespace latlab::scenario

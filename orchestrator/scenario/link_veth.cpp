@@ -4,6 +4,7 @@
 
 namespace latlab::scenario {
 
+namespace {
 void parse_veth_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   LinkSettings base = ctx.read_settings(r, LinkSettings{}, false);
   const JValue* eps = r.require("endpoints");
@@ -19,8 +20,8 @@ void parse_veth_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   }
   std::optional<size_t> ends[2];
   for (size_t k = 0; k < 2; ++k)
-    ends[k] = ctx.endpoint(eps->items[k], r.ptr("endpoints") + "/" + std::to_string(k), li, IfRole::veth,
-                           base, {});
+    ends[k] =
+        ctx.endpoint(eps->items[k], r.ptr("endpoints") + "/" + std::to_string(k), li, IfRole::veth, base, {});
   Link& link = ctx.lab.links[li];
   link.segment = "veth" + std::to_string(li);
   if (!ends[0] || !ends[1]) return;
@@ -29,6 +30,15 @@ void parse_veth_link(ParseCtx& ctx, ObjReader& r, size_t li) {
   a.peer = b.id();
   b.peer = a.id();
   link.interfaces = {a.id(), b.id()};
+}
+
+}  // namespace
+
+const LinkKind& veth_link_kind() {
+  static const LinkKind k{.name = "veth",
+                          .keys = with_link_settings({"kind", "endpoints", "static_neighbors"}),
+                          .parse = parse_veth_link};
+  return k;
 }
 
 }  // namespace latlab::scenario

@@ -2,6 +2,18 @@
 
 namespace latlab::scenario {
 
+const char* path_kind_name(PathKind k) {
+  switch (k) {
+    case PathKind::peer:
+      return "peer";
+    case PathKind::self:
+      return "self";
+    case PathKind::localhost:
+      return "localhost";
+  }
+  return "peer";
+}
+
 const Node* Lab::find_node(const std::string& n) const {
   for (const auto& node : nodes)
     if (node.name == n) return &node;

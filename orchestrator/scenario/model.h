@@ -52,7 +52,7 @@ struct Neighbor {
 };
 
 struct Sysctl {
-  std::string name;   // dotted: net.ipv4.ip_forward
+  std::string name;  // dotted: net.ipv4.ip_forward
   std::string value;
   bool global = false;  // not per network namespace: changes the whole machine
   SourceRef src;
@@ -60,14 +60,15 @@ struct Sysctl {
 
 struct Node {
   std::string name;
-  std::string kind;        // "host" | "netns" | "docker" (node kind registry)
-  std::string netns_name;  // "latlab-<lab>-<node>" for netns; "" for host
+  std::string kind;             // a node kind (scenario/kinds.h)
+  std::string netns_name;       // "latlab-<lab>-<node>" for netns; "" for host
   std::vector<Sysctl> sysctls;  // user's, plus lab defaults for netns nodes
   bool allow_global_sysctls = false;
   std::string cpus;  // cpu list for agents in this node ("" = any)
   std::vector<Route> routes;
   std::vector<Neighbor> neighbors;
-  std::string image;  // docker only
+  std::string image;            // docker only
+  bool root_namespace = false;  // this machine's root namespace (its kind says)
   SourceRef src;
 };
 
@@ -85,7 +86,7 @@ struct NetemSpec {
 };
 
 struct QdiscSpec {
-  std::string kind;  // "tbf" | "netem"
+  std::string kind;  // a qdisc kind (scenario/kinds.h)
   TbfSpec tbf;
   NetemSpec netem;
   SourceRef src;
@@ -109,12 +110,12 @@ struct LinkSettings {
 };
 
 enum class IfRole {
-  veth,         // one end of a point-to-point veth pair
-  bridge,       // the bridge device itself
-  bridge_port,  // the bridge-side end of a member's veth pair
+  veth,           // one end of a point-to-point veth pair
+  bridge,         // the bridge device itself
+  bridge_port,    // the bridge-side end of a member's veth pair
   bridge_member,  // the node-side end of a member's veth pair
-  phys_moved,   // an existing device moved into the node
-  macvlan,      // a macvlan on top of an existing device
+  phys_moved,     // an existing device moved into the node
+  macvlan,        // a macvlan on top of an existing device
 };
 
 // One network interface in one node, created (or taken over) by the lab.
@@ -126,11 +127,11 @@ struct Interface {
   bool auto_addressed = false;
   bool addresses_declared = false;  // the scenario has an "addresses" key for it
   LinkSettings settings;
-  std::string peer;    // "node:ifname" of the veth peer ("" otherwise)
-  std::string master;  // bridge name in the same node, for bridge ports
-  std::string parent;  // existing host device for phys_moved / macvlan
+  std::string peer;          // "node:ifname" of the veth peer ("" otherwise)
+  std::string master;        // bridge name in the same node, for bridge ports
+  std::string parent;        // existing host device for phys_moved / macvlan
   std::string macvlan_mode;  // "bridge" | "private" | "vepa" | "passthru"
-  size_t link = 0;     // index into Lab::links
+  size_t link = 0;           // index into Lab::links
   SourceRef src;
   FieldRefs fields;
 
@@ -138,15 +139,15 @@ struct Interface {
 };
 
 struct Link {
-  std::string kind;  // "veth" | "bridge" | "phys" (link kind registry)
+  std::string kind;                     // a link kind (scenario/kinds.h)
   std::vector<std::string> interfaces;  // ids ("node:ifname") this link created
-  std::string segment;  // L2 segment id: interfaces sharing it are one broadcast domain
+  std::string segment;                  // L2 segment id: interfaces sharing it are one broadcast domain
   bool static_neighbors = false;
   SourceRef src;
 };
 
 struct CaptureSpec {
-  std::string kind;  // "tcpdump" | "perf" | "trace" | "counters"
+  std::string kind;                     // a capture kind (scenario/kinds.h)
   std::vector<std::string> interfaces;  // tcpdump: "node:ifname" (default: egress)
   bool required = false;
   bool ftrace_function = false;  // trace: add the function tracer on the send path
@@ -155,9 +156,9 @@ struct CaptureSpec {
 };
 
 struct ResponderSpec {
-  std::string kind;  // "kernel" | "udp-reflector" | "raw"
+  std::string kind;  // a responder kind (scenario/kinds.h)
   std::string node;
-  std::string interface;  // raw: device the responder binds
+  std::string interface;          // raw: device the responder binds
   std::optional<IpAddr> address;  // raw: address it answers for
   std::optional<int> cpu;
   uint32_t port = 7;
@@ -179,19 +180,24 @@ struct ProbeOptions {
 };
 
 enum class TargetKind { interface, node, localhost, self, address };
+// What a probe's path crosses: a link to another node, the node's own
+// address, or loopback.
+enum class PathKind { peer, self, localhost };
+// "peer" | "self" | "localhost", as stored and printed.
+const char* path_kind_name(PathKind k);
 
 struct Experiment {
   std::string name;
-  std::string probe;  // "icmp" | "udp" | "raw" (probe kind registry)
+  std::string probe;  // a probe kind (scenario/kinds.h)
   std::string from_node;
   std::string from_interface;  // "" = kernel picks the egress
   std::string to_text;         // as written
   TargetKind to_kind = TargetKind::node;
-  std::string to_node;         // node owning the target address ("" for localhost)
+  std::string to_node;  // node owning the target address ("" for localhost)
   std::string to_interface;
-  IpAddr target;               // resolved destination address
-  std::string egress;          // "node:ifname" the probe leaves by ("lo" for local)
-  std::string path_kind;       // "peer" | "self" | "localhost"
+  IpAddr target;       // resolved destination address
+  std::string egress;  // "node:ifname" the probe leaves by ("lo" for local)
+  PathKind path_kind = PathKind::peer;
   int family = 4;
   std::optional<uint64_t> count;
   std::optional<uint64_t> duration_ns;
@@ -228,7 +234,7 @@ struct Lab {
   std::vector<Experiment> experiments;
   uint32_t repeat = kDefaultRepeat;
   double min_effect = kDefaultMinEffect;  // fraction: 0.05 for "5%"
-  std::string order = "shuffled";  // "shuffled" | "interleaved" | "sequential"
+  std::string order = "shuffled";         // "shuffled" | "interleaved" | "sequential"
   std::optional<uint64_t> seed;
 
   const Node* find_node(const std::string& name) const;

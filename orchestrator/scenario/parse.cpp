@@ -13,8 +13,8 @@ namespace latlab::scenario {
 namespace {
 
 bool name_char_ok(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-';
 }
 
 std::string quote(const std::string& s) { return quote_text(s); }
@@ -29,8 +29,9 @@ bool ParseCtx::check_ifname(const std::string& name, const JValue& v, const std:
     return false;
   }
   if (name.size() > 15) {
-    d.add(v.pos, ptr, "interface name " + quote(name) + " is " + std::to_string(name.size()) +
-                          " bytes; the kernel allows at most 15");
+    d.add(v.pos, ptr,
+          "interface name " + quote(name) + " is " + std::to_string(name.size()) +
+              " bytes; the kernel allows at most 15");
     return false;
   }
   if (name == "." || name == "..") {
@@ -40,8 +41,9 @@ bool ParseCtx::check_ifname(const std::string& name, const JValue& v, const std:
   for (unsigned char c : name) {
     if (c == '/' || c == ':' || c <= 0x20 || c == 0x7f) {
       std::string what = c == '/' ? "'/'" : c == ':' ? "':'" : c == ' ' ? "a space" : "a control character";
-      d.add(v.pos, ptr, "interface name " + quote(name) + " contains " + what +
-                            "; interface names cannot contain '/', ':', spaces or control characters");
+      d.add(v.pos, ptr,
+            "interface name " + quote(name) + " contains " + what +
+                "; interface names cannot contain '/', ':', spaces or control characters");
       return false;
     }
   }
@@ -52,19 +54,21 @@ bool ParseCtx::check_ifname(const std::string& name, const JValue& v, const std:
   return true;
 }
 
-bool ParseCtx::check_object_name(const std::string& name, const char* what, size_t max_len,
-                                 const JValue& v, const std::string& ptr) {
+bool ParseCtx::check_object_name(const std::string& name, const char* what, size_t max_len, const JValue& v,
+                                 const std::string& ptr) {
   return check_object_name(name, what, max_len, v.pos, ptr);
 }
 
 bool ParseCtx::check_object_name(const std::string& name, const char* what, size_t max_len, TextPos pos,
                                  const std::string& ptr) {
-  bool ok = !name.empty() && name.size() <= max_len &&
-            std::all_of(name.begin(), name.end(), name_char_ok) && name[0] != '.' && name[0] != '-';
+  bool ok = !name.empty() && name.size() <= max_len && std::all_of(name.begin(), name.end(), name_char_ok) &&
+            name[0] != '.' && name[0] != '-';
   if (!ok) {
-    d.add(pos, ptr, std::string(what) + " name " + quote(name) +
-                          " is not valid: use letters, digits, '_', '.' and '-', start with a letter, "
-                          "digit or '_', at most " + std::to_string(max_len) + " characters");
+    d.add(pos, ptr,
+          std::string(what) + " name " + quote(name) +
+              " is not valid: use letters, digits, '_', '.' and '-', start with a letter, "
+              "digit or '_', at most " +
+              std::to_string(max_len) + " characters");
   }
   return ok;
 }
@@ -79,8 +83,8 @@ const Node* ParseCtx::node_ref(const std::string& name, const JValue& v, const s
 }
 
 std::optional<std::pair<std::string, std::string>> ParseCtx::endpoint_ref(const std::string& text,
-                                                                         const JValue& v,
-                                                                         const std::string& ptr) {
+                                                                          const JValue& v,
+                                                                          const std::string& ptr) {
   auto colon = text.find(':');
   if (colon == std::string::npos) {
     d.add(v.pos, ptr, "endpoint " + quote(text) + " must be \"node:ifname\" (e.g. \"a:eth0\")");
@@ -116,68 +120,25 @@ std::optional<MacAddr> ParseCtx::read_mac(ObjReader& r, const std::string& key) 
     return std::nullopt;
   }
   if (mac->is_multicast() || mac->is_zero()) {
-    d.add(v->pos, r.ptr(key), "MAC address " + quote(*s) +
-                                  " is a multicast or zero address; an interface needs a unicast one");
+    d.add(v->pos, r.ptr(key),
+          "MAC address " + quote(*s) + " is a multicast or zero address; an interface needs a unicast one");
     return std::nullopt;
   }
   return mac;
 }
 
 static std::optional<QdiscSpec> read_qdisc(ParseCtx& ctx, const JValue& v, const std::string& ptr) {
-  ObjReader r(ctx.d, v, ptr,
-              {"kind", "rate", "burst", "latency", "delay", "jitter", "loss", "limit"}, "qdisc");
+  std::vector<std::string> keys = {"kind"};
+  for (const auto& k : qdisc_kinds()) keys.insert(keys.end(), k.keys.begin(), k.keys.end());
+  ObjReader r(ctx.d, v, ptr, keys, "qdisc");
   if (!r.valid()) return std::nullopt;
-  auto kind = r.one_of("kind", {"tbf", "netem"}, "qdisc kind", true);
+  auto kind = r.one_of("kind", kind_names(qdisc_kinds()), "qdisc kind", true);
   if (!kind) return std::nullopt;
   QdiscSpec q;
   q.kind = *kind;
   q.src = r.src();
-  auto only_for = [&](const char* key, const char* owner) {
-    if (const JValue* x = r.get(key)) {
-      ctx.d.add(x->pos, r.ptr(key), std::string("\"") + key + "\" applies to qdisc kind " + owner +
-                                        ", not " + *kind);
-      return true;
-    }
-    return false;
-  };
-  bool bad = false;
-  if (q.kind == "tbf") {
-    for (const char* k : {"delay", "jitter", "loss"}) bad |= only_for(k, "netem");
-    auto rate = r.str("rate", true);
-    if (rate) {
-      auto bps = parse_rate(*rate);
-      if (!bps || *bps == 0) {
-        ctx.d.add(r.get("rate")->pos, r.ptr("rate"),
-                  quote(*rate) + " is not a rate (e.g. \"1gbit\", \"100mbit\", \"10mbps\")");
-        bad = true;
-      } else {
-        q.tbf.rate_bps = *bps;
-      }
-    } else {
-      bad = true;
-    }
-    q.tbf.burst_bytes = 32 * 1024;
-    if (auto burst = r.str("burst")) {
-      auto b = parse_size(*burst);
-      if (!b || *b < 64 || *b > (1u << 30)) {
-        ctx.d.add(r.get("burst")->pos, r.ptr("burst"),
-                  quote(*burst) + " is not a burst size between 64 bytes and 1gb (e.g. \"32kb\")");
-        bad = true;
-      } else {
-        q.tbf.burst_bytes = static_cast<uint32_t>(*b);
-      }
-    }
-    q.tbf.latency_ns = 50'000'000;
-    if (auto lat = r.duration("latency", 1000, 10'000'000'000ULL)) q.tbf.latency_ns = *lat;
-    if (r.get("limit")) bad |= only_for("limit", "netem");
-  } else {
-    for (const char* k : {"rate", "burst", "latency"}) bad |= only_for(k, "tbf");
-    if (auto dl = r.duration("delay", 0, 60'000'000'000ULL)) q.netem.delay_ns = *dl;
-    if (auto j = r.duration("jitter", 0, 60'000'000'000ULL)) q.netem.jitter_ns = *j;
-    if (auto l = r.number("loss", 0, 100)) q.netem.loss_pct = *l;
-    if (auto lim = r.integer("limit", 1, 1'000'000)) q.netem.limit = static_cast<uint32_t>(*lim);
-  }
-  if (bad) return std::nullopt;
+  bool bad = reject_keys_of_other_kinds(r, key_owners(qdisc_kinds(), &QdiscKind::keys), q.kind, "qdisc kind");
+  if (!find_qdisc_kind(q.kind)->parse(ctx, r, q) || bad) return std::nullopt;
   return q;
 }
 
@@ -223,20 +184,23 @@ std::vector<Prefix> ParseCtx::read_addresses(ObjReader& r, const std::string& ke
     if (!s) continue;
     auto p = Prefix::parse(*s);
     if (!p) {
-      std::string hint = s->find('/') == std::string::npos ? " (add the prefix length, e.g. \"" + *s + "/24\")"
-                                                           : " (e.g. \"198.18.0.1/24\" or \"2001:2::1/64\")";
+      std::string hint = s->find('/') == std::string::npos
+                             ? " (add the prefix length, e.g. \"" + *s + "/24\")"
+                             : " (e.g. \"198.18.0.1/24\" or \"2001:2::1/64\")";
       d.add(item.pos, ptr, quote(*s) + " is not an IP address with a prefix length" + hint);
       continue;
     }
     if (p->addr.is_loopback() || p->addr.is_multicast() || p->addr.is_unspecified()) {
-      d.add(item.pos, ptr, quote(*s) + " is a loopback, multicast or unspecified address; an interface "
-                                       "needs a unicast one");
+      d.add(item.pos, ptr,
+            quote(*s) +
+                " is a loopback, multicast or unspecified address; an interface "
+                "needs a unicast one");
       continue;
     }
     if (p->family() == 4 && p->len <= 30 && (p->network().addr == p->addr)) {
-      d.add(item.pos, ptr, quote(*s) + " is the network address of " + p->network().str() +
-                               "; use a host address such as " + p->host(1)->str() + "/" +
-                               std::to_string(p->len));
+      d.add(item.pos, ptr,
+            quote(*s) + " is the network address of " + p->network().str() + "; use a host address such as " +
+                p->host(1)->str() + "/" + std::to_string(p->len));
       continue;
     }
     if (p->family() == 4 && p->len <= 30) {
@@ -252,9 +216,8 @@ std::vector<Prefix> ParseCtx::read_addresses(ObjReader& r, const std::string& ke
   return out;
 }
 
-std::optional<size_t> ParseCtx::endpoint(const JValue& v, const std::string& ptr, size_t link,
-                                         IfRole role, const LinkSettings& base,
-                                         const std::vector<std::string>& extra_keys,
+std::optional<size_t> ParseCtx::endpoint(const JValue& v, const std::string& ptr, size_t link, IfRole role,
+                                         const LinkSettings& base, const std::vector<std::string>& extra_keys,
                                          const JValue** object_out) {
   Interface iface;
   iface.role = role;
@@ -375,8 +338,8 @@ static std::vector<Sysctl> parse_sysctls(ParseCtx& ctx, const JValue& v, const s
   for (const auto& m : v.members) {
     std::string p = ptr + "/" + json_pointer_escape(m.key);
     if (!sysctl_name_valid(m.key)) {
-      ctx.d.add(m.key_pos, p, "sysctl name " + quote(m.key) +
-                                  " is not valid (dotted, e.g. \"net.ipv4.ip_forward\")");
+      ctx.d.add(m.key_pos, p,
+                "sysctl name " + quote(m.key) + " is not valid (dotted, e.g. \"net.ipv4.ip_forward\")");
       continue;
     }
     Sysctl s;
@@ -407,9 +370,12 @@ static void parse_cpus(ParseCtx& ctx, ObjReader& r, Node& node) {
   bool ok = !cpus->empty();
   int state = 0;  // 0 = expect number
   for (char c : *cpus) {
-    if (c >= '0' && c <= '9') state = 1;
-    else if ((c == ',' || c == '-') && state == 1) state = 0;
-    else ok = false;
+    if (c >= '0' && c <= '9')
+      state = 1;
+    else if ((c == ',' || c == '-') && state == 1)
+      state = 0;
+    else
+      ok = false;
   }
   if (!ok || state != 1) {
     ctx.d.add(r.get("cpus")->pos, r.ptr("cpus"),
@@ -417,6 +383,13 @@ static void parse_cpus(ParseCtx& ctx, ObjReader& r, Node& node) {
     return;
   }
   node.cpus = *cpus;
+}
+
+// The keys of a node object: those every kind takes, and each kind's own.
+static std::vector<std::string> node_keys() {
+  std::vector<std::string> keys = {"kind", "sysctls", "allow_global_sysctls", "cpus", "routes", "neighbors"};
+  for (const auto& k : node_kinds()) keys.insert(keys.end(), k.keys.begin(), k.keys.end());
+  return keys;
 }
 
 static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) {
@@ -429,7 +402,7 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     return;
   }
   // First pass: names and kinds, so later references resolve regardless of order.
-  const Node* host = nullptr;
+  const std::vector<std::string> keys = node_keys();
   for (const auto& m : v.members) {
     std::string p = ptr + "/" + json_pointer_escape(m.key);
     if (!ctx.check_object_name(m.key, "node", 32, m.key_pos, p)) continue;
@@ -437,9 +410,7 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
       ctx.d.add(m.key_pos, p, "node name " + quote(m.key) + " is reserved (it names an experiment target)");
       continue;
     }
-    ObjReader r(ctx.d, m.value, p,
-                {"kind", "sysctls", "allow_global_sysctls", "cpus", "routes", "neighbors", "image"},
-                "node");
+    ObjReader r(ctx.d, m.value, p, keys, "node");
     if (!r.valid()) continue;
     auto kind = r.one_of("kind", kind_names(node_kinds()), "node kind", true);
     Node n;
@@ -453,23 +424,21 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     }
     n.kind = *kind;
     const NodeKind* nk = find_node_kind(*kind);
-    if (nk->needs_image) {
-      if (auto img = r.str("image", true)) n.image = *img;
-    } else if (const JValue* img = r.get("image")) {
-      ctx.d.add(img->pos, r.ptr("image"), "\"image\" applies to node kind docker, not " + *kind);
-    }
-    if (n.kind == "host") {
-      if (host) {
-        ctx.d.add(m.key_pos, p, "only one node can be of kind host (node " + quote(host->name) +
-                                    " already is: both would be this machine's root namespace)");
+    reject_keys_of_other_kinds(r, key_owners(node_kinds(), &NodeKind::keys), n.kind, "node kind");
+    if (nk->parse) nk->parse(ctx, r, n);
+    if (nk->root_namespace) {
+      auto other = std::find_if(ctx.lab.nodes.begin(), ctx.lab.nodes.end(),
+                                [](const Node& x) { return x.root_namespace; });
+      if (other != ctx.lab.nodes.end()) {
+        ctx.d.add(m.key_pos, p,
+                  "only one node can be of kind " + n.kind + " (node " + quote(other->name) +
+                      " already is: both would be this machine's root namespace)");
         continue;
       }
     }
+    n.root_namespace = nk->root_namespace;
     if (nk->own_netns) n.netns_name = netns_name_for(ctx.lab.name, n.name);
     ctx.lab.nodes.push_back(std::move(n));
-    host = nullptr;  // re-found: push_back may have moved the nodes
-    for (const auto& x : ctx.lab.nodes)
-      if (x.kind == "host") host = &x;
   }
   // Second pass: everything else.
   for (const auto& m : v.members) {
@@ -479,9 +448,7 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     if (!node || node->kind.empty()) continue;
     std::string p = ptr + "/" + json_pointer_escape(m.key);
     // Unknown keys were reported in the first pass.
-    ObjReader q(ctx.d, m.value, p,
-                {"kind", "sysctls", "allow_global_sysctls", "cpus", "routes", "neighbors", "image"},
-                "node", false);
+    ObjReader q(ctx.d, m.value, p, keys, "node", false);
     if (auto allow = q.boolean("allow_global_sysctls")) node->allow_global_sysctls = *allow;
     if (const JValue* s = q.get("sysctls")) node->sysctls = parse_sysctls(ctx, *s, q.ptr("sysctls"));
     parse_cpus(ctx, q, *node);
@@ -554,6 +521,8 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
     return;
   }
   auto names = kind_names(capture_kinds());
+  std::vector<std::string> keys = {"kind", "required"};
+  for (const auto& k : capture_kinds()) keys.insert(keys.end(), k.keys.begin(), k.keys.end());
   for (size_t i = 0; i < v.items.size(); ++i) {
     const JValue& item = v.items[i];
     std::string p = ptr + "/" + std::to_string(i);
@@ -563,8 +532,7 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
     std::string kp = p;
     std::optional<ObjReader> r;
     if (item.type == JValue::Type::object) {
-      r.emplace(ctx.d, item, p, std::vector<std::string>{"kind", "interfaces", "required", "function_tracer"},
-                "capture");
+      r.emplace(ctx.d, item, p, keys, "capture");
       kind_v = r->require("kind");
       if (!kind_v) continue;
       kp = p + "/kind";
@@ -575,8 +543,8 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
     }
     const CaptureKind* ck = find_capture_kind(kind_v->string);
     if (!ck) {
-      std::string msg = "capture kind \"" + kind_v->string + "\" is not supported; supported capture kinds are " +
-                        join_names(names);
+      std::string msg = "capture kind \"" + kind_v->string +
+                        "\" is not supported; supported capture kinds are " + join_names(names);
       if (auto cl = closest(kind_v->string, names)) msg += " (did you mean \"" + *cl + "\"?)";
       ctx.d.add(kind_v->pos, kp, msg);
       continue;
@@ -592,35 +560,10 @@ static void parse_captures(ParseCtx& ctx, Experiment& e, const JValue& v, const 
     if (r) {
       c.fields = r->field_refs();
       if (auto req = r->boolean("required")) c.required = *req;
-      if (auto ft = r->boolean("function_tracer")) {
-        if (c.kind != "trace") {
-          ctx.d.add(r->get("function_tracer")->pos, r->ptr("function_tracer"),
-                    "\"function_tracer\" applies to capture kind trace, not " + c.kind);
-        } else {
-          c.ftrace_function = *ft;
-        }
-      }
-      if (const JValue* ifs = r->array("interfaces")) {
-        if (!ck->takes_interfaces) {
-          ctx.d.add(ifs->pos, r->ptr("interfaces"),
-                    "\"interfaces\" applies to capture kind tcpdump, not " + c.kind);
-        } else {
-          for (size_t k = 0; k < ifs->items.size(); ++k) {
-            std::string ip = r->ptr("interfaces") + "/" + std::to_string(k);
-            auto s = as_string(ctx.d, ifs->items[k], ip);
-            if (!s) continue;
-            auto colon = s->find(':');
-            if (colon == std::string::npos) {
-              ctx.d.add(ifs->items[k].pos, ip, "capture interface " + quote(*s) +
-                                                   " must be \"node:ifname\" (e.g. \"a:eth0\" or \"a:lo\")");
-              continue;
-            }
-            if (!ctx.node_ref(s->substr(0, colon), ifs->items[k], ip)) continue;
-            c.fields["interfaces/" + std::to_string(c.interfaces.size())] = ref(ifs->items[k], ip);
-            c.interfaces.push_back(*s);
-          }
-        }
-      }
+      if (!reject_keys_of_other_kinds(*r, key_owners(capture_kinds(), &CaptureKind::keys), c.kind,
+                                      "capture kind") &&
+          ck->parse)
+        ck->parse(ctx, *r, c);
     }
     e.captures.push_back(c);
   }
@@ -653,8 +596,10 @@ static void parse_responder(ParseCtx& ctx, Experiment& e, const JValue& v, const
   }
   if (auto addr = r.str("address")) {
     auto a = IpAddr::parse(*addr);
-    if (!a) ctx.d.add(r.get("address")->pos, r.ptr("address"), quote(*addr) + " is not an IP address");
-    else e.responder.address = a;
+    if (!a)
+      ctx.d.add(r.get("address")->pos, r.ptr("address"), quote(*addr) + " is not an IP address");
+    else
+      e.responder.address = a;
   }
   if (auto cpu = r.integer("cpu", 0, 4095)) e.responder.cpu = static_cast<int>(*cpu);
   if (auto port = r.integer("port", 1, 65535)) e.responder.port = static_cast<uint32_t>(*port);
@@ -665,17 +610,11 @@ static void parse_responder(ParseCtx& ctx, Experiment& e, const JValue& v, const
 }
 
 static void parse_options(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr) {
-  ObjReader r(ctx.d, v, ptr,
-              {"qdisc_bypass", "fanout", "ring_blocks", "ring_block_size", "busy_poll", "priority",
-               "realtime"},
-              "probe options");
+  std::vector<std::string> keys = {"busy_poll", "priority", "realtime"};
+  for (const auto& k : probe_kinds()) keys.insert(keys.end(), k.option_keys.begin(), k.option_keys.end());
+  ObjReader r(ctx.d, v, ptr, keys, "probe options");
   if (!r.valid()) return;
-  bool raw_only = e.probe != "raw";
-  for (const char* k : {"qdisc_bypass", "fanout", "ring_blocks", "ring_block_size"}) {
-    if (raw_only && r.get(k)) {
-      ctx.d.add(r.get(k)->pos, r.ptr(k), std::string("\"") + k + "\" applies to probe raw, not " + e.probe);
-    }
-  }
+  reject_keys_of_other_kinds(r, key_owners(probe_kinds(), &ProbeKind::option_keys), e.probe, "probe");
   e.options.qdisc_bypass = r.boolean("qdisc_bypass");
   if (auto f = r.integer("fanout", 0, 65535)) e.options.fanout = static_cast<uint32_t>(*f);
   if (auto b = r.integer("ring_blocks", 1, 4096)) e.options.ring_blocks = static_cast<uint32_t>(*b);
@@ -764,8 +703,9 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
     if (*fam != 4 && *fam != 6) {
       ctx.d.add(fv->pos, r.ptr("family"), "family must be 4 or 6");
     } else if (literal && literal->family != *fam) {
-      ctx.d.add(fv->pos, r.ptr("family"), "family " + std::to_string(*fam) + " does not match target " +
-                                              literal->str() + " (IPv" + std::to_string(literal->family) + ")");
+      ctx.d.add(fv->pos, r.ptr("family"),
+                "family " + std::to_string(*fam) + " does not match target " + literal->str() + " (IPv" +
+                    std::to_string(literal->family) + ")");
     } else {
       e.family = static_cast<int>(*fam);
     }
@@ -773,8 +713,7 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
   auto count = r.integer("count", 1, 100'000'000);
   auto duration = r.duration("duration", 1'000'000, 86'400'000'000'000ULL);
   if (r.get("count") && r.get("duration")) {
-    ctx.d.add(r.get("duration")->pos, r.ptr("duration"),
-              "give \"count\" or \"duration\", not both");
+    ctx.d.add(r.get("duration")->pos, r.ptr("duration"), "give \"count\" or \"duration\", not both");
   }
   if (count) e.count = static_cast<uint64_t>(*count);
   if (duration) e.duration_ns = duration;
@@ -847,8 +786,9 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
         continue;
       }
       if ((want == 4 && p->len > 24) || (want == 6 && p->len > 64)) {
-        d.add(pv->pos, pr.ptr(fam), "pool " + quote(*s) + " is too small: automatic addressing needs at least a /" +
-                                        std::string(want == 4 ? "24" : "64"));
+        d.add(pv->pos, pr.ptr(fam),
+              "pool " + quote(*s) + " is too small: automatic addressing needs at least a /" +
+                  std::string(want == 4 ? "24" : "64"));
         continue;
       }
       slot = p->network();

@@ -14,14 +14,10 @@ namespace {
 // must not be rate limited or filtered by reverse-path checks.
 const std::vector<std::pair<std::string, std::string>>& netns_default_sysctls() {
   static const std::vector<std::pair<std::string, std::string>> d = {
-      {"net.ipv4.icmp_ratelimit", "0"},
-      {"net.ipv4.icmp_msgs_per_sec", "1000000"},
-      {"net.ipv6.icmp.ratelimit", "0"},
-      {"net.ipv4.conf.all.rp_filter", "0"},
-      {"net.ipv4.conf.default.rp_filter", "0"},
-      {"net.ipv4.ping_group_range", "0 2147483647"},
-      {"net.ipv6.conf.all.accept_dad", "0"},
-      {"net.ipv6.conf.default.accept_dad", "0"},
+      {"net.ipv4.icmp_ratelimit", "0"},         {"net.ipv4.icmp_msgs_per_sec", "1000000"},
+      {"net.ipv6.icmp.ratelimit", "0"},         {"net.ipv4.conf.all.rp_filter", "0"},
+      {"net.ipv4.conf.default.rp_filter", "0"}, {"net.ipv4.ping_group_range", "0 2147483647"},
+      {"net.ipv6.conf.all.accept_dad", "0"},    {"net.ipv6.conf.default.accept_dad", "0"},
   };
   return d;
 }
@@ -90,7 +86,8 @@ std::optional<Prefix> nth_subnet(const Prefix& pool, int len, uint64_t k) {
 }
 
 uint32_t v4_int(const IpAddr& a) {
-  return (uint32_t{a.bytes[0]} << 24) | (uint32_t{a.bytes[1]} << 16) | (uint32_t{a.bytes[2]} << 8) | a.bytes[3];
+  return (uint32_t{a.bytes[0]} << 24) | (uint32_t{a.bytes[1]} << 16) | (uint32_t{a.bytes[2]} << 8) |
+         a.bytes[3];
 }
 
 // Next free subnet of length len: IPv4 walks a cursor aligned to each link's
@@ -131,12 +128,12 @@ void assign_addresses(Diags& d, Lab& lab) {
       const auto& pool = fam == 4 ? lab.pools.ipv4 : lab.pools.ipv6;
       if (!pool) continue;
       int len = fam == 4 ? std::min(24, 32 - bits_for(targets.size())) : 64;
-      auto subnet = len < pool->len ? std::nullopt
-                                    : next_subnet(*pool, len, fam == 4 ? cursor4 : cursor6, used);
+      auto subnet =
+          len < pool->len ? std::nullopt : next_subnet(*pool, len, fam == 4 ? cursor4 : cursor6, used);
       if (!subnet) {
-        d.add(lab.links[li].src, "the IPv" + std::to_string(fam) + " pool " + pool->str() +
-                                     " has no free /" + std::to_string(len) + " left for the " +
-                                     std::to_string(targets.size()) + " addresses of this link");
+        d.add(lab.links[li].src, "the IPv" + std::to_string(fam) + " pool " + pool->str() + " has no free /" +
+                                     std::to_string(len) + " left for the " + std::to_string(targets.size()) +
+                                     " addresses of this link");
         return;
       }
       used.push_back(*subnet);
@@ -162,8 +159,12 @@ uint32_t fnv1a(const std::string& s) {
 MacAddr generated_mac(const std::string& lab, const std::string& id) {
   uint32_t h1 = fnv1a(lab + "/" + id), h2 = fnv1a(id + "/" + lab);
   MacAddr m;
-  m.bytes = {0x02, static_cast<uint8_t>(h1 >> 24), static_cast<uint8_t>(h1 >> 16),
-             static_cast<uint8_t>(h1 >> 8), static_cast<uint8_t>(h1), static_cast<uint8_t>(h2)};
+  m.bytes = {0x02,
+             static_cast<uint8_t>(h1 >> 24),
+             static_cast<uint8_t>(h1 >> 16),
+             static_cast<uint8_t>(h1 >> 8),
+             static_cast<uint8_t>(h1),
+             static_cast<uint8_t>(h2)};
   return m;
 }
 
@@ -206,7 +207,10 @@ void resolve_targets(Diags& d, Lab& lab) {
     SourceRef to_ref = field_ref(e.src, e.fields, "to");
     const ProbeKind* pk = find_probe_kind(e.probe);
     if (e.responder.kind.empty()) e.responder.kind = pk->default_responder;
-    const Interface* from_if = e.from_interface.empty() ? nullptr : lab.find_interface(e.from_node, e.from_interface);
+    const ResponderKind* rk = find_responder_kind(e.responder.kind);
+    const bool own_address = rk && rk->own_address;
+    const Interface* from_if =
+        e.from_interface.empty() ? nullptr : lab.find_interface(e.from_node, e.from_interface);
     if (!e.from_interface.empty() && !from_if) {
       d.add(field_ref(e.src, e.fields, "from"),
             "interface \"" + e.from_node + ":" + e.from_interface + "\" is not declared");
@@ -218,7 +222,7 @@ void resolve_targets(Diags& d, Lab& lab) {
       e.target = *IpAddr::parse(e.family == 4 ? "127.0.0.1" : "::1");
       e.to_node = e.from_node;
       e.egress = e.from_node + ":lo";
-      e.path_kind = "localhost";
+      e.path_kind = PathKind::localhost;
     } else if (e.to_text == "self") {
       e.to_kind = TargetKind::self;
       const Prefix* a = nullptr;
@@ -235,7 +239,7 @@ void resolve_targets(Diags& d, Lab& lab) {
       e.target = a->addr;
       e.to_node = e.from_node;
       e.egress = e.from_node + ":lo";
-      e.path_kind = "self";
+      e.path_kind = PathKind::self;
     } else if (auto lit = IpAddr::parse(e.to_text)) {
       e.to_kind = TargetKind::address;
       e.target = *lit;
@@ -245,13 +249,15 @@ void resolve_targets(Diags& d, Lab& lab) {
             e.to_node = f.node;
             e.to_interface = f.name;
           }
-      if (e.to_node.empty() && e.responder.address && *e.responder.address == *lit) e.to_node = e.responder.node;
+      if (e.to_node.empty() && e.responder.address && *e.responder.address == *lit)
+        e.to_node = e.responder.node;
       if (e.to_node.empty()) {
-        d.add(to_ref, "target " + lit->str() + " is not an address of this lab (latlab only sends to its own lab)");
+        d.add(to_ref,
+              "target " + lit->str() + " is not an address of this lab (latlab only sends to its own lab)");
         continue;
       }
-      e.path_kind = e.to_node == e.from_node ? "self" : "peer";
-      if (e.path_kind == "self") e.egress = e.from_node + ":lo";
+      e.path_kind = e.to_node == e.from_node ? PathKind::self : PathKind::peer;
+      if (e.path_kind == PathKind::self) e.egress = e.from_node + ":lo";
     } else {
       auto colon = e.to_text.find(':');
       std::string node = colon == std::string::npos ? e.to_text : e.to_text.substr(0, colon);
@@ -276,7 +282,7 @@ void resolve_targets(Diags& d, Lab& lab) {
           continue;
         }
         a = first_address(*f, e.family);
-        if (!a && !(e.responder.kind == "raw")) {
+        if (!a && !own_address) {
           d.add(to_ref, "target interface \"" + e.to_text + "\" has no " + fam_name() + " address");
           continue;
         }
@@ -305,11 +311,11 @@ void resolve_targets(Diags& d, Lab& lab) {
             if (&fa == a) e.to_interface = f->name;
       }
       if (a) e.target = a->addr;
-      e.path_kind = node == e.from_node ? "self" : "peer";
-      if (e.path_kind == "self") e.egress = e.from_node + ":lo";
+      e.path_kind = node == e.from_node ? PathKind::self : PathKind::peer;
+      if (e.path_kind == PathKind::self) e.egress = e.from_node + ":lo";
     }
-    // Raw responder: answers for its own address on the target device.
-    if (e.responder.kind == "raw") {
+    // A responder with an address of its own (raw): the target becomes that address on the device.
+    if (own_address) {
       if (e.responder.node.empty()) {
         e.responder.node = e.to_node;
         e.responder.interface = e.to_interface;
@@ -325,7 +331,7 @@ void resolve_targets(Diags& d, Lab& lab) {
       e.responder.node = e.to_node;
     }
     // Egress for peer paths: the source interface on the target's subnet.
-    if (e.path_kind == "peer" && e.egress.empty()) {
+    if (e.path_kind == PathKind::peer && e.egress.empty()) {
       if (from_if) {
         e.egress = from_if->id();
       } else {

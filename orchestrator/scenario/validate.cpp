@@ -28,8 +28,8 @@ void check_duplicate_addresses(Diags& d, const Lab& lab) {
       for (size_t j = 0; j < i && !reported; ++j) {
         for (const auto& a : lab.interfaces[j].addresses) {
           if (a.addr == f.addresses[k].addr) {
-            d.add(addr_ref(f, k), "address " + a.addr.str() + " is already assigned to " +
-                                      quote(lab.interfaces[j].id()));
+            d.add(addr_ref(f, k),
+                  "address " + a.addr.str() + " is already assigned to " + quote(lab.interfaces[j].id()));
             reported = true;
             break;
           }
@@ -48,7 +48,8 @@ void check_duplicate_addresses(Diags& d, const Lab& lab) {
 // All addresses of one family on a segment must share a prefix with the first one.
 void check_link_prefixes(Diags& d, const Lab& lab) {
   for (size_t li = 0; li < lab.links.size(); ++li) {
-    if (lab.links[li].kind == "phys") continue;
+    const LinkKind* lk = find_link_kind(lab.links[li].kind);
+    if (lk && !lk->one_subnet) continue;
     for (int fam : {4, 6}) {
       const Prefix* first = nullptr;
       const Interface* first_if = nullptr;
@@ -64,8 +65,8 @@ void check_link_prefixes(Diags& d, const Lab& lab) {
           }
           if (!first->network().contains(a.addr) && !a.network().contains(first->addr)) {
             d.add(addr_ref(f, k), "address " + a.str() + " of " + quote(f.id()) +
-                                      " is outside the link's prefix " + first->network().str() +
-                                      " (from " + quote(first_if->id()) + ")");
+                                      " is outside the link's prefix " + first->network().str() + " (from " +
+                                      quote(first_if->id()) + ")");
           }
         }
       }
@@ -76,15 +77,16 @@ void check_link_prefixes(Diags& d, const Lab& lab) {
 void check_sysctl_scope(Diags& d, const Node& node, const std::vector<Sysctl>& list) {
   for (const auto& s : list) {
     if (node.allow_global_sysctls) continue;
-    if (node.kind == "host") {
+    if (node.root_namespace) {
       d.add(s.src, "sysctl " + quote(s.name) + " on node " + quote(node.name) +
                        " changes this machine's root namespace; set \"allow_global_sysctls\": true on "
-                       "node " + quote(node.name) + " to allow it (restored at teardown)");
+                       "node " +
+                       quote(node.name) + " to allow it (restored at teardown)");
     } else if (s.global) {
       d.add(s.src, "sysctl " + quote(s.name) +
                        " is not per network namespace: it changes the whole machine; set "
-                       "\"allow_global_sysctls\": true on node " + quote(node.name) +
-                       " to allow it (restored at teardown)");
+                       "\"allow_global_sysctls\": true on node " +
+                       quote(node.name) + " to allow it (restored at teardown)");
     }
   }
 }
@@ -116,21 +118,21 @@ void check_routes(Diags& d, const Lab& lab) {
   for (const auto& n : lab.nodes) {
     for (const auto& rt : n.routes) {
       if (!rt.dev.empty() && !node_has_if(lab, n.name, rt.dev)) {
-        d.add(field_ref(rt.src, rt.fields, "dev"),
-              "interface " + quote(rt.dev) + " is not in node " + quote(n.name) + " (it has " +
-                  if_list(lab, n.name) + ")");
+        d.add(field_ref(rt.src, rt.fields, "dev"), "interface " + quote(rt.dev) + " is not in node " +
+                                                       quote(n.name) + " (it has " + if_list(lab, n.name) +
+                                                       ")");
         continue;
       }
-      if (rt.via && n.kind != "host" && !connected_if(lab, n.name, *rt.via)) {
+      if (rt.via && !n.root_namespace && !connected_if(lab, n.name, *rt.via)) {
         d.add(field_ref(rt.src, rt.fields, "via"),
               "gateway " + rt.via->str() + " is not on a subnet of node " + quote(n.name));
       }
     }
     for (const auto& nb : n.neighbors) {
       if (!node_has_if(lab, n.name, nb.dev)) {
-        d.add(field_ref(nb.src, nb.fields, "dev"),
-              "interface " + quote(nb.dev) + " is not in node " + quote(n.name) + " (it has " +
-                  if_list(lab, n.name) + ")");
+        d.add(field_ref(nb.src, nb.fields, "dev"), "interface " + quote(nb.dev) + " is not in node " +
+                                                       quote(n.name) + " (it has " + if_list(lab, n.name) +
+                                                       ")");
       }
     }
   }
@@ -142,21 +144,23 @@ void check_phys(Diags& d, const Lab& lab) {
     if (f.role != IfRole::phys_moved && f.role != IfRole::macvlan) continue;
     for (const auto& g : lab.interfaces) {
       const Node* gn = lab.find_node(g.node);
-      if (gn && gn->kind == "host" && g.name == f.parent && g.role != IfRole::phys_moved) {
+      if (gn && gn->root_namespace && g.name == f.parent && g.role != IfRole::phys_moved) {
         d.add(f.src, "device " + quote(f.parent) + " is also created by this lab (" + g.src.pointer +
                          "); a phys link takes an existing device");
       }
     }
     if (f.role == IfRole::phys_moved) {
       auto [it, fresh] = moved.emplace(f.parent, &f);
-      if (!fresh) d.add(f.src, "device " + quote(f.parent) + " is already moved by " + it->second->src.pointer);
+      if (!fresh)
+        d.add(f.src, "device " + quote(f.parent) + " is already moved by " + it->second->src.pointer);
     }
   }
   for (const auto& f : lab.interfaces) {
     if (f.role != IfRole::macvlan) continue;
     if (moved.count(f.parent)) {
-      d.add(field_ref(f.src, f.fields, "device"), "device " + quote(f.parent) + " is moved into a node by " + moved[f.parent]->src.pointer +
-                       "; it cannot also be a macvlan parent");
+      d.add(field_ref(f.src, f.fields, "device"), "device " + quote(f.parent) + " is moved into a node by " +
+                                                      moved[f.parent]->src.pointer +
+                                                      "; it cannot also be a macvlan parent");
     }
   }
 }
@@ -171,7 +175,7 @@ uint32_t mtu_of(const Lab& lab, const std::string& id) {
 }
 
 bool forwards(const Node& n, int family) {
-  if (n.kind == "host") return true;  // the root namespace's forwarding is the machine's own
+  if (n.root_namespace) return true;  // the root namespace's forwarding is the machine's own
   std::string key = family == 4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding";
   for (const auto& s : n.sysctls)
     if (s.name == key && s.value == "1") return true;
@@ -188,7 +192,8 @@ bool reachable(const Lab& lab, const std::string& node, const IpAddr& target, co
   }
   if (const Interface* f = connected_if(lab, node, target)) {
     if (!target_if || lab.links[f->link].segment == lab.links[target_if->link].segment) return true;
-    why = "\"" + f->id() + "\" has the target's subnet but is not on the same link as \"" + target_if->id() + "\"";
+    why = "\"" + f->id() + "\" has the target's subnet but is not on the same link as \"" + target_if->id() +
+          "\"";
     return false;
   }
   const Node* n = lab.find_node(node);
@@ -227,35 +232,13 @@ void check_experiments(Diags& d, const Lab& lab) {
     if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
     const ProbeKind* pk = find_probe_kind(e.probe);
     SourceRef to_ref = field_ref(e.src, e.fields, "to");
-    if (pk->needs_device) {
-      if (e.path_kind != "peer") {
-        d.add(to_ref, "probe raw sends frames on a device; target " + quote(e.to_text) +
-                          " is local to node " + quote(e.from_node) + " (use probe icmp or udp)");
-        continue;
-      }
-      if (e.family != 4) {
-        d.add(field_ref(e.src, e.fields, "family"), "probe raw builds IPv4 frames; family 6 is not supported");
-        continue;
-      }
-    }
-    if (e.responder.kind == "raw") {
-      for (const auto& f : lab.interfaces)
-        for (const auto& a : f.addresses)
-          if (a.addr == *e.responder.address)
-            d.add(field_ref(e.src, e.fields, "responder"),
-                  "raw responder address " + a.addr.str() + " is also the kernel's address on " +
-                      quote(f.id()) + "; the kernel would answer too");
-      if (e.responder.interface.empty()) {
-        d.add(field_ref(e.src, e.fields, "responder"),
-              "a raw responder needs a device: set \"to\" or responder \"at\" to \"node:ifname\"");
-        continue;
-      }
-    }
+    if (pk->validate && !pk->validate(d, lab, e)) continue;
+    const ResponderKind* rk = find_responder_kind(e.responder.kind);
+    if (rk && rk->validate && !rk->validate(d, lab, e)) continue;
     const Interface* target_if = nullptr;
     if (!e.to_interface.empty()) target_if = lab.find_interface(e.to_node, e.to_interface);
-    if (e.responder.kind == "raw" && !e.responder.interface.empty())
-      target_if = lab.find_interface(e.responder.node, e.responder.interface);
-    if (e.path_kind == "peer") {
+    if (rk && rk->own_address) target_if = lab.find_interface(e.responder.node, e.responder.interface);
+    if (e.path_kind == PathKind::peer) {
       std::string why;
       if (!reachable(lab, e.from_node, e.target, target_if, e.family, 0, why)) {
         d.add(to_ref, "target " + e.target.str() + " (" + e.to_text + ") is not reachable from node " +
@@ -333,9 +316,20 @@ void check_responder_waits(Diags& d, const Lab& lab) {
   }
 }
 
+// Kinds the scenario knows but latlab cannot build yet.
+void check_node_kinds(Diags& d, const Lab& lab) {
+  for (const auto& n : lab.nodes) {
+    const NodeKind* nk = find_node_kind(n.kind);
+    if (!nk || nk->implemented) continue;
+    d.add(n.src, "node " + quote(n.name) + ": node kind " + quote(n.kind) +
+                     " is not implemented yet; supported node kinds are " + implemented_node_kinds());
+  }
+}
+
 }  // namespace
 
 void validate_scenario(Diags& d, const Lab& lab) {
+  check_node_kinds(d, lab);
   check_duplicate_addresses(d, lab);
   check_link_prefixes(d, lab);
   for (const auto& n : lab.nodes) check_sysctl_scope(d, n, n.sysctls);

@@ -124,7 +124,8 @@ Result<Inspection> Engine::inspect(const std::string& lab) {
     }
     ins.nodes.push_back(std::move(ln));
   }
-  if (auto v = ops_.read_sysctl("", "net.bridge.bridge-nf-call-iptables"); v) ins.global_bridge_nf_call_iptables = *v;
+  if (auto v = ops_.read_sysctl("", "net.bridge.bridge-nf-call-iptables"); v)
+    ins.global_bridge_nf_call_iptables = *v;
   if (!ins.state.fw_rules.empty()) {
     auto rules = ops_.list_bridge_accept_rules();
     if (!rules) return std::move(rules).error();
@@ -194,8 +195,8 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
       continue;
     }
     std::string owner = m->rfind(mark_prefix, 0) == 0 ? m->substr(std::string(mark_prefix).size()) : "";
-    bool ours = !owner.empty() && (!lab || owner == *lab) &&
-                ns.rfind(std::string(ns_prefix) + owner + "-", 0) == 0;
+    bool ours =
+        !owner.empty() && (!lab || owner == *lab) && ns.rfind(std::string(ns_prefix) + owner + "-", 0) == 0;
     if (ours && live.count(owner) != 0) continue;  // its journal handles it
     if (!ours) {
       rep.left.push_back("namespace " + q(ns) + " is named like a latlab namespace but does not carry " +
@@ -206,7 +207,8 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
     if (Status s = ops_.delete_netns(ns); !s) {
       rep.errors.push_back(std::move(s).error());
     } else {
-      rep.removed.push_back("namespace " + q(ns) + " (no journal; marked " + q(*m) + ")");
+      rep.removed.push_back(
+          {owner, Removed::What::namespace_, "namespace " + q(ns) + " (no journal; marked " + q(*m) + ")"});
     }
   }
   auto rules = ops_.list_bridge_accept_rules();
@@ -222,8 +224,10 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
     if (!res[i] && res[i].error().sys_errno() != ENOENT) {
       rep.errors.push_back(res[i].error());
     } else if (res[i]) {
-      rep.removed.push_back(std::string(orphans[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
-                            q(orphans[i].bridge) + " (no journal; marked " + q(orphans[i].mark) + ")");
+      rep.removed.push_back({orphans[i].mark.substr(std::string(mark_prefix).size()), Removed::What::rule,
+                             std::string(orphans[i].family == 4 ? "iptables" : "ip6tables") +
+                                 " rule for bridge " + q(orphans[i].bridge) + " (no journal; marked " +
+                                 q(orphans[i].mark) + ")"});
     }
   }
   auto links = ops_.list_links("");
@@ -236,7 +240,8 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
     if (Status s = ops_.delete_link("", l.name); !s && s.error().sys_errno() != ENODEV) {
       rep.errors.push_back(std::move(s).error());
     } else {
-      rep.removed.push_back("interface " + q(l.name) + " (no journal; marked " + q(l.alias) + ")");
+      rep.removed.push_back({owner, Removed::What::interface,
+                             "interface " + q(l.name) + " (no journal; marked " + q(l.alias) + ")"});
     }
   }
   return Ok{};

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <ctime>
+#include <map>
 #include <random>
 #include <unordered_map>
 
-#include "topology/node_kinds.h"
+#include "topology/kinds.h"
 
 namespace latlab::topology {
 
@@ -125,7 +125,8 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
               }
               auto f = std::find_if(root_links->begin(), root_links->end(),
                                     [&](const LinkState& l) { return l.name == a.device; });
-              if (f == root_links->end()) return Error(what + ": no device " + q(a.device) + " in the host namespace", ENODEV);
+              if (f == root_links->end())
+                return Error(what + ": no device " + q(a.device) + " in the host namespace", ENODEV);
               JPhys p;
               p.node = a.node;
               p.netns = ns(a.node);
@@ -135,7 +136,8 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
               p.up = f->up;
               for (const auto& ad : *root_addrs) {
                 // Link-local IPv6 addresses come back by themselves.
-                if (ad.ifindex == f->ifindex && ad.scope != 253 /*RT_SCOPE_LINK*/) p.addresses.push_back(ad.prefix);
+                if (ad.ifindex == f->ifindex && ad.scope != 253 /*RT_SCOPE_LINK*/)
+                  p.addresses.push_back(ad.prefix);
               }
               st.phys.push_back(std::move(p));
               return Ok{};
@@ -162,7 +164,7 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
               // ORs them): add a marked ACCEPT rule where that is the case.
               for (int fam : {4, 6}) {
                 auto v = ops.read_sysctl("", fam == 4 ? "net.bridge.bridge-nf-call-iptables"
-                                                       : "net.bridge.bridge-nf-call-ip6tables");
+                                                      : "net.bridge.bridge-nf-call-ip6tables");
                 if (v && *v != "0") st.fw_rules.push_back({a.node, a.bridge, fam});
               }
               return Ok{};
@@ -175,8 +177,8 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
   return st;
 }
 
-Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::Lab& lab,
-                            const Plan& plan, const ApplyOptions& opt) {
+Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::Lab& lab, const Plan& plan,
+                            const ApplyOptions& opt) {
   auto jr = journal_for(ops, lab, plan, opt);
   if (!jr) return std::move(jr).error();
   LabState journal = std::move(*jr);
@@ -250,8 +252,8 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             [&](const CreateNetns& a) -> Status {
               if (Status c = ops.create_netns(a.netns, mark); !c) {
                 if (c.error().sys_errno() != EEXIST) return c;
-                return Error(c.error().message() + " (a leftover of an earlier run? `latlab cleanup " + lab.name +
-                                 "` removes it when it carries the lab's mark)",
+                return Error(c.error().message() + " (a leftover of an earlier run? `latlab cleanup " +
+                                 lab.name + "` removes it when it carries the lab's mark)",
                              EEXIST);
               }
               created.namespaces.push_back({a.node, a.netns});
@@ -300,7 +302,9 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
               return Ok{};
             },
             [&](const SetMaster& a) -> Status { return ops.set_master(nns, a.name, a.master); },
-            [&](const SetLinkAttrs& a) -> Status { return ops.set_link_attrs(nns, a.name, a.mtu, a.txqueuelen, a.mac); },
+            [&](const SetLinkAttrs& a) -> Status {
+              return ops.set_link_attrs(nns, a.name, a.mtu, a.txqueuelen, a.mac);
+            },
             [&](const SetOffloads& a) -> Status { return ops.set_offloads(nns, a.name, a.offloads); },
             [&](const SetQdisc& a) -> Status { return ops.set_qdisc(nns, a.name, a.qdisc); },
             [&](const BridgeNetfilterOff& a) -> Status {

@@ -63,13 +63,14 @@ json to_json(const LabState& s) {
   j["pid"] = s.pid;
   j["created_unix"] = s.created_unix;
   j["nodes"] = json::array();
-  for (const auto& n : s.nodes) j["nodes"].push_back({{"name", n.name}, {"kind", n.kind}, {"netns", n.netns}});
+  for (const auto& n : s.nodes)
+    j["nodes"].push_back({{"name", n.name}, {"kind", n.kind}, {"netns", n.netns}});
   j["namespaces"] = json::array();
   for (const auto& n : s.namespaces) j["namespaces"].push_back({{"node", n.node}, {"name", n.name}});
   j["links"] = json::array();
   for (const auto& l : s.links) {
     json x = {{"node", l.node}, {"netns", l.netns}, {"name", l.name}, {"kind", l.kind}, {"mac", l.mac.str()}};
-    if (l.kind == "veth") {
+    if (l.has_peer()) {
       x["peer_node"] = l.peer_node;
       x["peer_netns"] = l.peer_netns;
       x["peer_name"] = l.peer_name;
@@ -81,24 +82,35 @@ json to_json(const LabState& s) {
   for (const auto& p : s.phys) {
     json a = json::array();
     for (const auto& pr : p.addresses) a.push_back(pr.str());
-    j["phys"].push_back({{"node", p.node}, {"netns", p.netns}, {"device", p.device}, {"new_name", p.new_name},
-                         {"mtu", p.mtu}, {"up", p.up}, {"addresses", a}});
+    j["phys"].push_back({{"node", p.node},
+                         {"netns", p.netns},
+                         {"device", p.device},
+                         {"new_name", p.new_name},
+                         {"mtu", p.mtu},
+                         {"up", p.up},
+                         {"addresses", a}});
   }
   j["sysctls"] = json::array();
   for (const auto& x : s.sysctls) {
-    j["sysctls"].push_back({{"node", x.node}, {"name", x.name}, {"old_value", x.old_value},
-                            {"value", x.value}, {"global", x.global}});
+    j["sysctls"].push_back({{"node", x.node},
+                            {"name", x.name},
+                            {"old_value", x.old_value},
+                            {"value", x.value},
+                            {"global", x.global}});
   }
   j["routes"] = json::array();
   for (const auto& r : s.routes) j["routes"].push_back({{"node", r.node}, {"route", route_json(r.route)}});
   j["neighbors"] = json::array();
   for (const auto& n : s.neighbors) {
-    j["neighbors"].push_back({{"node", n.node}, {"ip", n.neighbor.ip.str()}, {"mac", n.neighbor.mac.str()},
+    j["neighbors"].push_back({{"node", n.node},
+                              {"ip", n.neighbor.ip.str()},
+                              {"mac", n.neighbor.mac.str()},
                               {"dev", n.neighbor.dev}});
   }
   j["nf_off_bridges"] = s.nf_off_bridges;
   j["fw_rules"] = json::array();
-  for (const auto& r : s.fw_rules) j["fw_rules"].push_back({{"node", r.node}, {"bridge", r.bridge}, {"family", r.family}});
+  for (const auto& r : s.fw_rules)
+    j["fw_rules"].push_back({{"node", r.node}, {"bridge", r.bridge}, {"family", r.family}});
   return j;
 }
 
@@ -126,7 +138,7 @@ Result<LabState> lab_state_from_json(const json& j) {
       l.name = x.at("name").get<std::string>();
       l.kind = x.at("kind").get<std::string>();
       l.mac = need(MacAddr::parse(x.at("mac").get<std::string>()), "mac");
-      if (l.kind == "veth") {
+      if (x.contains("peer_name")) {
         l.peer_node = x.at("peer_node").get<std::string>();
         l.peer_netns = x.at("peer_netns").get<std::string>();
         l.peer_name = x.at("peer_name").get<std::string>();
@@ -142,7 +154,8 @@ Result<LabState> lab_state_from_json(const json& j) {
       p.new_name = x.at("new_name").get<std::string>();
       p.mtu = x.at("mtu").get<uint32_t>();
       p.up = x.at("up").get<bool>();
-      for (const auto& a : x.at("addresses")) p.addresses.push_back(need(Prefix::parse(a.get<std::string>()), "address"));
+      for (const auto& a : x.at("addresses"))
+        p.addresses.push_back(need(Prefix::parse(a.get<std::string>()), "address"));
       s.phys.push_back(std::move(p));
     }
     for (const auto& x : j.at("sysctls")) {
@@ -150,7 +163,8 @@ Result<LabState> lab_state_from_json(const json& j) {
                            x.at("old_value").get<std::string>(), x.at("value").get<std::string>(),
                            x.at("global").get<bool>()});
     }
-    for (const auto& x : j.at("routes")) s.routes.push_back({x.at("node").get<std::string>(), route_from(x.at("route"))});
+    for (const auto& x : j.at("routes"))
+      s.routes.push_back({x.at("node").get<std::string>(), route_from(x.at("route"))});
     for (const auto& x : j.at("neighbors")) {
       JNeighbor n;
       n.node = x.at("node").get<std::string>();
@@ -162,7 +176,8 @@ Result<LabState> lab_state_from_json(const json& j) {
     s.nf_off_bridges = j.value("nf_off_bridges", std::vector<std::string>{});
     if (j.contains("fw_rules")) {
       for (const auto& x : j.at("fw_rules")) {
-        s.fw_rules.push_back({x.at("node").get<std::string>(), x.at("bridge").get<std::string>(), x.at("family").get<int>()});
+        s.fw_rules.push_back(
+            {x.at("node").get<std::string>(), x.at("bridge").get<std::string>(), x.at("family").get<int>()});
       }
     }
     return s;
@@ -245,7 +260,8 @@ Result<std::optional<LabState>> FileStateStore::read(const std::string& lab) {
 
 Status FileStateStore::remove(const std::string& lab) {
   const std::string path = path_of(lab);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Error::from_errno("remove journal " + path, errno);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return Error::from_errno("remove journal " + path, errno);
   (void)::unlink((path + ".tmp").c_str());
   return Ok{};
 }
@@ -280,11 +296,14 @@ Result<LabLock> LabLock::acquire(const std::string& root, const std::string& lab
     }
     UniqueFd owner(fd);
     if (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-      if (errno == EWOULDBLOCK) return Error("lab \"" + lab + "\" is busy: another latlab command holds " + path);
+      if (errno == EWOULDBLOCK)
+        return Error("lab \"" + lab + "\" is busy: another latlab command holds " + path);
       return Error::from_errno("lock " + path, errno);
     }
-    struct stat a {}, b {};
-    if (::fstat(fd, &a) == 0 && ::stat(path.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+    struct stat a {
+    }, b{};
+    if (::fstat(fd, &a) == 0 && ::stat(path.c_str(), &b) == 0 && a.st_ino == b.st_ino &&
+        a.st_dev == b.st_dev) {
       return LabLock(std::move(owner), path);
     }
     // The holder removed the lab (and its lock file) meanwhile: take the new one.

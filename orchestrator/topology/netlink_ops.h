@@ -42,6 +42,7 @@ struct LinkState {
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;
   uint64_t rx_dropped = 0, tx_dropped = 0, rx_errors = 0, tx_errors = 0;
   // bridges only: IFLA_BR_NF_CALL_*
+  bool bridge = false;  // the kernel reported bridge attributes for it
   std::optional<bool> nf_call_iptables, nf_call_ip6tables, nf_call_arptables;
 };
 
@@ -85,22 +86,19 @@ class NetlinkOps {
   // Links. `mac` is set at creation (a random locally administered address
   // journalled beforehand: it proves an unmarked object ours after a crash
   // between create and mark).
-  virtual Status create_bridge(const Ns& ns, const std::string& name,
-                               const scenario::MacAddr& mac) = 0;
+  virtual Status create_bridge(const Ns& ns, const std::string& name, const scenario::MacAddr& mac) = 0;
   virtual Status create_veth(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
                              const Ns& peer_ns, const std::string& peer_name,
                              const scenario::MacAddr& peer_mac) = 0;
   // parent is a device of the host namespace.
-  virtual Status create_macvlan(const Ns& ns, const std::string& name,
-                                const scenario::MacAddr& mac, const std::string& parent,
-                                const std::string& mode) = 0;
+  virtual Status create_macvlan(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
+                                const std::string& parent, const std::string& mode) = 0;
   virtual Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) = 0;
   virtual Status delete_link(const Ns& ns, const std::string& name) = 0;
   virtual Result<std::vector<LinkState>> list_links(const Ns& ns) = 0;
   virtual Status set_master(const Ns& ns, const std::string& name, const std::string& master) = 0;
-  virtual Status set_link_attrs(const Ns& ns, const std::string& name,
-                                std::optional<uint32_t> mtu, std::optional<uint32_t> txqueuelen,
-                                std::optional<scenario::MacAddr> mac) = 0;
+  virtual Status set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
+                                std::optional<uint32_t> txqueuelen, std::optional<scenario::MacAddr> mac) = 0;
   virtual Status set_up(const Ns& ns, const std::string& name, bool up) = 0;
   // Moves a device to another namespace, renaming it on the way.
   virtual Status move_link(const Ns& ns, const std::string& name, const Ns& to,
@@ -118,8 +116,7 @@ class NetlinkOps {
 
   // Queueing disciplines (root qdisc of the device) and offloads.
   virtual Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) = 0;
-  virtual Status set_offloads(const Ns& ns, const std::string& dev,
-                              const scenario::Offloads& o) = 0;
+  virtual Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) = 0;
 
   // Host firewall, for a bridge in the host namespace only: the kernel ORs the
   // per-bridge nf_call_iptables switch with the namespace-wide

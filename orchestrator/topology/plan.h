@@ -92,9 +92,39 @@ struct AddNeighbor {
   scenario::Neighbor neighbor;
 };
 
-using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan,
-                            MovePhys, SetMaster, SetLinkAttrs, SetOffloads, SetQdisc,
-                            BridgeNetfilterOff, AddAddress, LinkUp, AddRoute, AddNeighbor>;
+using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan, MovePhys,
+                            SetMaster, SetLinkAttrs, SetOffloads, SetQdisc, BridgeNetfilterOff, AddAddress,
+                            LinkUp, AddRoute, AddNeighbor>;
+
+// The phases of a plan, in the order they run. Kinds add each action to its
+// phase; inside a phase actions keep the order they were added in.
+enum class Phase {
+  namespaces,
+  node_setup,  // loopback up, sysctls
+  bridges,
+  devices,
+  masters,
+  attributes,
+  offloads,
+  qdiscs,
+  bridge_netfilter,
+  addresses,
+  up_bridges,  // bridges first, so ports come up on a live bridge
+  up,
+  up_moved,  // devices moved in from the root namespace, last
+  routes,
+  neighbors,
+};
+
+class PlanBuilder {
+ public:
+  void add(Phase phase, Action action) { items_.emplace_back(phase, std::move(action)); }
+  // The actions, ordered by phase.
+  std::vector<Action> take();
+
+ private:
+  std::vector<std::pair<Phase, Action>> items_;
+};
 
 struct Plan {
   std::string lab;
@@ -102,8 +132,9 @@ struct Plan {
   std::vector<std::string> experiments;  // one line each, in declaration order
 };
 
-// Order: namespaces, sysctls, devices, masters, attributes, offloads, qdiscs,
-// bridge netfilter, addresses, up, routes, neighbours.
+// Each node and link kind's actions plus every interface's settings, in
+// phase order. Kinds the topology engine does not build add nothing (validate
+// refuses them; the executor too).
 Plan make_plan(const scenario::Lab& lab);
 
 // "create veth a:eth0 <-> b:eth0", as `latlab plan` prints it.

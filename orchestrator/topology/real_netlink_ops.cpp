@@ -13,21 +13,20 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/qdisc.h>
-#include <netlink/route/qdisc/netem.h>
-#include <netlink/route/qdisc/tbf.h>
 #include <netlink/route/route.h>
 #include <netlink/route/tc.h>
 #include <spawn.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <climits>
-#include <thread>
 #include <cstring>
+#include <thread>
 
+#include "topology/kinds.h"
 #include "topology/netns.h"
 
 namespace latlab::topology {
@@ -66,9 +65,12 @@ IpAddr from_nl(nl_addr* a) {
   if (a == nullptr) return out;
   int fam = nl_addr_get_family(a);
   size_t len = nl_addr_get_len(a);
-  if (fam == AF_INET && len == 4) out.family = 4;
-  else if (fam == AF_INET6 && len == 16) out.family = 6;
-  else return out;
+  if (fam == AF_INET && len == 4)
+    out.family = 4;
+  else if (fam == AF_INET6 && len == 16)
+    out.family = 6;
+  else
+    return out;
   std::memcpy(out.bytes.data(), nl_addr_get_binary_addr(a), len);
   return out;
 }
@@ -85,17 +87,26 @@ struct ObjDeleter {
 using RtnlAddr = std::unique_ptr<rtnl_addr, ObjDeleter<rtnl_addr, rtnl_addr_put>>;
 using RtnlRoute = std::unique_ptr<rtnl_route, ObjDeleter<rtnl_route, rtnl_route_put>>;
 using RtnlNeigh = std::unique_ptr<rtnl_neigh, ObjDeleter<rtnl_neigh, rtnl_neigh_put>>;
+// The kernel's IFLA_INFO_KIND of a bridge: its IFLA_INFO_DATA holds IFLA_BR_*.
+constexpr std::string_view kernel_bridge_kind = "bridge";
 using RtnlQdisc = std::unique_ptr<rtnl_qdisc, ObjDeleter<rtnl_qdisc, rtnl_qdisc_put>>;
 
 const char* operstate_name(uint8_t s) {
   switch (s) {
-    case IF_OPER_UP: return "up";
-    case IF_OPER_DOWN: return "down";
-    case IF_OPER_LOWERLAYERDOWN: return "lowerlayerdown";
-    case IF_OPER_DORMANT: return "dormant";
-    case IF_OPER_NOTPRESENT: return "notpresent";
-    case IF_OPER_TESTING: return "testing";
-    default: return "unknown";
+    case IF_OPER_UP:
+      return "up";
+    case IF_OPER_DOWN:
+      return "down";
+    case IF_OPER_LOWERLAYERDOWN:
+      return "lowerlayerdown";
+    case IF_OPER_DORMANT:
+      return "dormant";
+    case IF_OPER_NOTPRESENT:
+      return "notpresent";
+    case IF_OPER_TESTING:
+      return "testing";
+    default:
+      return "unknown";
   }
 }
 
@@ -288,8 +299,7 @@ Status RealNetlinkOps::create_bridge(const Ns& ns, const std::string& name, cons
 }
 
 Status RealNetlinkOps::create_veth(const Ns& ns, const std::string& name, const MacAddr& mac,
-                                   const Ns& peer_ns, const std::string& peer_name,
-                                   const MacAddr& peer_mac) {
+                                   const Ns& peer_ns, const std::string& peer_name, const MacAddr& peer_mac) {
   const std::string what = "create veth " + q(name) + " (peer " + q(peer_name) + ")";
   auto home = ctx("");
   if (!home) return std::move(home).error();
@@ -338,10 +348,14 @@ Status RealNetlinkOps::create_macvlan(const Ns& ns, const std::string& name, con
     fd = (*c)->ns_fd.get();
   }
   uint32_t m_mode = MACVLAN_MODE_BRIDGE;
-  if (mode == "private") m_mode = MACVLAN_MODE_PRIVATE;
-  else if (mode == "vepa") m_mode = MACVLAN_MODE_VEPA;
-  else if (mode == "passthru") m_mode = MACVLAN_MODE_PASSTHRU;
-  else if (!mode.empty() && mode != "bridge") return Error(what + ": unknown macvlan mode " + q(mode));
+  if (mode == "private")
+    m_mode = MACVLAN_MODE_PRIVATE;
+  else if (mode == "vepa")
+    m_mode = MACVLAN_MODE_VEPA;
+  else if (mode == "passthru")
+    m_mode = MACVLAN_MODE_PASSTHRU;
+  else if (!mode.empty() && mode != "bridge")
+    return Error(what + ": unknown macvlan mode " + q(mode));
   NlMsg m = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
   nla_put_string(m.get(), IFLA_IFNAME, name.c_str());
   nla_put_u32(m.get(), IFLA_LINK, static_cast<uint32_t>(*pidx));
@@ -416,12 +430,16 @@ Result<std::vector<LinkState>> RealNetlinkOps::list_links(const Ns& ns) {
       nlattr* li[IFLA_INFO_MAX + 1];
       if (nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) == 0) {
         if (li[IFLA_INFO_KIND]) l.kind = nla_get_string(li[IFLA_INFO_KIND]);
-        if (l.kind == "bridge" && li[IFLA_INFO_DATA]) {
+        if (l.kind == kernel_bridge_kind && li[IFLA_INFO_DATA]) {
           nlattr* br[IFLA_BR_MAX + 1];
           if (nla_parse_nested(br, IFLA_BR_MAX, li[IFLA_INFO_DATA], nullptr) == 0) {
-            if (br[IFLA_BR_NF_CALL_IPTABLES]) l.nf_call_iptables = nla_get_u8(br[IFLA_BR_NF_CALL_IPTABLES]) != 0;
-            if (br[IFLA_BR_NF_CALL_IP6TABLES]) l.nf_call_ip6tables = nla_get_u8(br[IFLA_BR_NF_CALL_IP6TABLES]) != 0;
-            if (br[IFLA_BR_NF_CALL_ARPTABLES]) l.nf_call_arptables = nla_get_u8(br[IFLA_BR_NF_CALL_ARPTABLES]) != 0;
+            l.bridge = true;
+            if (br[IFLA_BR_NF_CALL_IPTABLES])
+              l.nf_call_iptables = nla_get_u8(br[IFLA_BR_NF_CALL_IPTABLES]) != 0;
+            if (br[IFLA_BR_NF_CALL_IP6TABLES])
+              l.nf_call_ip6tables = nla_get_u8(br[IFLA_BR_NF_CALL_IP6TABLES]) != 0;
+            if (br[IFLA_BR_NF_CALL_ARPTABLES])
+              l.nf_call_arptables = nla_get_u8(br[IFLA_BR_NF_CALL_ARPTABLES]) != 0;
           }
         }
       }
@@ -444,10 +462,8 @@ Status RealNetlinkOps::set_master(const Ns& ns, const std::string& name, const s
   return (*c)->nl.request(std::move(m), what);
 }
 
-Status RealNetlinkOps::set_link_attrs(const Ns& ns, const std::string& name,
-                                      std::optional<uint32_t> mtu,
-                                      std::optional<uint32_t> txqueuelen,
-                                      std::optional<MacAddr> mac) {
+Status RealNetlinkOps::set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
+                                      std::optional<uint32_t> txqueuelen, std::optional<MacAddr> mac) {
   std::string what = "set";
   if (mtu) what += " mtu " + std::to_string(*mtu);
   if (txqueuelen) what += " txqueuelen " + std::to_string(*txqueuelen);
@@ -509,8 +525,8 @@ Status RealNetlinkOps::set_bridge_netfilter(const Ns& ns, const std::string& bri
   nla_put_u8(m.get(), IFLA_BR_NF_CALL_ARPTABLES, v);
   nla_nest_end(m.get(), data);
   nla_nest_end(m.get(), info);
-  return (*c)->nl.request(std::move(m), std::string("set bridge netfilter ") + (on ? "on" : "off") +
-                                            " on " + q(bridge));
+  return (*c)->nl.request(std::move(m),
+                          std::string("set bridge netfilter ") + (on ? "on" : "off") + " on " + q(bridge));
 }
 
 // ---------------------------------------------------------------- addresses
@@ -720,6 +736,9 @@ Status RealNetlinkOps::delete_neighbor(const Ns& ns, const scenario::Neighbor& n
 
 Status RealNetlinkOps::set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& qs) {
   std::string what = "set qdisc " + qs.kind + " on " + q(dev);
+  auto kr = qdisc_kind(qs);
+  if (!kr) return std::move(kr).error().context(what);
+  const QdiscKind* kind = *kr;
   auto c = ctx(ns);
   if (!c) return std::move(c).error();
   auto idx = ifindex(**c, dev);
@@ -733,28 +752,7 @@ Status RealNetlinkOps::set_qdisc(const Ns& ns, const std::string& dev, const sce
   if (int rc = rtnl_tc_set_kind(tc, qs.kind.c_str()); rc < 0) {
     return Error(what + ": " + nl_geterror(rc));
   }
-  if (qs.kind == "tbf") {
-    uint64_t bytes_per_s = qs.tbf.rate_bps / 8;
-    if (bytes_per_s == 0 || bytes_per_s > INT_MAX) {
-      return Error(what + ": rate " + std::to_string(qs.tbf.rate_bps) +
-                   " bit/s is outside what tbf accepts here (8 bit/s .. 17 Gbit/s)", EINVAL);
-    }
-    rtnl_qdisc_tbf_set_rate(qd.get(), static_cast<int>(bytes_per_s),
-                            static_cast<int>(qs.tbf.burst_bytes), 0);
-    if (int rc = rtnl_qdisc_tbf_set_limit_by_latency(
-            qd.get(), static_cast<int>(qs.tbf.latency_ns / 1000));
-        rc < 0) {
-      return Error(what + ": " + nl_geterror(rc));
-    }
-  } else if (qs.kind == "netem") {
-    rtnl_netem_set_limit(qd.get(), static_cast<int>(qs.netem.limit));
-    rtnl_netem_set_delay(qd.get(), static_cast<int>(qs.netem.delay_ns / 1000));
-    rtnl_netem_set_jitter(qd.get(), static_cast<int>(qs.netem.jitter_ns / 1000));
-    double loss = qs.netem.loss_pct / 100.0 * 4294967295.0;
-    rtnl_netem_set_loss(qd.get(), static_cast<int>(static_cast<uint32_t>(loss)));
-  } else {
-    return Error(what + ": qdisc kind " + q(qs.kind) + " is not supported; supported kinds are tbf, netem");
-  }
+  if (Status st = kind->configure(qd.get(), qs, what); !st.ok()) return st;
   nl_msg* raw = nullptr;
   if (int rc = rtnl_qdisc_build_add_request(qd.get(), NLM_F_CREATE | NLM_F_REPLACE, &raw); rc < 0) {
     return Error(what + ": " + nl_geterror(rc));
@@ -763,8 +761,7 @@ Status RealNetlinkOps::set_qdisc(const Ns& ns, const std::string& dev, const sce
   if (!st.ok() && st.error().sys_errno() == ENOENT) {
     Error e = st.error();
     return Error(e.message() + " (this kernel has no sch_" + qs.kind + ": load module sch_" + qs.kind +
-                     " or build with CONFIG_NET_SCH_" +
-                     (qs.kind == "netem" ? std::string("NETEM") : std::string("TBF")) + ")",
+                     " or build with " + kind->kernel_config + ")",
                  ENOENT, ExitCode::environment);
   }
   return st;
@@ -862,11 +859,12 @@ Result<int> run_argv(const std::vector<std::string>& args, std::string* out) {
   return code;
 }
 
-std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge, const std::string& mark) {
+std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge,
+                                   const std::string& mark) {
   std::vector<std::string> a = {family == 4 ? "iptables" : "ip6tables", "-w", "5", op, "FORWARD"};
   if (std::string(op) == "-I") a.push_back("1");
-  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment", mark.c_str(), "-j",
-                        "ACCEPT"}) {
+  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment",
+                        mark.c_str(), "-j", "ACCEPT"}) {
     a.emplace_back(x);
   }
   return a;
@@ -909,7 +907,8 @@ NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& ru
       if (code == 0) {
         out.push_back(Ok{});
       } else if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos) {
-        out.push_back(Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
+        out.push_back(
+            Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
       } else {
         out.push_back(Error(what + ": " + tool(r.family) + " exited with " + std::to_string(code) +
                                 (text.empty() ? "" : ": " + text),
@@ -953,8 +952,8 @@ Result<std::vector<NetlinkOps::FwRule>> RealNetlinkOps::list_bridge_accept_rules
         if (j > i) w.push_back(line.substr(i, j - i));
         i = j;
       }
-      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] && w[8] == "--comment" &&
-          w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
+      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] &&
+          w[8] == "--comment" && w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
         out.push_back({family, w[3], w[9]});
       }
     }
@@ -984,7 +983,8 @@ Status RealNetlinkOps::write_sysctl(const Ns& ns, const std::string& name, const
   return write_file_at(sysctl_path(name), value, what);
 }
 
-Status RealNetlinkOps::write_sysctls(const Ns& ns, const std::vector<std::pair<std::string, std::string>>& kv) {
+Status RealNetlinkOps::write_sysctls(const Ns& ns,
+                                     const std::vector<std::pair<std::string, std::string>>& kv) {
   if (ns.empty()) return NetlinkOps::write_sysctls(ns, kv);
   auto c = ctx(ns);
   if (!c) return std::move(c).error();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -39,12 +40,16 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     t_phase = now;
   };
   auto fail = [&](Error e) { rep.errors.push_back(std::move(e.context("lab " + q(st.lab)))); };
+  auto removed = [&](Removed::What what, std::string text) {
+    rep.removed.push_back({st.lab, what, std::move(text)});
+  };
 
   // Firewall rules for host bridges: started now, reaped at the end (they are
   // child processes). The delete names our mark in the rule's comment, so it
   // can only remove our own rule; absent = nothing to do.
   std::vector<NetlinkOps::FwRule> rules;
-  for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it) rules.push_back({it->family, it->bridge, mark});
+  for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it)
+    rules.push_back({it->family, it->bridge, mark});
   NetlinkOps::RulesPending rules_pending;
   if (!rules.empty()) rules_pending = ops.start_delete_bridge_accept_rules(rules);
 
@@ -55,7 +60,8 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     const std::string what = "node " + q(p.node) + ": give back " + q(p.device);
     bool in_root = false;
     if (auto in_ns = ops.list_links(p.netns); in_ns) {
-      auto f = std::find_if(in_ns->begin(), in_ns->end(), [&](const LinkState& l) { return l.name == p.new_name; });
+      auto f = std::find_if(in_ns->begin(), in_ns->end(),
+                            [&](const LinkState& l) { return l.name == p.new_name; });
       if (f != in_ns->end()) {
         if (Status s = ops.move_link(p.netns, p.new_name, "", p.device); !s) {
           fail(std::move(s).error().context(what));
@@ -70,9 +76,11 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
         fail(std::move(root).error().context(what));
         continue;
       }
-      in_root = std::any_of(root->begin(), root->end(), [&](const LinkState& l) { return l.name == p.device; });
+      in_root =
+          std::any_of(root->begin(), root->end(), [&](const LinkState& l) { return l.name == p.device; });
       if (!in_root) {
-        rep.left.push_back("device " + q(p.device) + " of node " + q(p.node) + " is gone: nothing to give back");
+        rep.left.push_back("device " + q(p.device) + " of node " + q(p.node) +
+                           " is gone: nothing to give back");
         continue;
       }
     }
@@ -85,7 +93,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
       }
     }
     if (Status s = ops.set_up("", p.device, p.up); !s) fail(std::move(s).error().context(what));
-    rep.removed.push_back("gave back " + q(p.device));
+    removed(Removed::What::device, "gave back " + q(p.device));
   }
 
   phase("moved devices");
@@ -124,8 +132,8 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     // Journalled and named like ours; the loopback mark is set right after
     // creation, so an empty one is a crash in between.
     if (!m->empty() && *m != mark) {
-      rep.left.push_back("namespace " + q(it->name) + " has lab " + q(st.lab) + "'s name but the mark " + q(*m) +
-                         ": left in place");
+      rep.left.push_back("namespace " + q(it->name) + " has lab " + q(st.lab) + "'s name but the mark " +
+                         q(*m) + ": left in place");
       continue;
     }
     delete_ns.push_back(it->name);
@@ -160,8 +168,8 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     if (l.netns.empty()) {
       host_name = l.name;
       host_mac = l.mac;
-      other_ns = l.kind == "veth" ? l.peer_netns : "";
-    } else if (l.kind == "veth" && l.peer_netns.empty()) {
+      other_ns = l.has_peer() ? l.peer_netns : "";
+    } else if (l.has_peer() && l.peer_netns.empty()) {
       host_name = l.peer_name;
       host_mac = l.peer_mac;
       other_ns = l.netns;
@@ -189,7 +197,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     if (!deleted[i]) {
       fail(Error(deleted[i].error()));
     } else {
-      rep.removed.push_back("namespace " + q(delete_ns[i]));
+      removed(Removed::What::namespace_, "namespace " + q(delete_ns[i]));
     }
   }
 
@@ -214,6 +222,9 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
         if (f != by_name.end() && link_is_ours(*f->second, mark, w.mac)) still.push_back(w);
       }
       auto now = std::chrono::steady_clock::now();
+      for (const auto& w : waits)
+        if (std::none_of(still.begin(), still.end(), [&](const Wait& x) { return x.name == w.name; }))
+          removed(Removed::What::interface, "interface " + q(w.name) + " (with its peer's namespace)");
       if (still.size() < waits.size()) last_progress = now;
       waits.swap(still);
       if (waits.empty()) break;
@@ -224,7 +235,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
           if (Status s = ops.delete_link("", w.name); !s && !tolerable(s.error())) {
             fail(std::move(s).error());
           } else {
-            rep.removed.push_back("interface " + q(w.name));
+            removed(Removed::What::interface, "interface " + q(w.name));
           }
         }
         break;
@@ -239,7 +250,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     if (Status s = ops.delete_link("", d.name); !s && !tolerable(s.error())) {
       fail(std::move(s).error().context("node " + q(d.node)));
     } else {
-      rep.removed.push_back("interface " + q(d.name));
+      removed(Removed::What::interface, "interface " + q(d.name));
     }
   }
   phase("delete host interfaces");
@@ -247,8 +258,8 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     std::vector<Status> res = rules_pending();
     for (size_t i = 0; i < res.size(); ++i) {
       if (res[i]) {
-        rep.removed.push_back(std::string(rules[i].family == 4 ? "iptables" : "ip6tables") + " rule for bridge " +
-                              q(rules[i].bridge));
+        removed(Removed::What::rule, std::string(rules[i].family == 4 ? "iptables" : "ip6tables") +
+                                         " rule for bridge " + q(rules[i].bridge));
       } else if (res[i].error().sys_errno() != ENOENT) {
         fail(Error(res[i].error()));
       }
@@ -260,9 +271,43 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   for (auto it = st.sysctls.rbegin(); it != st.sysctls.rend(); ++it) {
     if (Status s = ops.write_sysctl("", it->name, it->old_value); !s) {
       fail(std::move(s).error().context("restore"));
+    } else {
+      removed(Removed::What::sysctl, "sysctl " + it->name + " restored to " + q(it->old_value));
     }
   }
   return rep;
+}
+
+std::vector<std::string> summary_lines(const TeardownReport& rep) {
+  using What = Removed::What;
+  std::vector<std::string> labs;
+  std::map<std::string, std::map<What, size_t>> counts;
+  for (const auto& r : rep.removed) {
+    if (counts.count(r.lab) == 0) labs.push_back(r.lab);
+    ++counts[r.lab][r.what];
+  }
+  auto n = [](size_t k, const char* one, const char* many) {
+    return std::to_string(k) + " " + (k == 1 ? one : many);
+  };
+  std::vector<std::string> out;
+  for (const auto& lab : labs) {
+    auto& c = counts[lab];
+    std::vector<std::string> gone;
+    if (c[What::namespace_]) gone.push_back(n(c[What::namespace_], "namespace", "namespaces"));
+    if (c[What::interface]) gone.push_back(n(c[What::interface], "interface", "interfaces"));
+    if (c[What::rule]) gone.push_back(n(c[What::rule], "firewall rule", "firewall rules"));
+    std::string line = lab.empty() ? std::string("unowned objects") : "lab " + q(lab);
+    std::string sep = ": ";
+    if (!gone.empty()) {
+      line += sep + "removed";
+      for (size_t i = 0; i < gone.size(); ++i) line += (i ? ", " : " ") + gone[i];
+      sep = "; ";
+    }
+    if (c[What::device]) line += sep + "gave back " + n(c[What::device], "device", "devices"), sep = "; ";
+    if (c[What::sysctl]) line += sep + "restored " + n(c[What::sysctl], "sysctl", "sysctls");
+    out.push_back(line);
+  }
+  return out;
 }
 
 }  // namespace latlab::topology

@@ -11,10 +11,18 @@
 
 namespace latlab::topology {
 
+// One object teardown removed or put back.
+struct Removed {
+  enum class What { namespace_, interface, device, rule, sysctl };
+  std::string lab;  // whose it was
+  What what = What::interface;
+  std::string text;  // "namespace \"latlab-demo-a\"", "interface \"br0\""
+};
+
 struct TeardownReport {
-  std::vector<std::string> removed;  // "namespace latlab-demo-a", "interface br0"
-  std::vector<std::string> left;     // objects with our name but not our mark: reported, kept
-  std::vector<Error> errors;         // what could not be undone
+  std::vector<Removed> removed;
+  std::vector<std::string> left;  // objects with our name but not our mark: reported, kept
+  std::vector<Error> errors;      // what could not be undone
   bool ok() const { return errors.empty(); }
 };
 
@@ -26,6 +34,10 @@ struct TeardownOptions {
   // namespace alive), delete the remaining host ends one by one.
   std::chrono::milliseconds stall_timeout{1500};
 };
+
+// One line per lab: `lab "demo": removed 3 namespaces, 4 interfaces, 1
+// firewall rule; gave back 1 device; restored 2 sysctls`.
+std::vector<std::string> summary_lines(const TeardownReport& rep);
 
 // Order: give back moved devices, delete host routes, neighbours and firewall
 // rules, delete namespaces, wait for the kernel to destroy them (their host

@@ -11,9 +11,9 @@
 #include <random>
 
 #include "run/capture.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -36,7 +36,7 @@ TEST(CountersCapture, PingInsideOneNamespaceChangesOnlyItsCounters) {
   lab.nodes.push_back(make_node("h", "host"));
   scenario::Experiment exp;
   exp.name = "ping";
-  exp.path_kind = "localhost";
+  exp.path_kind = scenario::PathKind::localhost;
   scenario::CaptureSpec spec;
   spec.kind = "counters";
   run::PosixLauncher launcher;

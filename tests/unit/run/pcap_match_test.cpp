@@ -29,6 +29,7 @@ MatchKeys icmp_keys(bool with_cookie = true) {
 MatchKeys udp_keys() {
   MatchKeys k;
   k.probe = "udp";
+  k.echo = Echo::udp;
   k.target = *scenario::IpAddr::parse("198.18.0.2");
   k.udp_port = 7;
   k.udp_local_port = 40001;

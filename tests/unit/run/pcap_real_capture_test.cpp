@@ -97,6 +97,7 @@ TEST(PcapRealCapture, AgentIcmpOnAnyDeviceSll2) {
 TEST(PcapRealCapture, AgentUdpOnVethEthernet) {
   MatchKeys k;
   k.probe = "udp";
+  k.echo = Echo::udp;
   k.target = *scenario::IpAddr::parse("198.18.0.2");
   k.udp_port = 9000;
   k.udp_local_port = 59486;

@@ -56,6 +56,7 @@ scenario::Lab two_node_lab() {
   scenario::Node h;
   h.name = "h";
   h.kind = "host";
+  h.root_namespace = true;
   scenario::Node d;
   d.name = "d";
   d.kind = "docker";
@@ -487,9 +488,9 @@ TEST_F(TcpdumpCaptureTest, AFailedSecondInterfaceStopsTheFirst) {
   EXPECT_EQ(launcher.signals, std::vector<int>{SIGKILL});
   auto docker = make({"d:eth0"})->start(ctx_);
   ASSERT_FALSE(docker.ok());
-  EXPECT_EQ(docker.error().message(),
-            "capture tcpdump on \"d:eth0\": node \"d\" is a docker node; tcpdump runs only in host and netns "
-            "nodes");
+  EXPECT_EQ(
+      docker.error().message(),
+      "capture tcpdump on \"d:eth0\": node \"d\" (kind docker) has no network namespace latlab can enter");
 }
 
 TEST_F(TcpdumpCaptureTest, HostNodeRunsInLatlabsOwnNamespace) {

@@ -1,0 +1,20 @@
+// The latlab-agent command lines of an experiment: what every probe and
+// responder takes, plus what its kind adds (run/kinds.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario/model.h"
+
+namespace latlab::run {
+
+// The agent's argv for an experiment's probe (without any capture wrapping).
+std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
+                                    const std::string& agent_path, uint32_t ident);
+// The agent's argv for the experiment's responder, or empty when the kernel answers.
+std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
+                                        const std::string& agent_path);
+
+}  // namespace latlab::run

@@ -1,0 +1,60 @@
+// The topology engine's registries: one explicit list per kind family. A new
+// kind is one file (<family>_<kind>.cpp) and one line here.
+#include "topology/kinds.h"
+
+#include "topology/netns.h"
+
+namespace latlab::topology {
+
+const std::vector<NodeKind>& node_kinds() {
+  static const std::vector<NodeKind> kinds = {host_node_kind(), netns_node_kind()};
+  return kinds;
+}
+
+const std::vector<LinkKind>& link_kinds() {
+  static const std::vector<LinkKind> kinds = {veth_link_kind(), bridge_link_kind(), phys_link_kind()};
+  return kinds;
+}
+
+const std::vector<QdiscKind>& qdisc_kinds() {
+  static const std::vector<QdiscKind> kinds = {tbf_qdisc_kind(), netem_qdisc_kind()};
+  return kinds;
+}
+
+namespace {
+
+template <typename K>
+Result<const K*> find(const std::vector<K>& kinds, const std::string& name, const char* family) {
+  std::string names;
+  for (const auto& k : kinds) {
+    if (k.name == name) return &k;
+    names += (names.empty() ? "" : ", ") + k.name;
+  }
+  return Error(std::string(family) + " kind \"" + name +
+                   "\" is not supported by the topology engine; supported kinds are " + names,
+               0, ExitCode::environment);
+}
+
+}  // namespace
+
+Result<const NodeKind*> node_kind(const scenario::Node& node) {
+  return find(node_kinds(), node.kind, "node");
+}
+Result<const LinkKind*> link_kind(const scenario::Link& link) {
+  return find(link_kinds(), link.kind, "link");
+}
+Result<const QdiscKind*> qdisc_kind(const scenario::QdiscSpec& q) {
+  return find(qdisc_kinds(), q.kind, "qdisc");
+}
+
+Result<std::string> node_netns(const scenario::Node& node, const std::string& lab) {
+  auto k = node_kind(node);
+  if (!k) return std::move(k).error().context("node \"" + node.name + "\"");
+  return (*k)->netns_of(node, lab);
+}
+
+std::string netns_path(const scenario::Node& node) {
+  return node.netns_name.empty() ? std::string() : std::string(netns_run_dir) + "/" + node.netns_name;
+}
+
+}  // namespace latlab::topology
