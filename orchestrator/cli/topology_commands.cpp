@@ -42,9 +42,10 @@ std::string q(const std::string& s) { return "\"" + s + "\""; }
 
 void require_root(const char* cmd) {
   if (::geteuid() != 0) {
-    throw FatalError(std::string("`latlab ") + cmd +
-                         "` needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN: it creates namespaces and interfaces)",
-                     ExitCode::environment);
+    throw FatalError(
+        std::string("`latlab ") + cmd +
+            "` needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN: it creates namespaces and interfaces)",
+        ExitCode::environment);
   }
 }
 
@@ -68,12 +69,18 @@ std::unique_ptr<topology::RealNetlinkOps> make_ops() {
 
 const char* role_name(scenario::IfRole r) {
   switch (r) {
-    case scenario::IfRole::veth: return "veth";
-    case scenario::IfRole::bridge: return "bridge";
-    case scenario::IfRole::bridge_port: return "bridge-port";
-    case scenario::IfRole::bridge_member: return "veth";
-    case scenario::IfRole::phys_moved: return "phys";
-    case scenario::IfRole::macvlan: return "macvlan";
+    case scenario::IfRole::veth:
+      return "veth";
+    case scenario::IfRole::bridge:
+      return "bridge";
+    case scenario::IfRole::bridge_port:
+      return "bridge-port";
+    case scenario::IfRole::bridge_member:
+      return "veth";
+    case scenario::IfRole::phys_moved:
+      return "phys";
+    case scenario::IfRole::macvlan:
+      return "macvlan";
   }
   return "?";
 }
@@ -103,8 +110,12 @@ int run_up(const std::string& file, bool as_json) {
   if (!r) fail(r.error());
 
   if (as_json) {
-    json j = {{"lab", lab.name}, {"status", "up"}, {"seconds", secs}, {"actions", plan.actions.size()},
-              {"journal", store.path_of(lab.name)}, {"nodes", json::array()}};
+    json j = {{"lab", lab.name},
+              {"status", "up"},
+              {"seconds", secs},
+              {"actions", plan.actions.size()},
+              {"journal", store.path_of(lab.name)},
+              {"nodes", json::array()}};
     for (const auto& n : r->nodes) {
       json jn = {{"name", n.name}, {"kind", n.kind}, {"netns", n.netns}, {"interfaces", json::array()}};
       for (const auto* i : lab.interfaces_of(n.name)) {
@@ -193,7 +204,8 @@ int run_ls(bool as_json) {
     std::printf("no labs\n");
     return 0;
   }
-  if (!as_json) std::printf("%-20s %-13s %6s %6s %8s  %s\n", "LAB", "STATUS", "NODES", "LINKS", "PID", "SCENARIO");
+  if (!as_json)
+    std::printf("%-20s %-13s %6s %6s %8s  %s\n", "LAB", "STATUS", "NODES", "LINKS", "PID", "SCENARIO");
   for (const auto& name : *labs) {
     auto st = store.read(name);
     if (!st) fail(st.error());
@@ -203,12 +215,18 @@ int run_ls(bool as_json) {
     std::string status = s.status;
     if (status != "up" && !alive) status += " (stale)";
     if (as_json) {
-      out.push_back({{"lab", s.lab}, {"status", status}, {"nodes", s.nodes.size()}, {"links", s.links.size()},
-                     {"namespaces", s.namespaces.size()}, {"pid", s.pid}, {"scenario", s.scenario},
-                     {"created_unix", s.created_unix}, {"journal", store.path_of(name)}});
+      out.push_back({{"lab", s.lab},
+                     {"status", status},
+                     {"nodes", s.nodes.size()},
+                     {"links", s.links.size()},
+                     {"namespaces", s.namespaces.size()},
+                     {"pid", s.pid},
+                     {"scenario", s.scenario},
+                     {"created_unix", s.created_unix},
+                     {"journal", store.path_of(name)}});
     } else {
-      std::printf("%-20s %-13s %6zu %6zu %8d  %s\n", s.lab.c_str(), status.c_str(), s.nodes.size(), s.links.size(),
-                  s.pid, s.scenario.c_str());
+      std::printf("%-20s %-13s %6zu %6zu %8d  %s\n", s.lab.c_str(), status.c_str(), s.nodes.size(),
+                  s.links.size(), s.pid, s.scenario.c_str());
     }
   }
   if (as_json) std::printf("%s\n", out.dump(2).c_str());
@@ -245,26 +263,34 @@ int run_inspect(const std::string& lab, bool as_json) {
   } else if (global == "0") {
     nf_summary = "host-wide net.bridge.bridge-nf-call-iptables=0: bridged traffic does not meet iptables";
   } else {
-    nf_summary = "host-wide net.bridge.bridge-nf-call-iptables=" + global +
-                 " (left unchanged). Lab bridges have nf_call_iptables/ip6tables/arptables off, but the kernel "
-                 "ORs that with the host-wide value";
+    nf_summary =
+        "host-wide net.bridge.bridge-nf-call-iptables=" + global +
+        " (left unchanged). Lab bridges have nf_call_iptables/ip6tables/arptables off, but the kernel "
+        "ORs that with the host-wide value";
     if (ins.fw_rules.empty()) {
       nf_summary += "; lab bridges in namespaces are unaffected";
     } else {
-      nf_summary += ", so latlab added FORWARD ACCEPT rules for traffic between a host bridge's own ports "
-                    "(the FORWARD policy is untouched):";
+      nf_summary +=
+          ", so latlab added FORWARD ACCEPT rules for traffic between a host bridge's own ports "
+          "(the FORWARD policy is untouched):";
       for (const auto& r : ins.fw_rules) {
-        nf_summary += std::string(" ") + (r.family == 4 ? "iptables" : "ip6tables") + " -i " + r.bridge + " -o " +
-                      r.bridge + " -m comment --comment " + r.mark + " -j ACCEPT;";
+        nf_summary += std::string(" ") + (r.family == 4 ? "iptables" : "ip6tables") + " -i " + r.bridge +
+                      " -o " + r.bridge + " -m comment --comment " + r.mark + " -j ACCEPT;";
       }
       nf_summary.pop_back();
     }
   }
   if (as_json) {
-    json j = {{"lab", ins.state.lab}, {"status", ins.state.status}, {"scenario", ins.state.scenario},
-              {"pid", ins.state.pid}, {"created_unix", ins.state.created_unix},
-              {"bridge_netfilter", {{"global_bridge_nf_call_iptables", global}, {"summary", nf_summary},
-                                    {"bridges", json::array()}, {"forward_rules", json::array()}}},
+    json j = {{"lab", ins.state.lab},
+              {"status", ins.state.status},
+              {"scenario", ins.state.scenario},
+              {"pid", ins.state.pid},
+              {"created_unix", ins.state.created_unix},
+              {"bridge_netfilter",
+               {{"global_bridge_nf_call_iptables", global},
+                {"summary", nf_summary},
+                {"bridges", json::array()},
+                {"forward_rules", json::array()}}},
               {"nodes", json::array()}};
     for (const auto& r : ins.fw_rules) {
       j["bridge_netfilter"]["forward_rules"].push_back(
@@ -273,17 +299,30 @@ int run_inspect(const std::string& lab, bool as_json) {
     for (const auto& n : ins.nodes) {
       std::map<int, std::string> names;
       for (const auto& l : n.links) names[l.ifindex] = l.name;
-      json jn = {{"name", n.node.name}, {"kind", n.node.kind}, {"netns", n.node.netns}, {"present", n.present},
-                 {"interfaces", json::array()}, {"routes", json::array()}};
+      json jn = {{"name", n.node.name},  {"kind", n.node.kind},         {"netns", n.node.netns},
+                 {"present", n.present}, {"interfaces", json::array()}, {"routes", json::array()}};
       for (const auto& l : n.links) {
-        json jl = {{"name", l.name}, {"ifindex", l.ifindex}, {"kind", l.kind}, {"up", l.up},
-                   {"lower_up", l.lower_up}, {"operstate", l.operstate}, {"mtu", l.mtu},
-                   {"txqueuelen", l.txqueuelen}, {"mac", l.mac ? l.mac->str() : ""}, {"alias", l.alias},
-                   {"qdisc", l.qdisc}, {"addresses", json::array()},
-                   {"counters", {{"rx_packets", l.rx_packets}, {"tx_packets", l.tx_packets},
-                                 {"rx_bytes", l.rx_bytes}, {"tx_bytes", l.tx_bytes},
-                                 {"rx_dropped", l.rx_dropped}, {"tx_dropped", l.tx_dropped},
-                                 {"rx_errors", l.rx_errors}, {"tx_errors", l.tx_errors}}}};
+        json jl = {{"name", l.name},
+                   {"ifindex", l.ifindex},
+                   {"kind", l.kind},
+                   {"up", l.up},
+                   {"lower_up", l.lower_up},
+                   {"operstate", l.operstate},
+                   {"mtu", l.mtu},
+                   {"txqueuelen", l.txqueuelen},
+                   {"mac", l.mac ? l.mac->str() : ""},
+                   {"alias", l.alias},
+                   {"qdisc", l.qdisc},
+                   {"addresses", json::array()},
+                   {"counters",
+                    {{"rx_packets", l.rx_packets},
+                     {"tx_packets", l.tx_packets},
+                     {"rx_bytes", l.rx_bytes},
+                     {"tx_bytes", l.tx_bytes},
+                     {"rx_dropped", l.rx_dropped},
+                     {"tx_dropped", l.tx_dropped},
+                     {"rx_errors", l.rx_errors},
+                     {"tx_errors", l.tx_errors}}}};
         if (l.master != 0) jl["master"] = names.count(l.master) ? names[l.master] : std::to_string(l.master);
         for (const auto& a : n.addresses) {
           if (a.ifindex == l.ifindex) jl["addresses"].push_back(a.prefix.str());
@@ -292,10 +331,11 @@ int run_inspect(const std::string& lab, bool as_json) {
           jl["nf_call_iptables"] = nf_text(l.nf_call_iptables);
           jl["nf_call_ip6tables"] = nf_text(l.nf_call_ip6tables);
           jl["nf_call_arptables"] = nf_text(l.nf_call_arptables);
-          j["bridge_netfilter"]["bridges"].push_back(
-              {{"node", n.node.name}, {"bridge", l.name}, {"nf_call_iptables", nf_text(l.nf_call_iptables)},
-               {"nf_call_ip6tables", nf_text(l.nf_call_ip6tables)},
-               {"nf_call_arptables", nf_text(l.nf_call_arptables)}});
+          j["bridge_netfilter"]["bridges"].push_back({{"node", n.node.name},
+                                                      {"bridge", l.name},
+                                                      {"nf_call_iptables", nf_text(l.nf_call_iptables)},
+                                                      {"nf_call_ip6tables", nf_text(l.nf_call_ip6tables)},
+                                                      {"nf_call_arptables", nf_text(l.nf_call_arptables)}});
         }
         jn["interfaces"].push_back(jl);
       }
@@ -322,20 +362,23 @@ int run_inspect(const std::string& lab, bool as_json) {
       for (const auto& a : n.addresses) {
         if (a.ifindex == l.ifindex) addrs += (addrs.empty() ? "" : " ") + a.prefix.str();
       }
-      std::printf("  %-15s %-7s %-4s mtu %-5u %s%s\n", l.name.c_str(), l.kind.empty() ? "-" : l.kind.c_str(),
-                  l.up ? (l.lower_up ? "UP" : "up") : "DOWN", l.mtu, l.mac ? l.mac->str().c_str() : "",
-                  l.master != 0 ? (" master " + (names.count(l.master) ? names[l.master] : std::to_string(l.master))).c_str()
-                                : "");
+      std::printf(
+          "  %-15s %-7s %-4s mtu %-5u %s%s\n", l.name.c_str(), l.kind.empty() ? "-" : l.kind.c_str(),
+          l.up ? (l.lower_up ? "UP" : "up") : "DOWN", l.mtu, l.mac ? l.mac->str().c_str() : "",
+          l.master != 0
+              ? (" master " + (names.count(l.master) ? names[l.master] : std::to_string(l.master))).c_str()
+              : "");
       if (!addrs.empty()) std::printf("      addr %s\n", addrs.c_str());
       std::printf("      rx %llu pkts %llu B %llu drop   tx %llu pkts %llu B %llu drop   qdisc %s\n",
                   static_cast<unsigned long long>(l.rx_packets), static_cast<unsigned long long>(l.rx_bytes),
-                  static_cast<unsigned long long>(l.rx_dropped), static_cast<unsigned long long>(l.tx_packets),
-                  static_cast<unsigned long long>(l.tx_bytes), static_cast<unsigned long long>(l.tx_dropped),
-                  l.qdisc.c_str());
+                  static_cast<unsigned long long>(l.rx_dropped),
+                  static_cast<unsigned long long>(l.tx_packets), static_cast<unsigned long long>(l.tx_bytes),
+                  static_cast<unsigned long long>(l.tx_dropped), l.qdisc.c_str());
       if (l.kind == "bridge") {
-        std::printf("      bridge netfilter: nf_call_iptables %s, nf_call_ip6tables %s, nf_call_arptables %s\n",
-                    nf_text(l.nf_call_iptables).c_str(), nf_text(l.nf_call_ip6tables).c_str(),
-                    nf_text(l.nf_call_arptables).c_str());
+        std::printf(
+            "      bridge netfilter: nf_call_iptables %s, nf_call_ip6tables %s, nf_call_arptables %s\n",
+            nf_text(l.nf_call_iptables).c_str(), nf_text(l.nf_call_ip6tables).c_str(),
+            nf_text(l.nf_call_arptables).c_str());
       }
     }
     if (!n.routes.empty()) {
@@ -354,12 +397,14 @@ int run_exec(const std::string& lab, const std::string& node, const std::vector<
   FileStateStore store(FileStateStore::default_root());
   auto st = store.read(lab);
   if (!st) fail(st.error());
-  if (!st->has_value()) throw FatalError("no lab " + q(lab) + " on this machine; `latlab ls` lists labs", ExitCode::failure);
+  if (!st->has_value())
+    throw FatalError("no lab " + q(lab) + " on this machine; `latlab ls` lists labs", ExitCode::failure);
   const topology::JNode* n = (*st)->find_node(node);
   if (n == nullptr) {
     std::string known;
     for (const auto& x : (*st)->nodes) known += (known.empty() ? "" : ", ") + x.name;
-    throw FatalError("lab " + q(lab) + " has no node " + q(node) + "; its nodes are " + known, ExitCode::bad_input);
+    throw FatalError("lab " + q(lab) + " has no node " + q(node) + "; its nodes are " + known,
+                     ExitCode::bad_input);
   }
   int nsfd = -1;
   if (!n->netns.empty()) {
@@ -376,7 +421,8 @@ int run_exec(const std::string& lab, const std::string& node, const std::vector<
   if (pid == 0) {
     if (nsfd >= 0) {
       if (::setns(nsfd, CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "latlab: error: enter namespace %s: %s\n", n->netns.c_str(), std::strerror(errno));
+        std::fprintf(stderr, "latlab: error: enter namespace %s: %s\n", n->netns.c_str(),
+                     std::strerror(errno));
         ::_exit(126);
       }
       // Like `ip netns exec`: a private mount namespace with the node's /sys,
@@ -413,43 +459,49 @@ void add_topology_commands(Registry& reg) {
   auto* sel = reg.selected;
 
   auto* up = reg.app.add_subcommand(
-      "up", "Build a scenario's lab in the kernel (namespaces, veths, bridges, addresses, routes, sysctls, "
-            "qdiscs) and leave it running; print its nodes, interfaces and addresses. Refuses a lab that "
-            "already exists. Needs root. A failure half-way removes what was built.");
+      "up",
+      "Build a scenario's lab in the kernel (namespaces, veths, bridges, addresses, routes, sysctls, "
+      "qdiscs) and leave it running; print its nodes, interfaces and addresses. Refuses a lab that "
+      "already exists. Needs root. A failure half-way removes what was built.");
   up->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   up->add_flag("--json", o->json, "print the built lab as JSON");
   up->callback([o, sel] { *sel = [o] { return run_up(o->file, o->json); }; });
 
   auto* down = reg.app.add_subcommand(
-      "down", "Remove a lab: only objects its journal lists and the kernel marks as ours; give back moved "
-              "devices and restore changed host sysctls. Needs root.");
+      "down",
+      "Remove a lab: only objects its journal lists and the kernel marks as ours; give back moved "
+      "devices and restore changed host sysctls. Needs root.");
   down->add_option("LAB", o->lab, "lab name (see `latlab ls`)")->required();
   down->callback([o, sel] { *sel = [o] { return run_down(o->lab); }; });
 
-  auto* ls = reg.app.add_subcommand("ls", "List the labs on this machine (from their journals under /run/latlab)");
+  auto* ls =
+      reg.app.add_subcommand("ls", "List the labs on this machine (from their journals under /run/latlab)");
   ls->add_flag("--json", o->json, "print as JSON");
   ls->callback([o, sel] { *sel = [o] { return run_ls(o->json); }; });
 
   auto* ins = reg.app.add_subcommand(
-      "inspect", "Show a lab live from the kernel: interfaces, addresses, routes, counters, and whether its "
-                 "bridges bypass bridge netfilter. Needs root.");
+      "inspect",
+      "Show a lab live from the kernel: interfaces, addresses, routes, counters, and whether its "
+      "bridges bypass bridge netfilter. Needs root.");
   ins->add_option("LAB", o->lab, "lab name")->required();
   ins->add_flag("--json", o->json, "print as JSON");
   ins->callback([o, sel] { *sel = [o] { return run_inspect(o->lab, o->json); }; });
 
   auto* ex = reg.app.add_subcommand(
-      "exec", "Run a command inside a node of a lab: `latlab exec LAB NODE -- CMD ARGS...`. The argv is "
-              "executed directly (no shell); exits with the command's exit code (128+N if killed by signal "
-              "N, 127 if not found). Needs root.");
+      "exec",
+      "Run a command inside a node of a lab: `latlab exec LAB NODE -- CMD ARGS...`. The argv is "
+      "executed directly (no shell); exits with the command's exit code (128+N if killed by signal "
+      "N, 127 if not found). Needs root.");
   ex->add_option("LAB", o->lab, "lab name")->required();
   ex->add_option("NODE", o->node, "node name")->required();
   ex->add_option("CMD", o->cmd, "command and arguments, after --")->required()->expected(-1);
   ex->callback([o, sel] { *sel = [o] { return run_exec(o->lab, o->node, o->cmd); }; });
 
   auto* cl = reg.app.add_subcommand(
-      "cleanup", "Recover after a crash: remove what a lab's journal lists and the kernel marks as ours, then "
-                 "namespaces/interfaces carrying a lab's mark that no journal lists. An object with our name "
-                 "but without our mark is reported, never deleted. Needs root.");
+      "cleanup",
+      "Recover after a crash: remove what a lab's journal lists and the kernel marks as ours, then "
+      "namespaces/interfaces carrying a lab's mark that no journal lists. An object with our name "
+      "but without our mark is reported, never deleted. Needs root.");
   cl->add_option("LAB", o->lab, "lab name");
   cl->add_flag("--all", o->all, "every lab on this machine, and every orphan carrying a latlab mark");
   cl->callback([o, sel] { *sel = [o] { return run_cleanup(o->lab, o->all); }; });

@@ -177,7 +177,8 @@ struct Runner::Impl {
         }
         auto w = r.ops_.write_sysctl(ns, s.name, s.value);
         if (!w.ok()) {
-          error = fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message());
+          error =
+              fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message());
           return restore;
         }
         restore.emplace_back(ns, s.name, *old);
@@ -319,8 +320,8 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
       if (parsed.ok()) first = *parsed;
     }
     if (first && first->type == AgentLine::Type::error) {
-      return stop_all("responder " + e.responder.kind + " did not start: " +
-                      first->json.value("message", std::string("error")));
+      return stop_all("responder " + e.responder.kind +
+                      " did not start: " + first->json.value("message", std::string("error")));
     }
     if (!first || first->type != AgentLine::Type::header) {
       responder->wait(1000ms).ok();
@@ -357,8 +358,9 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   auto last_progress = std::chrono::steady_clock::now();
   // Watchdog: the probe's own schedule plus its timeout plus slack; past
   // that it is stuck, and gets SIGTERM, then SIGKILL.
-  uint64_t budget_ns = (e.duration_ns ? *e.duration_ns : (e.count ? *e.count + e.warmup : 0) * e.interval_ns) + e.timeout_ns +
-                       (e.count ? *e.count + e.warmup : 0) * 2'000'000ULL + 15'000'000'000ULL;
+  uint64_t budget_ns =
+      (e.duration_ns ? *e.duration_ns : (e.count ? *e.count + e.warmup : 0) * e.interval_ns) + e.timeout_ns +
+      (e.count ? *e.count + e.warmup : 0) * 2'000'000ULL + 15'000'000'000ULL;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(budget_ns);
   while (true) {
     auto now_tp = std::chrono::steady_clock::now();
@@ -373,7 +375,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
     }
     auto line = probe->read_line(200ms);
     if (!line.ok()) continue;  // no output for now: check the watchdog and signals again
-    if (!*line) break;  // EOF
+    if (!*line) break;         // EOF
     if ((*line)->empty() || (**line)[0] != '{') continue;  // perf's own messages go to stderr; be lenient
     auto parsed = parse_agent_line(**line);
     if (!parsed.ok()) {
@@ -474,7 +476,8 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   // Captures stop in reverse order, then ingest (skipped on a second interrupt).
   for (auto it = captures.rbegin(); it != captures.rend(); ++it) {
     auto st = (*it)->stop(ctx);
-    if (!st.ok()) note(fmt::format("capture {} for {}: stop: {}", (*it)->spec().kind, e.name, st.error().message()));
+    if (!st.ok())
+      note(fmt::format("capture {} for {}: stop: {}", (*it)->spec().kind, e.name, st.error().message()));
   }
   if (!hard_stop()) {
     for (auto& c : captures) {
@@ -504,8 +507,9 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
       std::string err = probe->stderr_text();
       while (!err.empty() && err.back() == '\n') err.pop_back();
       auto nl = err.rfind('\n');
-      agent_error = fmt::format("agent exited with code {}{}", exit_code,
-                                err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
+      agent_error =
+          fmt::format("agent exited with code {}{}", exit_code,
+                      err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
     }
     rec.error = agent_error;
     sum.errors.push_back(fmt::format("{} (repetition {}): {}", e.name, slot.repetition, agent_error));
@@ -533,7 +537,8 @@ namespace {
 // carrier a moment later, and a frame sent before that is dropped (the raw
 // pinger's first ARP, for one). Wait until every lab interface that should be
 // up has carrier, or give up after timeout and say which did not.
-std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops, std::chrono::milliseconds timeout) {
+std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops,
+                             std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     std::string missing;

@@ -103,7 +103,8 @@ bool TraceInstance::exists(const std::string& rel) const {
   return ::access((path_ + "/" + rel).c_str(), F_OK) == 0;
 }
 
-Status TraceInstance::for_each_line(const std::string& rel, const std::function<void(std::string_view)>& fn) const {
+Status TraceInstance::for_each_line(const std::string& rel,
+                                    const std::function<void(std::string_view)>& fn) const {
   std::string p = path_ + "/" + rel;
   UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno("open " + p, errno);

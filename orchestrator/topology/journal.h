@@ -92,8 +92,8 @@ struct LabState {
   std::vector<JLink> links;
   std::vector<JPhys> phys;
   std::vector<JSysctl> sysctls;
-  std::vector<JRoute> routes;        // host namespace only
-  std::vector<JNeighbor> neighbors;  // host namespace only
+  std::vector<JRoute> routes;               // host namespace only
+  std::vector<JNeighbor> neighbors;         // host namespace only
   std::vector<std::string> nf_off_bridges;  // "node:bridge"
   std::vector<JFwRule> fw_rules;
 
@@ -116,8 +116,7 @@ class StateStore {
 // /run/latlab (or $LATLAB_STATE_DIR) / <lab> / state.json
 class FileStateStore final : public StateStore {
  public:
-  explicit FileStateStore(std::string root, bool fsync = false)
-      : root_(std::move(root)), fsync_(fsync) {}
+  explicit FileStateStore(std::string root, bool fsync = false) : root_(std::move(root)), fsync_(fsync) {}
   static std::string default_root();
 
   Status write(const LabState& s) override;

@@ -19,14 +19,14 @@
 #include <netlink/route/tc.h>
 #include <spawn.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <climits>
-#include <thread>
 #include <cstring>
+#include <thread>
 
 #include "topology/netns.h"
 
@@ -66,9 +66,12 @@ IpAddr from_nl(nl_addr* a) {
   if (a == nullptr) return out;
   int fam = nl_addr_get_family(a);
   size_t len = nl_addr_get_len(a);
-  if (fam == AF_INET && len == 4) out.family = 4;
-  else if (fam == AF_INET6 && len == 16) out.family = 6;
-  else return out;
+  if (fam == AF_INET && len == 4)
+    out.family = 4;
+  else if (fam == AF_INET6 && len == 16)
+    out.family = 6;
+  else
+    return out;
   std::memcpy(out.bytes.data(), nl_addr_get_binary_addr(a), len);
   return out;
 }
@@ -89,13 +92,20 @@ using RtnlQdisc = std::unique_ptr<rtnl_qdisc, ObjDeleter<rtnl_qdisc, rtnl_qdisc_
 
 const char* operstate_name(uint8_t s) {
   switch (s) {
-    case IF_OPER_UP: return "up";
-    case IF_OPER_DOWN: return "down";
-    case IF_OPER_LOWERLAYERDOWN: return "lowerlayerdown";
-    case IF_OPER_DORMANT: return "dormant";
-    case IF_OPER_NOTPRESENT: return "notpresent";
-    case IF_OPER_TESTING: return "testing";
-    default: return "unknown";
+    case IF_OPER_UP:
+      return "up";
+    case IF_OPER_DOWN:
+      return "down";
+    case IF_OPER_LOWERLAYERDOWN:
+      return "lowerlayerdown";
+    case IF_OPER_DORMANT:
+      return "dormant";
+    case IF_OPER_NOTPRESENT:
+      return "notpresent";
+    case IF_OPER_TESTING:
+      return "testing";
+    default:
+      return "unknown";
   }
 }
 
@@ -288,8 +298,7 @@ Status RealNetlinkOps::create_bridge(const Ns& ns, const std::string& name, cons
 }
 
 Status RealNetlinkOps::create_veth(const Ns& ns, const std::string& name, const MacAddr& mac,
-                                   const Ns& peer_ns, const std::string& peer_name,
-                                   const MacAddr& peer_mac) {
+                                   const Ns& peer_ns, const std::string& peer_name, const MacAddr& peer_mac) {
   const std::string what = "create veth " + q(name) + " (peer " + q(peer_name) + ")";
   auto home = ctx("");
   if (!home) return std::move(home).error();
@@ -338,10 +347,14 @@ Status RealNetlinkOps::create_macvlan(const Ns& ns, const std::string& name, con
     fd = (*c)->ns_fd.get();
   }
   uint32_t m_mode = MACVLAN_MODE_BRIDGE;
-  if (mode == "private") m_mode = MACVLAN_MODE_PRIVATE;
-  else if (mode == "vepa") m_mode = MACVLAN_MODE_VEPA;
-  else if (mode == "passthru") m_mode = MACVLAN_MODE_PASSTHRU;
-  else if (!mode.empty() && mode != "bridge") return Error(what + ": unknown macvlan mode " + q(mode));
+  if (mode == "private")
+    m_mode = MACVLAN_MODE_PRIVATE;
+  else if (mode == "vepa")
+    m_mode = MACVLAN_MODE_VEPA;
+  else if (mode == "passthru")
+    m_mode = MACVLAN_MODE_PASSTHRU;
+  else if (!mode.empty() && mode != "bridge")
+    return Error(what + ": unknown macvlan mode " + q(mode));
   NlMsg m = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
   nla_put_string(m.get(), IFLA_IFNAME, name.c_str());
   nla_put_u32(m.get(), IFLA_LINK, static_cast<uint32_t>(*pidx));
@@ -419,9 +432,12 @@ Result<std::vector<LinkState>> RealNetlinkOps::list_links(const Ns& ns) {
         if (l.kind == "bridge" && li[IFLA_INFO_DATA]) {
           nlattr* br[IFLA_BR_MAX + 1];
           if (nla_parse_nested(br, IFLA_BR_MAX, li[IFLA_INFO_DATA], nullptr) == 0) {
-            if (br[IFLA_BR_NF_CALL_IPTABLES]) l.nf_call_iptables = nla_get_u8(br[IFLA_BR_NF_CALL_IPTABLES]) != 0;
-            if (br[IFLA_BR_NF_CALL_IP6TABLES]) l.nf_call_ip6tables = nla_get_u8(br[IFLA_BR_NF_CALL_IP6TABLES]) != 0;
-            if (br[IFLA_BR_NF_CALL_ARPTABLES]) l.nf_call_arptables = nla_get_u8(br[IFLA_BR_NF_CALL_ARPTABLES]) != 0;
+            if (br[IFLA_BR_NF_CALL_IPTABLES])
+              l.nf_call_iptables = nla_get_u8(br[IFLA_BR_NF_CALL_IPTABLES]) != 0;
+            if (br[IFLA_BR_NF_CALL_IP6TABLES])
+              l.nf_call_ip6tables = nla_get_u8(br[IFLA_BR_NF_CALL_IP6TABLES]) != 0;
+            if (br[IFLA_BR_NF_CALL_ARPTABLES])
+              l.nf_call_arptables = nla_get_u8(br[IFLA_BR_NF_CALL_ARPTABLES]) != 0;
           }
         }
       }
@@ -444,10 +460,8 @@ Status RealNetlinkOps::set_master(const Ns& ns, const std::string& name, const s
   return (*c)->nl.request(std::move(m), what);
 }
 
-Status RealNetlinkOps::set_link_attrs(const Ns& ns, const std::string& name,
-                                      std::optional<uint32_t> mtu,
-                                      std::optional<uint32_t> txqueuelen,
-                                      std::optional<MacAddr> mac) {
+Status RealNetlinkOps::set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
+                                      std::optional<uint32_t> txqueuelen, std::optional<MacAddr> mac) {
   std::string what = "set";
   if (mtu) what += " mtu " + std::to_string(*mtu);
   if (txqueuelen) what += " txqueuelen " + std::to_string(*txqueuelen);
@@ -509,8 +523,8 @@ Status RealNetlinkOps::set_bridge_netfilter(const Ns& ns, const std::string& bri
   nla_put_u8(m.get(), IFLA_BR_NF_CALL_ARPTABLES, v);
   nla_nest_end(m.get(), data);
   nla_nest_end(m.get(), info);
-  return (*c)->nl.request(std::move(m), std::string("set bridge netfilter ") + (on ? "on" : "off") +
-                                            " on " + q(bridge));
+  return (*c)->nl.request(std::move(m),
+                          std::string("set bridge netfilter ") + (on ? "on" : "off") + " on " + q(bridge));
 }
 
 // ---------------------------------------------------------------- addresses
@@ -737,12 +751,11 @@ Status RealNetlinkOps::set_qdisc(const Ns& ns, const std::string& dev, const sce
     uint64_t bytes_per_s = qs.tbf.rate_bps / 8;
     if (bytes_per_s == 0 || bytes_per_s > INT_MAX) {
       return Error(what + ": rate " + std::to_string(qs.tbf.rate_bps) +
-                   " bit/s is outside what tbf accepts here (8 bit/s .. 17 Gbit/s)", EINVAL);
+                       " bit/s is outside what tbf accepts here (8 bit/s .. 17 Gbit/s)",
+                   EINVAL);
     }
-    rtnl_qdisc_tbf_set_rate(qd.get(), static_cast<int>(bytes_per_s),
-                            static_cast<int>(qs.tbf.burst_bytes), 0);
-    if (int rc = rtnl_qdisc_tbf_set_limit_by_latency(
-            qd.get(), static_cast<int>(qs.tbf.latency_ns / 1000));
+    rtnl_qdisc_tbf_set_rate(qd.get(), static_cast<int>(bytes_per_s), static_cast<int>(qs.tbf.burst_bytes), 0);
+    if (int rc = rtnl_qdisc_tbf_set_limit_by_latency(qd.get(), static_cast<int>(qs.tbf.latency_ns / 1000));
         rc < 0) {
       return Error(what + ": " + nl_geterror(rc));
     }
@@ -862,11 +875,12 @@ Result<int> run_argv(const std::vector<std::string>& args, std::string* out) {
   return code;
 }
 
-std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge, const std::string& mark) {
+std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge,
+                                   const std::string& mark) {
   std::vector<std::string> a = {family == 4 ? "iptables" : "ip6tables", "-w", "5", op, "FORWARD"};
   if (std::string(op) == "-I") a.push_back("1");
-  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment", mark.c_str(), "-j",
-                        "ACCEPT"}) {
+  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment",
+                        mark.c_str(), "-j", "ACCEPT"}) {
     a.emplace_back(x);
   }
   return a;
@@ -909,7 +923,8 @@ NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& ru
       if (code == 0) {
         out.push_back(Ok{});
       } else if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos) {
-        out.push_back(Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
+        out.push_back(
+            Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
       } else {
         out.push_back(Error(what + ": " + tool(r.family) + " exited with " + std::to_string(code) +
                                 (text.empty() ? "" : ": " + text),
@@ -953,8 +968,8 @@ Result<std::vector<NetlinkOps::FwRule>> RealNetlinkOps::list_bridge_accept_rules
         if (j > i) w.push_back(line.substr(i, j - i));
         i = j;
       }
-      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] && w[8] == "--comment" &&
-          w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
+      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] &&
+          w[8] == "--comment" && w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
         out.push_back({family, w[3], w[9]});
       }
     }
@@ -984,7 +999,8 @@ Status RealNetlinkOps::write_sysctl(const Ns& ns, const std::string& name, const
   return write_file_at(sysctl_path(name), value, what);
 }
 
-Status RealNetlinkOps::write_sysctls(const Ns& ns, const std::vector<std::pair<std::string, std::string>>& kv) {
+Status RealNetlinkOps::write_sysctls(const Ns& ns,
+                                     const std::vector<std::pair<std::string, std::string>>& kv) {
   if (ns.empty()) return NetlinkOps::write_sysctls(ns, kv);
   auto c = ctx(ns);
   if (!c) return std::move(c).error();

@@ -9,9 +9,9 @@
 #include <random>
 
 #include "run/capture.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -75,7 +75,8 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   ASSERT_EQ(caps->size(), 1u);
   EXPECT_EQ((*caps)[0].status, "ok");
   EXPECT_TRUE(fs::exists((*caps)[0].file));
-  EXPECT_EQ(fs::status((*caps)[0].file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status((*caps)[0].file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   auto j = nlohmann::json::parse((*caps)[0].summary_json);
   RecordProperty("summary", j.dump());
   EXPECT_EQ(j["event"], "cpu-clock");

@@ -39,7 +39,8 @@ inline bool run_ok(const std::vector<std::string>& argv, const std::string& netn
   return rc.ok() && *rc == 0;
 }
 
-inline scenario::Node make_node(const std::string& name, const std::string& kind, const std::string& netns = "") {
+inline scenario::Node make_node(const std::string& name, const std::string& kind,
+                                const std::string& netns = "") {
   scenario::Node n;
   n.name = name;
   n.kind = kind;
@@ -69,13 +70,19 @@ class NetnsGuard {
 class VethPair {
  public:
   explicit VethPair(const std::string& tag, std::string if_a = "eth0", std::string if_b = "eth0")
-      : a_("latlabt-" + tag + "-a"), b_("latlabt-" + tag + "-b"), if_a_(std::move(if_a)), if_b_(std::move(if_b)) {
-    ok_ = run_ok({"ip", "netns", "add", a_}) && run_ok({"ip", "netns", "add", b_}) &&
-          run_ok({"ip", "-n", a_, "link", "add", if_a_, "type", "veth", "peer", "name", if_b_, "netns", b_}) &&
-          run_ok({"ip", "-n", a_, "addr", "add", "198.18.0.1/24", "dev", if_a_}) &&
-          run_ok({"ip", "-n", b_, "addr", "add", "198.18.0.2/24", "dev", if_b_}) &&
-          run_ok({"ip", "-n", a_, "link", "set", "lo", "up"}) && run_ok({"ip", "-n", b_, "link", "set", "lo", "up"}) &&
-          run_ok({"ip", "-n", a_, "link", "set", if_a_, "up"}) && run_ok({"ip", "-n", b_, "link", "set", if_b_, "up"});
+      : a_("latlabt-" + tag + "-a"),
+        b_("latlabt-" + tag + "-b"),
+        if_a_(std::move(if_a)),
+        if_b_(std::move(if_b)) {
+    ok_ =
+        run_ok({"ip", "netns", "add", a_}) && run_ok({"ip", "netns", "add", b_}) &&
+        run_ok({"ip", "-n", a_, "link", "add", if_a_, "type", "veth", "peer", "name", if_b_, "netns", b_}) &&
+        run_ok({"ip", "-n", a_, "addr", "add", "198.18.0.1/24", "dev", if_a_}) &&
+        run_ok({"ip", "-n", b_, "addr", "add", "198.18.0.2/24", "dev", if_b_}) &&
+        run_ok({"ip", "-n", a_, "link", "set", "lo", "up"}) &&
+        run_ok({"ip", "-n", b_, "link", "set", "lo", "up"}) &&
+        run_ok({"ip", "-n", a_, "link", "set", if_a_, "up"}) &&
+        run_ok({"ip", "-n", b_, "link", "set", if_b_, "up"});
   }
   ~VethPair() {
     run_ok({"ip", "netns", "delete", a_});  // takes the veth pair with it

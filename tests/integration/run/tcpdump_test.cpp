@@ -16,9 +16,9 @@
 
 #include "run/capture.h"
 #include "run/pcap_tcpdump.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;

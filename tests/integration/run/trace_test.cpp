@@ -12,9 +12,9 @@
 #include <set>
 
 #include "run/capture.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -109,7 +109,8 @@ TEST(TraceCapture, PingOverVethIsSeenHopByHopAndJoinedOnSkbaddr) {
 
 TEST(TraceCapture, StaleInstancesOfDeadProcessesAreRemovedAtStart) {
   LATLAB_REQUIRE_ROOT();
-  std::string root = fs::exists("/sys/kernel/tracing/instances") ? "/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
+  std::string root =
+      fs::exists("/sys/kernel/tracing/instances") ? "/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
   if (!fs::exists(root + "/instances")) GTEST_SKIP() << "tracefs not mounted yet";
   // A pid that cannot be alive: beyond pid_max's hard limit.
   std::string stale = root + "/instances/latlab-4194305-1";

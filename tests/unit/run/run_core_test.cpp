@@ -91,7 +91,8 @@ TEST(LatencyHistogram, QuantilesWithinOnePercent) {
 }
 
 TEST(ProbeArgv, BuildsTheAgentCommandForEachProbe) {
-  auto r = scenario::load_scenario_file(std::string(LATLAB_SOURCE_DIR) + "/scenarios/af-packet-host-interface.json");
+  auto r = scenario::load_scenario_file(std::string(LATLAB_SOURCE_DIR) +
+                                        "/scenarios/af-packet-host-interface.json");
   ASSERT_TRUE(r.ok());
   const auto& lab = *r.lab;
   const scenario::Experiment* raw = nullptr;
@@ -99,16 +100,24 @@ TEST(ProbeArgv, BuildsTheAgentCommandForEachProbe) {
     if (e.name == "raw-bypass") raw = &e;
   ASSERT_NE(raw, nullptr);
   auto argv = run::probe_argv(lab, *raw, "/bin/agent", 4242);
-  std::vector<std::string> want = {"/bin/agent", "raw",        "--netns",   "/run/netns/latlab-afpacket-c1",
-                                   "--target",   "198.18.10.20", "--count", "200",
-                                   "--interval", "1ms",        "--payload", "56",
-                                   "--warmup",   "10",         "--timeout", "1s",
-                                   "--ident",    "4242",       "--ifname",  "eth0",
+  std::vector<std::string> want = {"/bin/agent",     "raw",
+                                   "--netns",        "/run/netns/latlab-afpacket-c1",
+                                   "--target",       "198.18.10.20",
+                                   "--count",        "200",
+                                   "--interval",     "1ms",
+                                   "--payload",      "56",
+                                   "--warmup",       "10",
+                                   "--timeout",      "1s",
+                                   "--ident",        "4242",
+                                   "--ifname",       "eth0",
                                    "--qdisc-bypass", "on"};
   EXPECT_EQ(argv, want);
   auto resp = run::responder_argv(lab, *raw, "/bin/agent");
-  std::vector<std::string> rwant = {"/bin/agent", "raw-responder", "--netns", "/run/netns/latlab-afpacket-c2", "--ifname", "eth0",
-                                    "--address", "198.18.10.20", "--qdisc-bypass", "on"};
+  std::vector<std::string> rwant = {"/bin/agent",     "raw-responder",
+                                    "--netns",        "/run/netns/latlab-afpacket-c2",
+                                    "--ifname",       "eth0",
+                                    "--address",      "198.18.10.20",
+                                    "--qdisc-bypass", "on"};
   EXPECT_EQ(resp, rwant);
 }
 
