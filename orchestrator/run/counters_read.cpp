@@ -16,11 +16,9 @@
 #include <map>
 #include <thread>
 
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
-
-using topology::UniqueFd;
 
 Result<std::string> read_text_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

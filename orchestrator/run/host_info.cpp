@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "topology/netns.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
 
@@ -128,7 +129,7 @@ nlohmann::json lab_settings(const scenario::Lab& lab, topology::NetlinkOps& ops)
     }
     // Offloads through the ethtool ioctl, from a thread inside the namespace.
     std::thread t([&] {
-      std::optional<topology::UniqueFd> target, home;
+      std::optional<UniqueFd> target, home;
       if (!n.netns_name.empty()) {
         auto h = topology::open_current_netns();
         auto tg = topology::open_netns(n.netns_name);

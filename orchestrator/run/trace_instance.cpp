@@ -11,11 +11,9 @@
 #include <chrono>
 #include <thread>
 
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
-
-using topology::UniqueFd;
 
 namespace {
 

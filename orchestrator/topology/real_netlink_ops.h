@@ -9,7 +9,7 @@
 
 #include "topology/netlink_ops.h"
 #include "topology/nl_socket.h"
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::topology {
 
