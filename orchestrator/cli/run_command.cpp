@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "process/real_launcher.h"
 #include "run/runner.h"
 #include "run/signals.h"
 #include "store/store.h"
@@ -98,7 +99,7 @@ std::string agent_path() {
     auto cand = self.parent_path() / "latlab-agent";
     if (::access(cand.c_str(), X_OK) == 0) return cand.string();
   }
-  if (auto p = run::find_in_path("latlab-agent")) return *p;
+  if (auto p = process::find_in_path("latlab-agent")) return *p;
   throw FatalError("latlab-agent not found next to latlab or in PATH (build it: scripts/build.sh)",
                    ExitCode::environment);
 }
@@ -119,7 +120,7 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   auto ops = topology::RealNetlinkOps::create();
   if (!ops.ok()) throw FatalError(ops.error());
   topology::FileStateStore states(topology::FileStateStore::default_root());
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::RunOptions opt;
   opt.scenario_path = file;
   opt.repeat = repeat;

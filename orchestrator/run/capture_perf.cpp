@@ -30,12 +30,12 @@ std::string trim_text(std::string s) {
 
 // Whether `perf record` works here, checked once per process: perf may be
 // installed but refused by perf_event_paranoid, seccomp or a missing PMU.
-Status perf_usable(ProcessLauncher& launcher, const std::string& perf) {
+Status perf_usable(process::ProcessLauncher& launcher, const std::string& perf) {
   static std::mutex mu;
   static std::optional<Status> cached;
   std::lock_guard<std::mutex> lock(mu);
   if (cached) return *cached;
-  SpawnSpec s;
+  process::SpawnSpec s;
   s.argv = {perf, "record", "-q", "-e", perf_event, "-o", "/dev/null", "--", "true"};
   auto child = launcher.spawn(s);
   if (!child.ok()) {
@@ -63,7 +63,7 @@ class PerfCapture : public Capture {
   using Capture::Capture;
 
   Status start(ExperimentContext& ctx) override {
-    auto perf = find_in_path("perf");
+    auto perf = process::find_in_path("perf");
     if (!perf)
       return Error("perf is not installed (Debian package linux-perf)", ENOENT, ExitCode::environment);
     perf_ = *perf;
@@ -98,7 +98,7 @@ class PerfCapture : public Capture {
     if (::stat(file_.c_str(), &st) != 0)
       return fail(ctx, Error::from_errno("perf: " + file_, errno).message());
 
-    SpawnSpec s;
+    process::SpawnSpec s;
     s.argv = {
         perf_,        "script", "-i", file_, "-F", "comm,pid,tid,period,ip,sym,dso", "--show-lost-events",
         "--no-inline"};
