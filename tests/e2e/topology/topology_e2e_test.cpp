@@ -147,6 +147,13 @@ TEST(TopologyE2E, CommandsFailWithOneLineAndDocumentedExitCodes) {
   EXPECT_THAT(again.out, ::testing::HasSubstr("lab \"" + lab + "\" already exists"));
   auto ex = run({latlab_bin, "exec", lab, "n0", "--", "sh", "-c", "exit 7"});
   EXPECT_EQ(ex.code, 7);
+  auto sys = run({latlab_bin, "exec", lab, "n0", "--", "ls", "/sys/class/net"});  // the node's own /sys
+  EXPECT_EQ(sys.code, 0);
+  EXPECT_EQ(sys.out, "eth0\neth1\nlo\n");
+  auto missing = run({latlab_bin, "exec", lab, "n0", "--", "latlab-no-such-program"});
+  EXPECT_EQ(missing.code, 127);
+  EXPECT_EQ(missing.out, "latlab: error: lab \"" + lab +
+                             "\": node \"n0\": spawn \"latlab-no-such-program\": not found in PATH\n");
   auto ls = run({latlab_bin, "ls", "--json"});
   EXPECT_THAT(ls.out, ::testing::HasSubstr("\"" + lab + "\""));
   auto ins = run({latlab_bin, "inspect", lab, "--json"});
