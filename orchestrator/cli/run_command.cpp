@@ -1,7 +1,7 @@
 // latlab run: one command turns a scenario into stored, comparable evidence.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "process/real_launcher.h"
 #include "run/runner.h"
 #include "run/signals.h"
 #include "store/store.h"
@@ -70,15 +71,17 @@ class ProgressPrinter {
  private:
   void bar(const run::ProgressEvent& ev) {
     const int width = 24;
-    int filled = ev.expected ? static_cast<int>(width * std::min<double>(1.0, static_cast<double>(ev.done) /
-                                                                                 static_cast<double>(ev.expected)))
-                             : 0;
+    int filled = ev.expected
+                     ? static_cast<int>(width * std::min<double>(1.0, static_cast<double>(ev.done) /
+                                                                          static_cast<double>(ev.expected)))
+                     : 0;
     std::string b(static_cast<size_t>(filled), '#');
     b.resize(width, '.');
     double loss = ev.done ? 100.0 * static_cast<double>(ev.lost) / static_cast<double>(ev.done) : 0.0;
-    std::fprintf(stderr, "\r[%zu/%zu] %-20.20s r%u [%s] %llu/%llu loss %.1f%% p50 %s\033[K", ev.position, ev.total,
-                 ev.experiment.c_str(), ev.repetition, b.c_str(), static_cast<unsigned long long>(ev.done),
-                 static_cast<unsigned long long>(ev.expected), loss, fmt_ns(ev.p50_ns).c_str());
+    std::fprintf(stderr, "\r[%zu/%zu] %-20.20s r%u [%s] %llu/%llu loss %.1f%% p50 %s\033[K", ev.position,
+                 ev.total, ev.experiment.c_str(), ev.repetition, b.c_str(),
+                 static_cast<unsigned long long>(ev.done), static_cast<unsigned long long>(ev.expected), loss,
+                 fmt_ns(ev.p50_ns).c_str());
     on_line_ = true;
   }
   void clear_line() {
@@ -96,13 +99,13 @@ std::string agent_path() {
     auto cand = self.parent_path() / "latlab-agent";
     if (::access(cand.c_str(), X_OK) == 0) return cand.string();
   }
-  if (auto p = run::find_in_path("latlab-agent")) return *p;
+  if (auto p = process::find_in_path("latlab-agent")) return *p;
   throw FatalError("latlab-agent not found next to latlab or in PATH (build it: scripts/build.sh)",
                    ExitCode::environment);
 }
 
-int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat, bool keep_lab,
-            bool json) {
+int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat,
+            bool keep_lab, bool json) {
   auto scenario = load_lab_or_throw(file);
   if (::geteuid() != 0)
     throw FatalError("run: building a lab needs root (network namespaces, netlink); run as root",
@@ -117,7 +120,7 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   auto ops = topology::RealNetlinkOps::create();
   if (!ops.ok()) throw FatalError(ops.error());
   topology::FileStateStore states(topology::FileStateStore::default_root());
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::RunOptions opt;
   opt.scenario_path = file;
   opt.repeat = repeat;
@@ -126,7 +129,8 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   fs::path dbp = fs::absolute(db_path);
   opt.runs_root = (dbp.parent_path() / "latlab-runs").string();
   ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
-  run::Runner runner(scenario, opt, **ops, states, **store, launcher, [&](const run::ProgressEvent& e) { printer(e); });
+  run::Runner runner(scenario, opt, **ops, states, **store, launcher,
+                     [&](const run::ProgressEvent& e) { printer(e); });
   auto out = runner.run();
   if (!out.ok()) {
     Error e = out.error();
@@ -134,13 +138,16 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
     throw FatalError(e.with_context(fmt::format("run of lab \"{}\"", scenario.lab->name)));
   }
   if (json) {
-    nlohmann::json j = {{"run_id", out->run_id}, {"status", out->status}, {"db", db_path}, {"run_dir", out->run_dir}};
+    nlohmann::json j = {
+        {"run_id", out->run_id}, {"status", out->status}, {"db", db_path}, {"run_dir", out->run_dir}};
     if (!out->error.empty()) j["error"] = out->error;
     j["experiments"] = nlohmann::json::array();
     for (const auto& s : out->experiments) {
-      nlohmann::json x = {{"name", s.name},         {"probe", s.probe},       {"path_kind", s.path_kind},
-                          {"repetitions", s.repetitions}, {"sent", s.sent}, {"received", s.received},
-                          {"lost", s.lost},         {"warmup", s.warmup},     {"errors", s.errors}};
+      nlohmann::json x = {{"name", s.name},           {"probe", s.probe},
+                          {"path_kind", s.path_kind}, {"repetitions", s.repetitions},
+                          {"sent", s.sent},           {"received", s.received},
+                          {"lost", s.lost},           {"warmup", s.warmup},
+                          {"errors", s.errors}};
       if (s.p50_ns) x["p50_ns"] = *s.p50_ns;
       if (s.p99_ns) x["p99_ns"] = *s.p99_ns;
       if (s.p50_kernel_ns) x["p50_kernel_ns"] = *s.p50_kernel_ns;
@@ -150,8 +157,8 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   } else {
     std::printf("run %lld of \"%s\": %s (store %s)\n", static_cast<long long>(out->run_id),
                 scenario.lab->name.c_str(), out->status.c_str(), db_path.c_str());
-    std::printf("%-24s %-5s %-9s %5s %8s %8s %6s %11s %11s %11s\n", "experiment", "probe", "path", "reps", "sent",
-                "received", "loss", "p50", "p99", "p50 kernel");
+    std::printf("%-24s %-5s %-9s %5s %8s %8s %6s %11s %11s %11s\n", "experiment", "probe", "path", "reps",
+                "sent", "received", "loss", "p50", "p99", "p50 kernel");
     for (const auto& s : out->experiments) {
       double loss = s.sent ? 100.0 * static_cast<double>(s.lost) / static_cast<double>(s.sent) : 0.0;
       std::printf("%-24s %-5s %-9s %5u %8llu %8llu %5.1f%% %11s %11s %11s\n", s.name.c_str(), s.probe.c_str(),
@@ -161,8 +168,9 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
     }
     for (const auto& s : out->experiments)
       for (const auto& err : s.errors) std::printf("error: %s\n", err.c_str());
-    std::printf("p50/p99: user-space RTT of measured samples (warm-up excluded), about 1%% resolution; "
-                "`latlab report` gives exact figures from the store.\n");
+    std::printf(
+        "p50/p99: user-space RTT of measured samples (warm-up excluded), about 1%% resolution; "
+        "`latlab report` gives exact figures from the store.\n");
   }
   if (out->status == "interrupted") return to_int(ExitCode::interrupted);
   return out->status == "complete" ? 0 : to_int(ExitCode::failure);
@@ -181,13 +189,16 @@ void add_run_commands(Registry& reg) {
   auto o = std::make_shared<Opts>();
   auto* r = reg.app.add_subcommand(
       "run",
-      "Run a scenario: build the lab, run every experiment and repetition in a recorded random order with its "
+      "Run a scenario: build the lab, run every experiment and repetition in a recorded random order with "
+      "its "
       "captures, store samples, captures and counters in SQLite, tear the lab down and print a summary. "
-      "Needs root. Ctrl-C stops agents and captures, tears down and marks the run interrupted (a second Ctrl-C "
+      "Needs root. Ctrl-C stops agents and captures, tears down and marks the run interrupted (a second "
+      "Ctrl-C "
       "skips straight to teardown).");
   r->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   r->add_option("--db", o->db, "SQLite store (default: $LATLAB_DB, else ./latlab.db; created on first use)");
-  r->add_option("--repeat", o->repeat, "repetitions of every experiment (overrides the scenario's \"repeat\")")
+  r->add_option("--repeat", o->repeat,
+                "repetitions of every experiment (overrides the scenario's \"repeat\")")
       ->check(CLI::Range(1, 10000));
   r->add_flag("--keep-lab", o->keep_lab, "leave the lab up after the run (remove it with `latlab down LAB`)");
   r->add_flag("--json", o->json, "print the summary as JSON on stdout (progress stays on stderr)");

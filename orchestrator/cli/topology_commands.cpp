@@ -1,10 +1,6 @@
 // up, down, ls, inspect, exec, cleanup: the topology engine's commands.
-#include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -14,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -23,6 +18,7 @@
 #include "cli/commands.h"
 
 #include "cli/common.h"
+#include "process/real_launcher.h"
 #include "topology/engine.h"
 #include "topology/netns.h"
 #include "topology/plan.h"
@@ -397,8 +393,9 @@ int run_inspect(const std::string& lab, bool as_json) {
 
 // ------------------------------------------------------------------ exec
 
-int run_exec(const std::string& lab, const std::string& node, const std::vector<std::string>& cmd) {
-  require_root("exec");
+// The network namespace of a lab's node ("" for a host node); throws for an
+// unknown lab or node.
+std::string node_netns(const std::string& lab, const std::string& node) {
   if (Status s = topology::check_lab_name(lab); !s) fail(s.error());
   FileStateStore store(FileStateStore::default_root());
   auto st = store.read(lab);
@@ -412,45 +409,34 @@ int run_exec(const std::string& lab, const std::string& node, const std::vector<
     throw FatalError("lab " + q(lab) + " has no node " + q(node) + "; its nodes are " + known,
                      ExitCode::bad_input);
   }
-  int nsfd = -1;
-  if (!n->netns.empty()) {
-    auto fd = topology::open_netns(n->netns);
-    if (!fd) fail(Error(fd.error()).context("lab " + q(lab) + ": node " + q(node)));
-    nsfd = fd->release();
+  return n->netns;
+}
+
+// A command that could not be started: 127 when it is not installed (as a
+// shell says), 126 for anything else (the node's namespace, the exec).
+int exec_failed(const Error& e) {
+  std::fprintf(stderr, "latlab: error: %s\n", e.message().c_str());
+  return e.exit_code() == ExitCode::environment ? 127 : 126;
+}
+
+int run_exec(const std::string& lab, const std::string& node, const std::vector<std::string>& cmd) {
+  require_root("exec");
+  process::SpawnSpec spec;
+  spec.argv = cmd;
+  spec.interactive = true;  // the terminal's stdio and process group
+  if (const std::string ns = node_netns(lab, node); !ns.empty()) {
+    spec.netns_path = topology::netns_path(ns);
+    spec.netns_sysfs = true;  // like `ip netns exec`: /sys/class/net lists the node's interfaces
   }
-  std::vector<char*> argv;
-  for (const auto& a : cmd) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
   std::fflush(nullptr);
-  pid_t pid = ::fork();
-  if (pid < 0) fail(Error::from_errno("fork", errno));
-  if (pid == 0) {
-    if (nsfd >= 0) {
-      if (::setns(nsfd, CLONE_NEWNET) != 0) {
-        std::fprintf(stderr, "latlab: error: enter namespace %s: %s\n", n->netns.c_str(),
-                     std::strerror(errno));
-        ::_exit(126);
-      }
-      // Like `ip netns exec`: a private mount namespace with the node's /sys,
-      // so /sys/class/net shows the node's interfaces. Best effort.
-      if (::unshare(CLONE_NEWNS) == 0 && ::mount("", "/", "none", MS_SLAVE | MS_REC, nullptr) == 0) {
-        if (::umount2("/sys", MNT_DETACH) == 0) (void)::mount(n->netns.c_str(), "/sys", "sysfs", 0, nullptr);
-      }
-    }
-    ::execvp(argv[0], argv.data());
-    std::fprintf(stderr, "latlab: error: exec %s: %s\n", argv[0], std::strerror(errno));
-    ::_exit(errno == ENOENT ? 127 : 126);
-  }
-  if (nsfd >= 0) ::close(nsfd);
+  process::RealLauncher launcher;
+  auto child = launcher.spawn(spec);
+  if (!child) return exec_failed(Error(child.error()).context("lab " + q(lab) + ": node " + q(node)));
   ::signal(SIGINT, SIG_IGN);  // the child gets the terminal's signals and decides
   ::signal(SIGQUIT, SIG_IGN);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) fail(Error::from_errno("wait for child", errno));
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return to_int(ExitCode::failure);
+  auto code = (*child)->wait(process::Child::no_timeout);
+  if (!code) fail(code.error());
+  return *code;
 }
 
 }  // namespace
@@ -498,7 +484,7 @@ void add_topology_commands(Registry& reg) {
       "exec",
       "Run a command inside a node of a lab: `latlab exec LAB NODE -- CMD ARGS...`. The argv is "
       "executed directly (no shell); exits with the command's exit code (128+N if killed by signal "
-      "N, 127 if not found). Needs root.");
+      "N, 127 if not found, 126 if it could not be started). Needs root.");
   ex->add_option("LAB", o->lab, "lab name")->required();
   ex->add_option("NODE", o->node, "node name")->required();
   ex->add_option("CMD", o->cmd, "command and arguments, after --")->required()->expected(-1);

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "run/process.h"
+#include "process/process.h"
 #include "scenario/model.h"
 #include "store/store.h"
 #include "util/result.h"
@@ -29,7 +29,7 @@ struct ExperimentContext {
   int64_t repetition = 0;
   std::string dir;  // this experiment's directory for capture files (mode 0700)
   store::ResultStore* store = nullptr;
-  ProcessLauncher* launcher = nullptr;
+  process::ProcessLauncher* launcher = nullptr;
   std::string agent_path;  // absolute path of latlab-agent
 
   // Set by the runner as the experiment goes.

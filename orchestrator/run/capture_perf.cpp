@@ -30,12 +30,12 @@ std::string trim_text(std::string s) {
 
 // Whether `perf record` works here, checked once per process: perf may be
 // installed but refused by perf_event_paranoid, seccomp or a missing PMU.
-Status perf_usable(ProcessLauncher& launcher, const std::string& perf) {
+Status perf_usable(process::ProcessLauncher& launcher, const std::string& perf) {
   static std::mutex mu;
   static std::optional<Status> cached;
   std::lock_guard<std::mutex> lock(mu);
   if (cached) return *cached;
-  SpawnSpec s;
+  process::SpawnSpec s;
   s.argv = {perf, "record", "-q", "-e", perf_event, "-o", "/dev/null", "--", "true"};
   auto child = launcher.spawn(s);
   if (!child.ok()) {
@@ -63,7 +63,7 @@ class PerfCapture : public Capture {
   using Capture::Capture;
 
   Status start(ExperimentContext& ctx) override {
-    auto perf = find_in_path("perf");
+    auto perf = process::find_in_path("perf");
     if (!perf)
       return Error("perf is not installed (Debian package linux-perf)", ENOENT, ExitCode::environment);
     perf_ = *perf;
@@ -77,8 +77,9 @@ class PerfCapture : public Capture {
 
   void wrap_probe(std::vector<std::string>& argv, ExperimentContext&) override {
     if (!ready_ || argv.empty()) return;
-    std::vector<std::string> w = {perf_, "record", "-q", "-g", "-e", perf_event, "-F", std::to_string(perf_frequency),
-                                  "-o", file_, "--"};
+    std::vector<std::string> w = {perf_, "record",   "-q", "-g",
+                                  "-e",  perf_event, "-F", std::to_string(perf_frequency),
+                                  "-o",  file_,      "--"};
     w.insert(w.end(), argv.begin(), argv.end());
     argv = std::move(w);
     wrapped_ = true;
@@ -97,9 +98,10 @@ class PerfCapture : public Capture {
     if (::stat(file_.c_str(), &st) != 0)
       return fail(ctx, Error::from_errno("perf: " + file_, errno).message());
 
-    SpawnSpec s;
-    s.argv = {perf_, "script", "-i", file_, "-F", "comm,pid,tid,period,ip,sym,dso", "--show-lost-events",
-              "--no-inline"};
+    process::SpawnSpec s;
+    s.argv = {
+        perf_,        "script", "-i", file_, "-F", "comm,pid,tid,period,ip,sym,dso", "--show-lost-events",
+        "--no-inline"};
     s.capture_stdout = true;
     auto child = ctx.launcher->spawn(s);
     if (!child.ok()) return fail(ctx, child.error().with_context("perf script").message());
@@ -121,7 +123,8 @@ class PerfCapture : public Capture {
     std::vector<store::StackRecord> recs;
     recs.reserve(stacks.size());
     for (auto& f : stacks) recs.push_back({std::move(f.stack), f.weight});
-    if (auto r = ctx.store->add_stacks(ctx.experiment_id, recs); !r.ok()) return r.error().with_context("perf: store");
+    if (auto r = ctx.store->add_stacks(ctx.experiment_id, recs); !r.ok())
+      return r.error().with_context("perf: store");
 
     nlohmann::json summary = {
         {"event", perf_event},

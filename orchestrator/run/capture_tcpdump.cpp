@@ -119,7 +119,7 @@ class TcpdumpCapture : public Capture {
   struct Running {
     PcapInput input;
     std::string log_file;
-    std::unique_ptr<Child> child;
+    std::unique_ptr<process::Child> child;
   };
 
   Result<std::string> find_tool() const {
@@ -129,7 +129,7 @@ class TcpdumpCapture : public Capture {
       if (::access(options_.tcpdump_path.c_str(), X_OK) != 0) return missing;
       return options_.tcpdump_path;
     }
-    auto found = find_in_path("tcpdump");
+    auto found = process::find_in_path("tcpdump");
     if (!found) return missing;
     return *found;
   }
@@ -158,7 +158,7 @@ class TcpdumpCapture : public Capture {
 
     bool timestamp_host = true;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      SpawnSpec s;
+      process::SpawnSpec s;
       s.argv = tcpdump_argv(tool, iface.ifname, r.input.file, filter, timestamp_host);
       s.netns_path = netns;
       s.stderr_file = r.log_file;

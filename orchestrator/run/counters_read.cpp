@@ -16,11 +16,9 @@
 #include <map>
 #include <thread>
 
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
-
-using topology::UniqueFd;
 
 Result<std::string> read_text_file(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -43,8 +41,8 @@ namespace {
 
 // Dumps one rtnetlink table (RTM_GETLINK, RTM_GETQDISC) of the calling
 // thread's namespace and hands each reply to on_msg.
-Status rtnl_dump(int type, const void* body, size_t body_len, const std::function<void(const nlmsghdr*)>& on_msg,
-                 const std::string& what) {
+Status rtnl_dump(int type, const void* body, size_t body_len,
+                 const std::function<void(const nlmsghdr*)>& on_msg, const std::string& what) {
   UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
   if (!fd) return Error::from_errno(what + ": netlink socket", errno);
   sockaddr_nl local{};
@@ -106,10 +104,13 @@ struct Collector {
   void add(const std::string& source, std::string name, uint64_t v, bool gauge = false) {
     out.values.push_back({source, std::move(name), static_cast<int64_t>(v), gauge});
   }
-  void fail(const std::string& source, const std::string& err) { out.failures.push_back({node, source, err}); }
+  void fail(const std::string& source, const std::string& err) {
+    out.failures.push_back({node, source, err});
+  }
 };
 
-void read_links(Collector& c, const std::vector<std::string>& interfaces, std::map<int, std::string>& index_of) {
+void read_links(Collector& c, const std::vector<std::string>& interfaces,
+                std::map<int, std::string>& index_of) {
   std::map<std::string, rtnl_link_stats64> stats;
   ifinfomsg body{};
   body.ifi_family = AF_UNSPEC;
@@ -123,7 +124,8 @@ void read_links(Collector& c, const std::vector<std::string>& interfaces, std::m
         if (name_it == a.end()) return;
         std::string name(name_it->second.first, strnlen(name_it->second.first, name_it->second.second));
         index_of[ifi->ifi_index] = name;
-        if (auto s = a.find(IFLA_STATS64); s != a.end()) stats[name] = read_struct<rtnl_link_stats64>(s->second);
+        if (auto s = a.find(IFLA_STATS64); s != a.end())
+          stats[name] = read_struct<rtnl_link_stats64>(s->second);
       },
       "dump links");
   if (!st.ok()) {
@@ -148,7 +150,8 @@ void read_links(Collector& c, const std::vector<std::string>& interfaces, std::m
   }
 }
 
-void read_qdiscs(Collector& c, const std::vector<std::string>& interfaces, const std::map<int, std::string>& index_of) {
+void read_qdiscs(Collector& c, const std::vector<std::string>& interfaces,
+                 const std::map<int, std::string>& index_of) {
   struct Q {
     std::string kind;
     uint64_t bytes = 0, packets = 0;
@@ -168,7 +171,8 @@ void read_qdiscs(Collector& c, const std::vector<std::string>& interfaces, const
         auto a = attrs(reinterpret_cast<const char*>(tc) + NLMSG_ALIGN(sizeof(tcmsg)),
                        m->nlmsg_len - NLMSG_LENGTH(sizeof(tcmsg)));
         Q q;
-        if (auto k = a.find(TCA_KIND); k != a.end()) q.kind.assign(k->second.first, strnlen(k->second.first, k->second.second));
+        if (auto k = a.find(TCA_KIND); k != a.end())
+          q.kind.assign(k->second.first, strnlen(k->second.first, k->second.second));
         if (auto s2 = a.find(TCA_STATS2); s2 != a.end()) {
           auto n = attrs(s2->second.first, s2->second.second);
           if (auto b = n.find(TCA_STATS_BASIC); b != n.end()) {

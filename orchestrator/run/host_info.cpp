@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "topology/netns.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
 
@@ -39,17 +40,19 @@ std::string cpu_model() {
 
 // Machine-wide sysctls that move latency (seed 002).
 const char* const global_sysctls[] = {
-    "net.core.netdev_budget",  "net.core.netdev_budget_usecs", "net.core.dev_weight",
-    "net.core.netdev_max_backlog", "net.core.rmem_default",    "net.core.rmem_max",
-    "net.core.wmem_default",   "net.core.wmem_max",            "net.core.busy_read",
-    "net.core.busy_poll",      "net.core.default_qdisc",       "kernel.perf_event_paranoid",
+    "net.core.netdev_budget",  "net.core.netdev_budget_usecs",
+    "net.core.dev_weight",     "net.core.netdev_max_backlog",
+    "net.core.rmem_default",   "net.core.rmem_max",
+    "net.core.wmem_default",   "net.core.wmem_max",
+    "net.core.busy_read",      "net.core.busy_poll",
+    "net.core.default_qdisc",  "kernel.perf_event_paranoid",
     "net.core.bpf_jit_enable",
 };
 
 // Per-namespace sysctls recorded per node.
 const char* const node_sysctls[] = {
-    "net.ipv4.ip_early_demux", "net.ipv4.udp_early_demux", "net.ipv4.icmp_ratelimit",
-    "net.ipv4.icmp_echo_ignore_all", "net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter",
+    "net.ipv4.ip_early_demux",       "net.ipv4.udp_early_demux", "net.ipv4.icmp_ratelimit",
+    "net.ipv4.icmp_echo_ignore_all", "net.ipv4.ip_forward",      "net.ipv4.conf.all.rp_filter",
 };
 
 std::string sysctl_path(const std::string& name) {
@@ -66,7 +69,8 @@ nlohmann::json offloads_of(const std::string& ifname) {
   struct Item {
     const char* name;
     uint32_t cmd;
-  } items[] = {{"tx_checksum", ETHTOOL_GTXCSUM}, {"tso", ETHTOOL_GTSO}, {"gso", ETHTOOL_GGSO}, {"gro", ETHTOOL_GGRO}};
+  } items[] = {
+      {"tx_checksum", ETHTOOL_GTXCSUM}, {"tso", ETHTOOL_GTSO}, {"gso", ETHTOOL_GGSO}, {"gro", ETHTOOL_GGRO}};
   for (const auto& it : items) {
     ethtool_value v{};
     v.cmd = it.cmd;
@@ -125,7 +129,7 @@ nlohmann::json lab_settings(const scenario::Lab& lab, topology::NetlinkOps& ops)
     }
     // Offloads through the ethtool ioctl, from a thread inside the namespace.
     std::thread t([&] {
-      std::optional<topology::UniqueFd> target, home;
+      std::optional<UniqueFd> target, home;
       if (!n.netns_name.empty()) {
         auto h = topology::open_current_netns();
         auto tg = topology::open_netns(n.netns_name);

@@ -66,8 +66,8 @@ nlohmann::json experiment_params(const scenario::Experiment& e) {
 }
 
 Runner::Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
-               topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher,
-               ProgressFn progress)
+               topology::FileStateStore& states, store::SqliteStore& store,
+               process::ProcessLauncher& launcher, ProgressFn progress)
     : scenario_(scenario),
       opt_(std::move(opt)),
       ops_(ops),
@@ -208,7 +208,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
     std::string why;
     if (!kind) {
       why = "capture kind \"" + spec.kind + "\" is not supported";
-    } else if (!kind->tool.empty() && !find_in_path(kind->tool)) {
+    } else if (!kind->tool.empty() && !process::find_in_path(kind->tool)) {
       why = fmt::format("{} is not installed (Debian package {})", kind->tool, kind->package);
     } else {
       auto cap = kind->make(spec);
@@ -230,7 +230,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   }
 
   // Responder.
-  std::unique_ptr<Child> responder;
+  std::unique_ptr<process::Child> responder;
   std::string responder_summary;
   auto rargv = responder_argv(lab, e, r.opt_.agent_path);
   auto stop_all = [&](const std::string& msg) {
@@ -240,7 +240,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
     fail(msg);
   };
   if (!rargv.empty()) {
-    SpawnSpec rs;
+    process::SpawnSpec rs;
     rs.argv = rargv;
     rs.capture_stdout = true;
     auto child = r.launcher_.spawn(rs);
@@ -269,7 +269,7 @@ void Runner::Impl::run_experiment(size_t pos, const Slot& slot) {
   // Probe.
   auto pargv = probe_argv(lab, e, r.opt_.agent_path, *ctx.icmp_ident);
   for (auto& c : captures) c->wrap_probe(pargv, ctx);
-  SpawnSpec ps;
+  process::SpawnSpec ps;
   ps.argv = pargv;
   ps.capture_stdout = true;
   auto pchild = r.launcher_.spawn(ps);

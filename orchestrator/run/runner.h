@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "process/process.h"
 #include "run/agent_argv.h"
-#include "run/process.h"
 #include "scenario/load.h"
 #include "store/store.h"
 #include "topology/journal.h"
@@ -72,7 +72,7 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 class Runner {
  public:
   Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
-         topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher,
+         topology::FileStateStore& states, store::SqliteStore& store, process::ProcessLauncher& launcher,
          ProgressFn progress);
   // Errors are for failures before the run is recorded (lab cannot be built
   // is recorded as a failed run and also returned).
@@ -85,7 +85,7 @@ class Runner {
   topology::NetlinkOps& ops_;
   topology::FileStateStore& states_;
   store::SqliteStore& store_;
-  ProcessLauncher& launcher_;
+  process::ProcessLauncher& launcher_;
   ProgressFn progress_;
 };
 

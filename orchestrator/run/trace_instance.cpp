@@ -11,11 +11,9 @@
 #include <chrono>
 #include <thread>
 
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::run {
-
-using topology::UniqueFd;
 
 namespace {
 
@@ -103,7 +101,8 @@ bool TraceInstance::exists(const std::string& rel) const {
   return ::access((path_ + "/" + rel).c_str(), F_OK) == 0;
 }
 
-Status TraceInstance::for_each_line(const std::string& rel, const std::function<void(std::string_view)>& fn) const {
+Status TraceInstance::for_each_line(const std::string& rel,
+                                    const std::function<void(std::string_view)>& fn) const {
   std::string p = path_ + "/" + rel;
   UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno("open " + p, errno);

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "scenario/model.h"
-#include "topology/unique_fd.h"
 #include "util/result.h"
+#include "util/unique_fd.h"
 
 namespace latlab::topology {
 

@@ -54,7 +54,7 @@ Result<std::string> node_netns(const scenario::Node& node, const std::string& la
 }
 
 std::string netns_path(const scenario::Node& node) {
-  return node.netns_name.empty() ? std::string() : std::string(netns_run_dir) + "/" + node.netns_name;
+  return node.netns_name.empty() ? std::string() : netns_path(node.netns_name);
 }
 
 }  // namespace latlab::topology

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "topology/unique_fd.h"
 #include "util/result.h"
+#include "util/unique_fd.h"
 
 namespace latlab::topology {
 

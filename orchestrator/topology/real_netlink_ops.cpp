@@ -15,18 +15,19 @@
 #include <netlink/route/qdisc.h>
 #include <netlink/route/route.h>
 #include <netlink/route/tc.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <climits>
 #include <cstring>
 #include <thread>
 
 #include "topology/kinds.h"
+#include "process/real_launcher.h"
 #include "topology/netns.h"
 
 namespace latlab::topology {
@@ -802,61 +803,62 @@ Status RealNetlinkOps::set_offloads(const Ns& ns, const std::string& dev, const 
 
 namespace {
 
-extern "C" char** environ;
+using ChildPtr = std::unique_ptr<process::Child>;
 
-struct Child {
-  pid_t pid = -1;
-  UniqueFd out;  // the child's stdout and stderr
-  std::string name;
-};
+// iptables waits up to 5 s for the xtables lock (-w 5); this bounds a tool that hangs.
+constexpr std::chrono::seconds tool_timeout{60};
 
-// Starts argv (no shell), stdout and stderr into a pipe.
-Result<Child> spawn_argv(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  int pipefd[2] = {-1, -1};
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return Error::from_errno("pipe", errno);
-  UniqueFd rd(pipefd[0]), wr(pipefd[1]);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&fa, wr.get(), STDERR_FILENO);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return Error::from_errno(std::string("run ") + args[0], rc).exit(ExitCode::environment);
-  Child c;
-  c.pid = pid;
-  c.out = std::move(rd);
-  c.name = args[0];
+const char* tool(int family) { return family == 4 ? "iptables" : "ip6tables"; }
+
+// Starts argv (no shell), stdout and stderr into one pipe.
+Result<ChildPtr> spawn_argv(const std::vector<std::string>& args) {
+  process::SpawnSpec spec;
+  spec.argv = args;
+  spec.capture_stdout = true;
+  spec.stderr_to_stdout = true;
+  process::RealLauncher launcher;
+  auto c = launcher.spawn(spec);
+  if (!c) return Error::from_errno("run " + args[0], c.error().sys_errno()).exit(ExitCode::environment);
   return c;
 }
 
 // Waits for the child: its exit code (128+N for signal N) and its output.
-std::pair<int, std::string> finish(Child& c) {
+Result<std::pair<int, std::string>> finish(process::Child& c) {
   std::string text;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(c.out.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
+  while (true) {
+    auto line = c.read_line(tool_timeout);
+    if (!line) return std::move(line).error();
+    if (!line->has_value()) break;
+    text += **line + "\n";
   }
-  int status = 0;
-  while (::waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  auto code = c.wait(tool_timeout);
+  if (!code) return std::move(code).error();
   while (!text.empty() && text.back() == '\n') text.pop_back();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+  return std::make_pair(*code, std::move(text));
 }
 
 // Runs argv and returns its exit status and output.
 Result<int> run_argv(const std::vector<std::string>& args, std::string* out) {
   auto c = spawn_argv(args);
   if (!c) return std::move(c).error();
-  auto [code, text] = finish(*c);
-  if (out != nullptr) *out = text;
-  return code;
+  auto done = finish(**c);
+  if (!done) return std::move(done).error();
+  if (out != nullptr) *out = done->second;
+  return done->first;
+}
+
+// How the iptables run of one rule ended.
+Status rule_result(Result<ChildPtr>& child, const std::string& what, int family, bool add) {
+  if (!child) return Error(child.error()).context(what);
+  auto done = finish(**child);
+  if (!done) return Error(done.error()).context(what);
+  const auto& [code, text] = *done;
+  if (code == 0) return Ok{};
+  if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos)
+    return Error(what + ": no such rule", ENOENT);  // "Bad rule (does a matching rule exist ...?)"
+  return Error(
+      what + ": " + tool(family) + " exited with " + std::to_string(code) + (text.empty() ? "" : ": " + text),
+      EIO);
 }
 
 std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge,
@@ -872,10 +874,6 @@ std::vector<std::string> rule_args(int family, const char* op, const std::string
 
 }  // namespace
 
-namespace {
-const char* tool(int family) { return family == 4 ? "iptables" : "ip6tables"; }
-}  // namespace
-
 NetlinkOps::RulesPending RealNetlinkOps::start_add_bridge_accept_rules(const std::vector<FwRule>& rules) {
   return run_rules(rules, "-I");
 }
@@ -888,7 +886,7 @@ NetlinkOps::RulesPending RealNetlinkOps::start_delete_bridge_accept_rules(const 
 // function reaps them.
 NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& rules, const char* op) {
   const bool add = std::string(op) == "-I";
-  auto children = std::make_shared<std::vector<Result<Child>>>();
+  auto children = std::make_shared<std::vector<Result<ChildPtr>>>();
   for (const auto& r : rules) children->push_back(spawn_argv(rule_args(r.family, op, r.bridge, r.mark)));
   return [rules, children, add] {
     std::vector<Status> out;
@@ -898,22 +896,7 @@ NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& ru
                                          tool(r.family) + " FORWARD rule " + q(r.mark) + ")"
                                    : "delete " + std::string(tool(r.family)) + " FORWARD rule " + q(r.mark) +
                                          " of bridge " + q(r.bridge);
-      Result<Child>& c = (*children)[i];
-      if (!c) {
-        out.push_back(Error(c.error()).context(what));
-        continue;
-      }
-      auto [code, text] = finish(*c);
-      if (code == 0) {
-        out.push_back(Ok{});
-      } else if (!add && code == 1 && text.find("does a matching rule exist") != std::string::npos) {
-        out.push_back(
-            Error(what + ": no such rule", ENOENT));  // "Bad rule (does a matching rule exist ...?)"
-      } else {
-        out.push_back(Error(what + ": " + tool(r.family) + " exited with " + std::to_string(code) +
-                                (text.empty() ? "" : ": " + text),
-                            EIO));
-      }
+      out.push_back(rule_result((*children)[i], what, r.family, add));
     }
     return out;
   };

@@ -9,7 +9,7 @@
 
 #include "topology/netlink_ops.h"
 #include "topology/nl_socket.h"
-#include "topology/unique_fd.h"
+#include "util/unique_fd.h"
 
 namespace latlab::topology {
 
@@ -26,9 +26,8 @@ class RealNetlinkOps final : public NetlinkOps {
   Result<std::string> netns_mark(const Ns& ns) override;
 
   Status create_bridge(const Ns& ns, const std::string& name, const scenario::MacAddr& mac) override;
-  Status create_veth(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
-                     const Ns& peer_ns, const std::string& peer_name,
-                     const scenario::MacAddr& peer_mac) override;
+  Status create_veth(const Ns& ns, const std::string& name, const scenario::MacAddr& mac, const Ns& peer_ns,
+                     const std::string& peer_name, const scenario::MacAddr& peer_mac) override;
   Status create_macvlan(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
                         const std::string& parent, const std::string& mode) override;
   Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) override;
@@ -36,11 +35,9 @@ class RealNetlinkOps final : public NetlinkOps {
   Result<std::vector<LinkState>> list_links(const Ns& ns) override;
   Status set_master(const Ns& ns, const std::string& name, const std::string& master) override;
   Status set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
-                        std::optional<uint32_t> txqueuelen,
-                        std::optional<scenario::MacAddr> mac) override;
+                        std::optional<uint32_t> txqueuelen, std::optional<scenario::MacAddr> mac) override;
   Status set_up(const Ns& ns, const std::string& name, bool up) override;
-  Status move_link(const Ns& ns, const std::string& name, const Ns& to,
-                   const std::string& new_name) override;
+  Status move_link(const Ns& ns, const std::string& name, const Ns& to, const std::string& new_name) override;
   Status set_bridge_netfilter(const Ns& ns, const std::string& bridge, bool on) override;
 
   Status add_address(const Ns& ns, const std::string& dev, const scenario::Prefix& p) override;

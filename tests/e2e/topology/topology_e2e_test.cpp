@@ -32,8 +32,8 @@ std::string small_lab(const std::string& lab) {
   std::string nodes = R"("host": {"kind": "host"})", members;
   for (int i = 0; i < 4; ++i) {
     nodes += ", \"n" + std::to_string(i) + "\": {\"kind\": \"netns\"}";
-    members += std::string(i ? ", " : "") + "{\"at\": \"n" + std::to_string(i) + ":eth0\", \"addresses\": [\"198.18.60." +
-               std::to_string(i + 2) + "/24\"]}";
+    members += std::string(i ? ", " : "") + "{\"at\": \"n" + std::to_string(i) +
+               ":eth0\", \"addresses\": [\"198.18.60." + std::to_string(i + 2) + "/24\"]}";
   }
   return R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {)" + nodes +
          R"(}, "links": [{"kind": "bridge", "node": "host", "name": "b)" + lab +
@@ -92,7 +92,8 @@ TEST(TopologyE2E, SigkillDuringUpThenCleanupLeavesNothing) {
 TEST(TopologyE2E, PingWorksOnEveryPathOfEveryExampleScenario) {
   LATLAB_REQUIRE_ROOT();
   int scenarios = 0, paths = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(LATLAB_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(LATLAB_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() != ".json") continue;
     std::ifstream in(entry.path());
     nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
@@ -136,7 +137,8 @@ TEST(TopologyE2E, CommandsFailWithOneLineAndDocumentedExitCodes) {
   auto down = run({latlab_bin, "down", lab});
   EXPECT_EQ(down.code, 1);
   EXPECT_EQ(down.out, "latlab: error: no lab \"" + lab + "\" on this machine (no journal /run/latlab/" + lab +
-                          "/state.json); `latlab ls` lists labs, `latlab cleanup " + lab + "` removes leftovers\n");
+                          "/state.json); `latlab ls` lists labs, `latlab cleanup " + lab +
+                          "` removes leftovers\n");
   EXPECT_EQ(run({latlab_bin, "down", "../x"}).code, 2);
   std::string file = write_temp(lab, small_lab(lab));
   ASSERT_EQ(run({latlab_bin, "up", file}).code, 0);
@@ -145,6 +147,13 @@ TEST(TopologyE2E, CommandsFailWithOneLineAndDocumentedExitCodes) {
   EXPECT_THAT(again.out, ::testing::HasSubstr("lab \"" + lab + "\" already exists"));
   auto ex = run({latlab_bin, "exec", lab, "n0", "--", "sh", "-c", "exit 7"});
   EXPECT_EQ(ex.code, 7);
+  auto sys = run({latlab_bin, "exec", lab, "n0", "--", "ls", "/sys/class/net"});  // the node's own /sys
+  EXPECT_EQ(sys.code, 0);
+  EXPECT_EQ(sys.out, "eth0\neth1\nlo\n");
+  auto missing = run({latlab_bin, "exec", lab, "n0", "--", "latlab-no-such-program"});
+  EXPECT_EQ(missing.code, 127);
+  EXPECT_EQ(missing.out, "latlab: error: lab \"" + lab +
+                             "\": node \"n0\": spawn \"latlab-no-such-program\": not found in PATH\n");
   auto ls = run({latlab_bin, "ls", "--json"});
   EXPECT_THAT(ls.out, ::testing::HasSubstr("\"" + lab + "\""));
   auto ins = run({latlab_bin, "inspect", lab, "--json"});

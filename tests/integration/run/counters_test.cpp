@@ -39,7 +39,7 @@ TEST(CountersCapture, PingInsideOneNamespaceChangesOnlyItsCounters) {
   exp.path_kind = scenario::PathKind::localhost;
   scenario::CaptureSpec spec;
   spec.kind = "counters";
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;
@@ -110,7 +110,7 @@ TEST(CountersCapture, AMissingInterfaceIsNamedNotFatal) {
   scenario::Experiment exp;
   scenario::CaptureSpec spec;
   spec.kind = "counters";
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;

@@ -9,9 +9,9 @@
 #include <random>
 
 #include "run/capture.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -20,7 +20,7 @@ using namespace latlab::test;
 
 TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   LATLAB_REQUIRE_ROOT();
-  ASSERT_TRUE(run::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
+  ASSERT_TRUE(process::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
   TempStore ts("perf", "localhost");
   ASSERT_TRUE(ts.db);
   const fs::path& dir = ts.dir;
@@ -29,7 +29,7 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   scenario::Experiment exp;
   scenario::CaptureSpec spec;
   spec.kind = "perf";
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;
@@ -46,7 +46,7 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   ASSERT_GT(argv.size(), 7u);
   EXPECT_EQ(fs::path(argv[0]).filename(), "perf");
   EXPECT_EQ(argv[1], "record");
-  run::SpawnSpec s;
+  process::SpawnSpec s;
   s.argv = argv;
   auto child = launcher.spawn(s);
   ASSERT_TRUE(child.ok()) << child.error().message();
@@ -75,7 +75,8 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
   ASSERT_EQ(caps->size(), 1u);
   EXPECT_EQ((*caps)[0].status, "ok");
   EXPECT_TRUE(fs::exists((*caps)[0].file));
-  EXPECT_EQ(fs::status((*caps)[0].file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status((*caps)[0].file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
   auto j = nlohmann::json::parse((*caps)[0].summary_json);
   RecordProperty("summary", j.dump());
   EXPECT_EQ(j["event"], "cpu-clock");
@@ -86,7 +87,7 @@ TEST(PerfCapture, WrappedPingStoresFoldedStacksWithKernelFrames) {
 
 TEST(PerfCapture, IngestWithoutAWrappedProbeFailsNamingWhy) {
   LATLAB_REQUIRE_ROOT();
-  ASSERT_TRUE(run::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
+  ASSERT_TRUE(process::find_in_path("perf")) << "perf is not installed (Debian package linux-perf)";
   fs::path dir = fs::temp_directory_path() / ("latlab-run-int-perf-nowrap-" + std::to_string(getpid()));
   fs::create_directories(dir);
   auto db = store::SqliteStore::open((dir / "t.db").string());
@@ -95,7 +96,7 @@ TEST(PerfCapture, IngestWithoutAWrappedProbeFailsNamingWhy) {
   scenario::Experiment exp;
   scenario::CaptureSpec spec;
   spec.kind = "perf";
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;

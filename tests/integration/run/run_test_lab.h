@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "process/real_launcher.h"
 #include "run/capture.h"
-#include "run/process.h"
 #include "store/store.h"
 
 namespace latlab::test {
@@ -29,8 +29,8 @@ inline std::string random_tag() {
 
 // Runs argv (no shell), optionally inside a namespace path; true on exit 0.
 inline bool run_ok(const std::vector<std::string>& argv, const std::string& netns_path = "") {
-  run::PosixLauncher l;
-  run::SpawnSpec s;
+  process::RealLauncher l;
+  process::SpawnSpec s;
   s.argv = argv;
   s.netns_path = netns_path;
   auto c = l.spawn(s);

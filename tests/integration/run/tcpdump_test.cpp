@@ -16,9 +16,9 @@
 
 #include "run/capture.h"
 #include "run/pcap_tcpdump.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -61,7 +61,7 @@ class TcpdumpIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
     LATLAB_REQUIRE_ROOT();
-    ASSERT_TRUE(run::find_in_path("tcpdump")) << "tcpdump is not installed (Debian package tcpdump)";
+    ASSERT_TRUE(process::find_in_path("tcpdump")) << "tcpdump is not installed (Debian package tcpdump)";
     agent_ = std::string(LATLAB_BIN_DIR) + "/latlab-agent";
     ASSERT_EQ(::access(agent_.c_str(), X_OK), 0) << agent_ << " is missing: build latlab-agent first";
     ASSERT_FALSE(dir_.path().empty());
@@ -97,7 +97,7 @@ class TcpdumpIntegration : public ::testing::Test {
     fs::create_directory(exp_dir);
     fs::permissions(exp_dir, fs::perms::owner_all);
 
-    run::PosixLauncher launcher;
+    process::RealLauncher launcher;
     run::ExperimentContext ctx;
     ctx.lab = &lab_;
     ctx.exp = &e;
@@ -110,9 +110,9 @@ class TcpdumpIntegration : public ::testing::Test {
     auto st = cap->start(ctx);
     if (!st.ok()) return failed("start: " + st.error().message());
 
-    std::unique_ptr<run::Child> responder;
+    std::unique_ptr<process::Child> responder;
     if (!responder_args.empty()) {
-      run::SpawnSpec rs;
+      process::SpawnSpec rs;
       rs.argv = {agent_};
       rs.argv.insert(rs.argv.end(), responder_args.begin(), responder_args.end());
       rs.netns_path = "/run/netns/" + net_.b();
@@ -124,7 +124,7 @@ class TcpdumpIntegration : public ::testing::Test {
       if (!header.ok() || !*header) return failed("responder did not start: " + responder->stderr_text());
     }
 
-    run::SpawnSpec ps;
+    process::SpawnSpec ps;
     ps.argv = {agent_};
     ps.argv.insert(ps.argv.end(), agent_args.begin(), agent_args.end());
     ps.netns_path = "/run/netns/" + net_.a();
@@ -306,7 +306,7 @@ TEST_F(TcpdumpIntegration, UdpProbeAgainstTheReflectorMatchesOnPortsAndPayload) 
 
 TEST_F(TcpdumpIntegration, UnknownInterfaceFailsStartWithTcpdumpsReason) {
   auto e = experiment("bad", "icmp", "198.18.0.2", "a:eth0", {"a:nosuch0"});
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab_;
   ctx.exp = &e;

@@ -48,7 +48,7 @@ TEST(TraceCapture, PingOverVethIsSeenHopByHopAndJoinedOnSkbaddr) {
   scenario::CaptureSpec spec;
   spec.kind = "trace";
   spec.ftrace_function = true;  // reported as unavailable where the kernel refuses it
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;
@@ -123,7 +123,7 @@ TEST(TraceCapture, StaleInstancesOfDeadProcessesAreRemovedAtStart) {
   scenario::Experiment exp;
   scenario::CaptureSpec spec;
   spec.kind = "trace";
-  run::PosixLauncher launcher;
+  process::RealLauncher launcher;
   run::ExperimentContext ctx;
   ctx.lab = &lab;
   ctx.exp = &exp;

@@ -1,19 +1,17 @@
 // The run pipeline's own parts: agent line parsing, order, histogram, argv
-// building, and the process launcher (real fork/exec, no root).
+// building. (The process launcher's tests start real children:
+// tests/integration/process.)
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <set>
 
 #include "run/agent_stream.h"
 #include "run/latency_histogram.h"
 #include "run/order.h"
-#include "run/process.h"
 #include "run/runner.h"
 #include "scenario/load.h"
 
 using namespace latlab;
-using namespace std::chrono_literals;
 
 TEST(AgentStream, ParsesSampleLinesWithNullStamps) {
   auto line = run::parse_agent_line(
@@ -91,7 +89,8 @@ TEST(LatencyHistogram, QuantilesWithinOnePercent) {
 }
 
 TEST(ProbeArgv, BuildsTheAgentCommandForEachProbe) {
-  auto r = scenario::load_scenario_file(std::string(LATLAB_SOURCE_DIR) + "/scenarios/af-packet-host-interface.json");
+  auto r = scenario::load_scenario_file(std::string(LATLAB_SOURCE_DIR) +
+                                        "/scenarios/af-packet-host-interface.json");
   ASSERT_TRUE(r.ok());
   const auto& lab = *r.lab;
   const scenario::Experiment* raw = nullptr;
@@ -99,62 +98,25 @@ TEST(ProbeArgv, BuildsTheAgentCommandForEachProbe) {
     if (e.name == "raw-bypass") raw = &e;
   ASSERT_NE(raw, nullptr);
   auto argv = run::probe_argv(lab, *raw, "/bin/agent", 4242);
-  std::vector<std::string> want = {"/bin/agent", "raw",        "--netns",   "/run/netns/latlab-afpacket-c1",
-                                   "--target",   "198.18.10.20", "--count", "200",
-                                   "--interval", "1ms",        "--payload", "56",
-                                   "--warmup",   "10",         "--timeout", "1s",
-                                   "--ident",    "4242",       "--ifname",  "eth0",
+  std::vector<std::string> want = {"/bin/agent",     "raw",
+                                   "--netns",        "/run/netns/latlab-afpacket-c1",
+                                   "--target",       "198.18.10.20",
+                                   "--count",        "200",
+                                   "--interval",     "1ms",
+                                   "--payload",      "56",
+                                   "--warmup",       "10",
+                                   "--timeout",      "1s",
+                                   "--ident",        "4242",
+                                   "--ifname",       "eth0",
                                    "--qdisc-bypass", "on"};
   EXPECT_EQ(argv, want);
   auto resp = run::responder_argv(lab, *raw, "/bin/agent");
-  std::vector<std::string> rwant = {"/bin/agent", "raw-responder", "--netns", "/run/netns/latlab-afpacket-c2", "--ifname", "eth0",
-                                    "--address", "198.18.10.20", "--qdisc-bypass", "on"};
+  std::vector<std::string> rwant = {"/bin/agent",     "raw-responder",
+                                    "--netns",        "/run/netns/latlab-afpacket-c2",
+                                    "--ifname",       "eth0",
+                                    "--address",      "198.18.10.20",
+                                    "--qdisc-bypass", "on"};
   EXPECT_EQ(resp, rwant);
-}
-
-TEST(ProcessLauncher, ReadsLinesAndExitCode) {
-  run::PosixLauncher l;
-  run::SpawnSpec s;
-  s.argv = {"sh", "-c", "echo one; echo two; echo oops >&2; exit 3"};
-  s.capture_stdout = true;
-  auto c = l.spawn(s);
-  ASSERT_TRUE(c.ok()) << c.error().message();
-  auto a = (*c)->read_line(2000ms);
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ(**a, "one");
-  EXPECT_EQ(**(*c)->read_line(2000ms), "two");
-  auto eof = (*c)->read_line(2000ms);
-  ASSERT_TRUE(eof.ok());
-  EXPECT_FALSE(eof->has_value());
-  auto code = (*c)->wait(2000ms);
-  ASSERT_TRUE(code.ok());
-  EXPECT_EQ(*code, 3);
-  EXPECT_EQ((*c)->stderr_text(), "oops\n");
-}
-
-TEST(ProcessLauncher, SignalsTheProcessGroupAndReportsMissingPrograms) {
-  run::PosixLauncher l;
-  run::SpawnSpec s;
-  s.argv = {"sleep", "30"};
-  auto c = l.spawn(s);
-  ASSERT_TRUE(c.ok());
-  EXPECT_FALSE((*c)->exited());
-  (*c)->signal(SIGTERM);
-  auto code = (*c)->wait(5000ms);
-  ASSERT_TRUE(code.ok());
-  EXPECT_EQ(*code, 128 + SIGTERM);
-
-  s.argv = {"latlab-no-such-program"};
-  auto missing = l.spawn(s);
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message(), "latlab-no-such-program: not found in PATH");
-
-  s.argv = {"true"};
-  s.netns_path = "/run/netns/latlab-no-such-namespace";
-  auto nons = l.spawn(s);
-  ASSERT_FALSE(nons.ok());
-  EXPECT_EQ(nons.error().message(),
-            "open namespace /run/netns/latlab-no-such-namespace: No such file or directory (ENOENT)");
 }
 
 TEST(ScenarioHash, StableAndDistinct) {

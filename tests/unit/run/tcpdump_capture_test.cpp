@@ -26,6 +26,9 @@ namespace {
 
 using namespace latlab::test;
 using nlohmann::json;
+using process::Child;
+using process::ProcessLauncher;
+using process::SpawnSpec;
 
 constexpr uint64_t kCookie = 0xc0ffee;
 constexpr uint16_t kIdent = 777;

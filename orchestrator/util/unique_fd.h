@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace latlab::topology {
+namespace latlab {
 
 class UniqueFd {
  public:
@@ -36,4 +36,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace latlab::topology
+}  // namespace latlab
