@@ -26,8 +26,8 @@ const CaptureKindInfo* find_capture_kind(const std::string& name) {
   return nullptr;
 }
 
-Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec, const std::string& status,
-                              const std::string& error) {
+Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec,
+                              const std::string& status, const std::string& error) {
   store::CaptureRecord c;
   c.experiment_id = ctx.experiment_id;
   c.kind = spec.kind;

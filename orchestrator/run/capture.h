@@ -33,14 +33,14 @@ struct ExperimentContext {
   std::string agent_path;  // absolute path of latlab-agent
 
   // Set by the runner as the experiment goes.
-  std::vector<pid_t> agent_pids;        // probe and responder processes
-  int64_t start_mono_ns = 0;            // CLOCK_MONOTONIC when captures started
-  int64_t end_mono_ns = 0;              // ... and when the probe ended
+  std::vector<pid_t> agent_pids;                 // probe and responder processes
+  int64_t start_mono_ns = 0;                     // CLOCK_MONOTONIC when captures started
+  int64_t end_mono_ns = 0;                       // ... and when the probe ended
   std::optional<int64_t> clock_offset_start_ns;  // realtime - monotonic (agent header)
   std::optional<int64_t> clock_offset_end_ns;    // (agent summary)
-  std::optional<uint32_t> icmp_ident;   // the probe's ICMP identifier, when it reports one
-  uint64_t samples_expected = 0;        // requests the probe sent
-  std::string probe_header_json;        // the agent's header line
+  std::optional<uint32_t> icmp_ident;            // the probe's ICMP identifier, when it reports one
+  uint64_t samples_expected = 0;                 // requests the probe sent
+  std::string probe_header_json;                 // the agent's header line
 
   // "/run/netns/latlab-<lab>-<node>", or "" for the host node.
   std::string netns_path(const std::string& node) const;
@@ -83,8 +83,8 @@ std::unique_ptr<Capture> make_trace_capture(const scenario::CaptureSpec& spec);
 std::unique_ptr<Capture> make_counters_capture(const scenario::CaptureSpec& spec);
 
 // Records a failed or skipped capture in the store.
-Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec, const std::string& status,
-                              const std::string& error);
+Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec,
+                              const std::string& status, const std::string& error);
 
 int64_t monotonic_ns();
 int64_t realtime_ns();

@@ -71,7 +71,8 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 class Runner {
  public:
   Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
-         topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher, ProgressFn progress);
+         topology::FileStateStore& states, store::SqliteStore& store, ProcessLauncher& launcher,
+         ProgressFn progress);
   // Errors are for failures before the run is recorded (lab cannot be built
   // is recorded as a failed run and also returned).
   Result<RunOutcome> run();
