@@ -40,8 +40,8 @@ class CountersCapture : public Capture {
     if (!started_) return Ok{};
     after_ = snapshot(ctx, "after");
     stopped_ = true;
-    if (after_.records.empty()) return Error("counters: nothing could be read after the experiment: " +
-                                             first_failure(after_));
+    if (after_.records.empty())
+      return Error("counters: nothing could be read after the experiment: " + first_failure(after_));
     return Ok{};
   }
 
@@ -93,9 +93,9 @@ class CountersCapture : public Capture {
     c.status = "ok";
     c.summary_json = summary.dump();
     if (!failed.empty())
-      c.error = "counters: " + std::to_string(failed.size()) + " source(s) unreadable, first: " +
-                failed[0]["node"].get<std::string>() + " " + failed[0]["source"].get<std::string>() + ": " +
-                failed[0]["error"].get<std::string>();
+      c.error = "counters: " + std::to_string(failed.size()) +
+                " source(s) unreadable, first: " + failed[0]["node"].get<std::string>() + " " +
+                failed[0]["source"].get<std::string>() + ": " + failed[0]["error"].get<std::string>();
     auto r = ctx.store->add_capture(c);
     if (!r.ok()) return r.error();
     return Ok{};
@@ -127,7 +127,8 @@ class CountersCapture : public Capture {
       if (node.kind != "host") {
         ns = ctx.netns_path(node.name);
         if (ns.empty()) {
-          snap.failures.push_back({node.name, "namespace", "node kind " + node.kind + " has no namespace path"});
+          snap.failures.push_back(
+              {node.name, "namespace", "node kind " + node.kind + " has no namespace path"});
           continue;
         }
         ifs.push_back("lo");

@@ -77,8 +77,9 @@ class PerfCapture : public Capture {
 
   void wrap_probe(std::vector<std::string>& argv, ExperimentContext&) override {
     if (!ready_ || argv.empty()) return;
-    std::vector<std::string> w = {perf_, "record", "-q", "-g", "-e", perf_event, "-F", std::to_string(perf_frequency),
-                                  "-o", file_, "--"};
+    std::vector<std::string> w = {perf_, "record",   "-q", "-g",
+                                  "-e",  perf_event, "-F", std::to_string(perf_frequency),
+                                  "-o",  file_,      "--"};
     w.insert(w.end(), argv.begin(), argv.end());
     argv = std::move(w);
     wrapped_ = true;
@@ -98,8 +99,9 @@ class PerfCapture : public Capture {
       return fail(ctx, Error::from_errno("perf: " + file_, errno).message());
 
     SpawnSpec s;
-    s.argv = {perf_, "script", "-i", file_, "-F", "comm,pid,tid,period,ip,sym,dso", "--show-lost-events",
-              "--no-inline"};
+    s.argv = {
+        perf_,        "script", "-i", file_, "-F", "comm,pid,tid,period,ip,sym,dso", "--show-lost-events",
+        "--no-inline"};
     s.capture_stdout = true;
     auto child = ctx.launcher->spawn(s);
     if (!child.ok()) return fail(ctx, child.error().with_context("perf script").message());
@@ -121,7 +123,8 @@ class PerfCapture : public Capture {
     std::vector<store::StackRecord> recs;
     recs.reserve(stacks.size());
     for (auto& f : stacks) recs.push_back({std::move(f.stack), f.weight});
-    if (auto r = ctx.store->add_stacks(ctx.experiment_id, recs); !r.ok()) return r.error().with_context("perf: store");
+    if (auto r = ctx.store->add_stacks(ctx.experiment_id, recs); !r.ok())
+      return r.error().with_context("perf: store");
 
     nlohmann::json summary = {
         {"event", perf_event},

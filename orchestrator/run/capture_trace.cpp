@@ -33,19 +33,39 @@ struct EventSpec {
 };
 
 const EventSpec trace_events[] = {
-    {"net", "net_dev_queue", true},   {"net", "net_dev_start_xmit", true}, {"net", "net_dev_xmit", true},
-    {"net", "netif_rx", true},        {"net", "netif_receive_skb", true},  {"skb", "consume_skb", false},
+    {"net", "net_dev_queue", true}, {"net", "net_dev_start_xmit", true}, {"net", "net_dev_xmit", true},
+    {"net", "netif_rx", true},      {"net", "netif_receive_skb", true},  {"skb", "consume_skb", false},
     {"skb", "kfree_skb", false},
 };
 
 // The send and receive path of seed 004 (udp_sendmsg down to the driver) and
 // of ICMP/raw probes; each is added only if the kernel can trace it.
 const char* const send_path_functions[] = {
-    "udp_sendmsg",   "udp_send_skb",       "ip_make_skb",       "ip_send_skb",     "ip_push_pending_frames",
-    "raw_sendmsg",   "ping_v4_sendmsg",    "ip_local_out",      "__ip_local_out",  "ip_output",
-    "ip_finish_output", "ip_finish_output2", "neigh_resolve_output", "__dev_queue_xmit", "dev_hard_start_xmit",
-    "veth_xmit",     "loopback_xmit",      "__netif_rx",        "net_rx_action",   "__netif_receive_skb_core",
-    "ip_rcv",        "ip_local_deliver",   "icmp_rcv",          "udp_rcv",         "sock_def_readable",
+    "udp_sendmsg",
+    "udp_send_skb",
+    "ip_make_skb",
+    "ip_send_skb",
+    "ip_push_pending_frames",
+    "raw_sendmsg",
+    "ping_v4_sendmsg",
+    "ip_local_out",
+    "__ip_local_out",
+    "ip_output",
+    "ip_finish_output",
+    "ip_finish_output2",
+    "neigh_resolve_output",
+    "__dev_queue_xmit",
+    "dev_hard_start_xmit",
+    "veth_xmit",
+    "loopback_xmit",
+    "__netif_rx",
+    "net_rx_action",
+    "__netif_receive_skb_core",
+    "ip_rcv",
+    "ip_local_deliver",
+    "icmp_rcv",
+    "udp_rcv",
+    "sock_def_readable",
 };
 
 constexpr int buffer_size_kb = 4096;  // per CPU
@@ -83,9 +103,10 @@ class TraceCapture : public Capture {
       summary_["buffer_size_error"] = st.error().message();
 
     // Device filter: the lab's interface names (and lo for local paths).
-    for (const auto& i : ctx.lab ? ctx.lab->interfaces : std::vector<scenario::Interface>{}) devs_.insert(i.name);
-    if (ctx.exp && (ctx.exp->path_kind == "localhost" || ctx.exp->path_kind == "self" || ctx.exp->egress == "lo" ||
-                    ctx.exp->egress.ends_with(":lo")))
+    for (const auto& i : ctx.lab ? ctx.lab->interfaces : std::vector<scenario::Interface>{})
+      devs_.insert(i.name);
+    if (ctx.exp && (ctx.exp->path_kind == "localhost" || ctx.exp->path_kind == "self" ||
+                    ctx.exp->egress == "lo" || ctx.exp->egress.ends_with(":lo")))
       devs_.insert("lo");
     std::string filter;
     for (const auto& d : devs_) {
@@ -117,7 +138,8 @@ class TraceCapture : public Capture {
     if (!filter_errors.empty()) summary_["filter_errors"] = filter_errors;
     if (enabled.empty()) {
       instance_.reset();
-      return Error("trace: none of the packet-path tracepoints can be enabled (missing: " + join(missing) + ")");
+      return Error("trace: none of the packet-path tracepoints can be enabled (missing: " + join(missing) +
+                   ")");
     }
 
     auto tracers = in.read("available_tracers");
@@ -155,7 +177,8 @@ class TraceCapture : public Capture {
     // end a lab packet, functions of the agents.
     std::vector<TraceEvent> path_events;
     std::vector<TraceEvent> functions;
-    std::string agent_comm = ctx.agent_path.empty() ? "latlab-agent" : ctx.agent_path.substr(ctx.agent_path.rfind('/') + 1);
+    std::string agent_comm =
+        ctx.agent_path.empty() ? "latlab-agent" : ctx.agent_path.substr(ctx.agent_path.rfind('/') + 1);
     if (agent_comm.size() > 15) agent_comm.resize(15);  // TASK_COMM_LEN - 1
     std::set<int> pids(ctx.agent_pids.begin(), ctx.agent_pids.end());
     for (auto& e : events_) {
@@ -192,8 +215,9 @@ class TraceCapture : public Capture {
         ++stored_path;
       }
     for (const auto& e : functions) add(e);
-    std::sort(recs.begin(), recs.end(),
-              [](const store::TraceEventRecord& a, const store::TraceEventRecord& b) { return a.t_ns < b.t_ns; });
+    std::sort(
+        recs.begin(), recs.end(),
+        [](const store::TraceEventRecord& a, const store::TraceEventRecord& b) { return a.t_ns < b.t_ns; });
     if (auto st = ctx.store->add_trace_events(ctx.experiment_id, recs); !st.ok())
       return st.error().with_context("trace: store");
 
@@ -208,7 +232,8 @@ class TraceCapture : public Capture {
     summary_["packets_freed"] = hs.freed;
     summary_["packets_dropped"] = hs.dropped;
     summary_["drop_reasons"] = hs.drop_reasons;
-    if (hs.queue_to_receive_median_ns) summary_["queue_to_receive_median_ns"] = *hs.queue_to_receive_median_ns;
+    if (hs.queue_to_receive_median_ns)
+      summary_["queue_to_receive_median_ns"] = *hs.queue_to_receive_median_ns;
 
     store::CaptureRecord c;
     c.experiment_id = ctx.experiment_id;
@@ -306,8 +331,8 @@ class TraceCapture : public Capture {
         for (size_t i = 0; i < raw.size(); ++i) events_[i].t_ns = raw[i].t_ns;
         precision = "ns";
       } else {
-        summary_["timestamp_note"] = "raw and text output did not line up (" + std::to_string(raw.size()) + " vs " +
-                                     std::to_string(events_.size()) + " entries)";
+        summary_["timestamp_note"] = "raw and text output did not line up (" + std::to_string(raw.size()) +
+                                     " vs " + std::to_string(events_.size()) + " entries)";
       }
     }
     summary_["timestamp_precision"] = precision;
