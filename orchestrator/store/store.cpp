@@ -64,8 +64,12 @@ class SqliteSampleSink : public SampleSink {
     bind_opt(insert_, 12, s.wire_send);
     bind_opt(insert_, 13, s.wire_recv);
     auto r = insert_.step();
+    if (!r.ok()) {
+      Error e = db_.error("sample " + std::to_string(s.seq));  // before the reset: SQLite's message
+      insert_.rewind();
+      return e;
+    }
     insert_.rewind();
-    if (!r.ok()) return r.error().with_context("store " + db_.path() + ": sample " + std::to_string(s.seq));
     if (++pending_ >= batch_rows) return flush();
     return Ok{};
   }
@@ -74,7 +78,8 @@ class SqliteSampleSink : public SampleSink {
     if (!in_tx_) return Ok{};
     in_tx_ = false;
     pending_ = 0;
-    return db_.exec("COMMIT");
+    if (!db_.exec("COMMIT").ok()) return db_.error("commit samples");
+    return Ok{};
   }
 
  private:
@@ -264,6 +269,7 @@ Result<int64_t> SqliteStore::add_capture(const CaptureRecord& c) {
 
 Status SqliteStore::add_counters(int64_t experiment_id, const std::vector<CounterRecord>& list) {
   Transaction tx(db_);
+  LATLAB_TRY(tx.begun());
   auto st = db_.prepare(
       "INSERT INTO counters (experiment_id, phase, node, source, name, value) VALUES (?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
@@ -281,6 +287,7 @@ Status SqliteStore::add_counters(int64_t experiment_id, const std::vector<Counte
 
 Status SqliteStore::add_stacks(int64_t experiment_id, const std::vector<StackRecord>& list) {
   Transaction tx(db_);
+  LATLAB_TRY(tx.begun());
   auto st = db_.prepare("INSERT INTO stacks (experiment_id, stack, weight) VALUES (?,?,?)");
   if (!st.ok()) return st.error();
   for (const auto& s : list) {
@@ -292,6 +299,7 @@ Status SqliteStore::add_stacks(int64_t experiment_id, const std::vector<StackRec
 
 Status SqliteStore::add_trace_events(int64_t experiment_id, const std::vector<TraceEventRecord>& list) {
   Transaction tx(db_);
+  LATLAB_TRY(tx.begun());
   auto st = db_.prepare(
       "INSERT INTO trace_events (experiment_id, t_ns, cpu, event, skbaddr, dev, len, detail) VALUES "
       "(?,?,?,?,?,?,?,?)");
