@@ -68,6 +68,13 @@ struct SampleRecord {
   std::optional<int64_t> wire_recv;
 };
 
+// A sample's wire times, from a capture (CLOCK_MONOTONIC ns; empty = not seen).
+struct WireTimeRecord {
+  int64_t seq = 0;
+  std::optional<int64_t> send;
+  std::optional<int64_t> recv;
+};
+
 struct CaptureRecord {
   int64_t id = 0;
   int64_t experiment_id = 0;

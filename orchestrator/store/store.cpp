@@ -237,20 +237,20 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
   return std::unique_ptr<SampleSink>(new SqliteSampleSink(db_, std::move(*st), experiment_id));
 }
 
-Status SqliteStore::set_wire_times(int64_t experiment_id, int64_t seq, std::optional<int64_t> send,
-                                   std::optional<int64_t> recv) {
-  if (!wire_stmt_) {
-    auto st = db_.prepare(
-        "UPDATE samples SET wire_send = coalesce(?, wire_send), wire_recv = coalesce(?, wire_recv) "
-        "WHERE experiment_id = ? AND seq = ?");
-    if (!st.ok()) return st.error();
-    wire_stmt_.emplace(std::move(*st));
+Status SqliteStore::set_wire_times(int64_t experiment_id, const std::vector<WireTimeRecord>& times) {
+  Transaction tx(db_);
+  LATLAB_TRY(tx.begun());
+  auto st = db_.prepare(
+      "UPDATE samples SET wire_send = coalesce(?, wire_send), wire_recv = coalesce(?, wire_recv) "
+      "WHERE experiment_id = ? AND seq = ?");
+  if (!st.ok()) return st.error();
+  for (const auto& t : times) {
+    bind_opt(*st, 1, t.send);
+    bind_opt(*st, 2, t.recv);
+    st->bind(3, experiment_id).bind(4, t.seq);
+    LATLAB_TRY(st->run());
   }
-  Stmt& st = *wire_stmt_;
-  bind_opt(st, 1, send);
-  bind_opt(st, 2, recv);
-  st.bind(3, experiment_id).bind(4, seq);
-  return st.run();
+  return tx.commit();
 }
 
 Result<int64_t> SqliteStore::add_capture(const CaptureRecord& c) {

@@ -247,3 +247,29 @@ TEST_F(StoreTest, AWriteTheStoreRefusesNamesTheStoreAndSqlitesReason) {
   ASSERT_FALSE(added.ok());
   EXPECT_EQ(added.error().message(), "store " + path_ + ": sample 7: " + refused);
 }
+
+TEST_F(StoreTest, WireTimesOfManySamplesInOneCallKeepWhatACaptureDidNotSee) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto run = *(*s)->begin_run(run_record());
+  auto exp = *(*s)->begin_experiment(experiment(run));
+  {
+    auto sink = *(*s)->samples(exp);
+    for (int64_t seq = 0; seq < 3; ++seq) {
+      SampleRecord r;
+      r.seq = seq;
+      r.wire_recv = seq == 1 ? std::optional<int64_t>(99) : std::nullopt;
+      ASSERT_TRUE(sink->add(r).ok());
+    }
+    ASSERT_TRUE(sink->flush().ok());
+  }
+  ASSERT_TRUE((*s)->set_wire_times(exp, {{0, 10, 20}, {1, 11, std::nullopt}}).ok());
+  std::vector<std::pair<std::optional<int64_t>, std::optional<int64_t>>> wire;
+  ASSERT_TRUE(
+      (*s)->for_each_sample(exp, [&](const SampleRecord& r) { wire.emplace_back(r.wire_send, r.wire_recv); })
+          .ok());
+  ASSERT_EQ(wire.size(), 3u);
+  EXPECT_EQ(wire[0], std::make_pair(std::optional<int64_t>(10), std::optional<int64_t>(20)));
+  EXPECT_EQ(wire[1], std::make_pair(std::optional<int64_t>(11), std::optional<int64_t>(99)));
+  EXPECT_EQ(wire[2], std::make_pair(std::optional<int64_t>(), std::optional<int64_t>()));
+}
