@@ -1,10 +1,10 @@
 // `latlab run` end to end: the real binaries on the example scenarios (with
 // small counts), checked through the store they leave behind.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 
@@ -41,8 +41,8 @@ class RunE2E : public ::testing::Test {
   }
 
   // A copy of an example with small counts and a unique lab name.
-  std::string example(const std::string& file, int count, const std::string& interval = "1ms",
-                      int repeat = 1, bool captures = true) {
+  std::string example(const std::string& file, int count, const std::string& interval = "1ms", int repeat = 1,
+                      bool captures = true) {
     std::ifstream in(std::string(LATLAB_SOURCE_DIR) + "/scenarios/" + file);
     json j = json::parse(in);
     std::string lab = "e2e" + std::to_string(getpid() % 100000) + std::to_string(labs_.size());
@@ -163,7 +163,8 @@ TEST_F(RunE2E, LoopbackVsLocalAddressCapturesShowWhichDeviceCarriedThePackets) {
     }
     if (e.name == "peer") {
       int64_t wired = 0;
-      ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) { wired += r.wire_send.has_value(); }).ok());
+      ASSERT_TRUE(
+          s->for_each_sample(e.id, [&](const SampleRecord& r) { wired += r.wire_send.has_value(); }).ok());
       EXPECT_EQ(wired, 12) << "wire times per sample from the capture";
     }
   }
@@ -188,8 +189,10 @@ TEST_F(RunE2E, AfPacketQdiscBypassIsInvisibleToTcpdumpOnTheSender) {
       rep = j.value("replies_seen", int64_t{-1});
     }
     EXPECT_EQ(rep, 22) << e.name << ": replies arrive through the kernel's receive path";
-    if (e.name == "raw-bypass") EXPECT_EQ(req, 0) << "PACKET_QDISC_BYPASS hides outgoing frames (seed 001)";
-    else EXPECT_EQ(req, 22) << "without bypass tcpdump sees every request";
+    if (e.name == "raw-bypass")
+      EXPECT_EQ(req, 0) << "PACKET_QDISC_BYPASS hides outgoing frames (seed 001)";
+    else
+      EXPECT_EQ(req, 22) << "without bypass tcpdump sees every request";
   }
 }
 
@@ -209,7 +212,9 @@ TEST_F(RunE2E, EveryHostAndNetnsExampleRunsAndStoresMeaningfulData) {
       }
       if (e.probe == "udp") {
         int64_t with_peer = 0;
-        ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) { with_peer += r.peer_proc.has_value(); }).ok());
+        ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) {
+                       with_peer += r.peer_proc.has_value();
+                     }).ok());
         EXPECT_GT(with_peer, 0) << e.name << ": the reflector reports its processing time";
       }
     }
