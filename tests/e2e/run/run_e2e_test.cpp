@@ -280,3 +280,34 @@ TEST_F(RunE2E, SigkillLeavesAConsistentStoreCleanupRemovesTheLabNextOpenMarksAbo
   ASSERT_EQ(s->aborted_on_open().size(), 1u);
   EXPECT_EQ(s->runs()->back().status, "aborted");
 }
+
+TEST_F(RunE2E, AStoreThatRefusesSamplesStopsTheRunWhichExits1NamingTheStore) {
+  LATLAB_REQUIRE_ROOT();
+  auto file = example("peer-self-localhost.json", 10, "1ms", 1, false);
+  {
+    // Like a full disk from the fourth sample on; every other write works.
+    auto s = store();
+    ASSERT_TRUE(s->db()
+                    .exec("CREATE TRIGGER refuse_samples BEFORE INSERT ON samples WHEN NEW.seq >= 3 "
+                          "BEGIN SELECT RAISE(ABORT, 'no room for this sample'); END")
+                    .ok());
+  }
+  auto r = run_command({latlab_bin(), "run", file, "--db", db_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto out = json::parse(r.out);
+  EXPECT_EQ(out["status"], "failed");
+  const std::string cause = "store " + db_ + ": sample 3: no room for this sample";
+  EXPECT_NE(out["error"].get<std::string>().find(cause), std::string::npos) << out["error"];
+  EXPECT_EQ(out["experiments"].size(), 1u) << "the run stopped at the first experiment";
+  EXPECT_NE(r.err.find(cause), std::string::npos) << "the progress lines say why: " << r.err;
+  EXPECT_FALSE(lab_left(labs_.back()));
+  auto s = store();
+  auto run = s->run(out["run_id"].get<int64_t>());
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, "failed");
+  auto exps = s->experiments(run->id);
+  ASSERT_EQ(exps->size(), 1u);
+  EXPECT_EQ(exps->front().status, "failed");
+  EXPECT_EQ(exps->front().error, cause);
+  EXPECT_TRUE(s->integrity_check().ok());
+}
