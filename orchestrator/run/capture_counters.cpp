@@ -59,7 +59,7 @@ class CountersCapture : public Capture {
     all.insert(all.end(), after_.records.begin(), after_.records.end());
     all.insert(all.end(), deltas.begin(), deltas.end());
     if (auto st = ctx.store->add_counters(ctx.experiment_id, all); !st.ok())
-      return st.error().with_context("counters: store");
+      return st.error().with_context("counters: values");
 
     std::set<std::string> sources, names, nodes;
     for (const auto& r : before_.records) {
@@ -97,7 +97,7 @@ class CountersCapture : public Capture {
                 " source(s) unreadable, first: " + failed[0]["node"].get<std::string>() + " " +
                 failed[0]["source"].get<std::string>() + ": " + failed[0]["error"].get<std::string>();
     auto r = ctx.store->add_capture(c);
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return r.error().with_context("counters: captures row");
     return Ok{};
   }
 

@@ -124,7 +124,7 @@ class PerfCapture : public Capture {
     recs.reserve(stacks.size());
     for (auto& f : stacks) recs.push_back({std::move(f.stack), f.weight});
     if (auto r = ctx.store->add_stacks(ctx.experiment_id, recs); !r.ok())
-      return r.error().with_context("perf: store");
+      return r.error().with_context("perf: stacks");
 
     nlohmann::json summary = {
         {"event", perf_event},
@@ -147,7 +147,7 @@ class PerfCapture : public Capture {
     c.summary_json = summary.dump();
     if (folder.samples() == 0) c.error = "perf: no samples recorded (the probe used almost no CPU)";
     auto r = ctx.store->add_capture(c);
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return r.error().with_context("perf: captures row");
     return Ok{};
   }
 

@@ -219,7 +219,7 @@ class TraceCapture : public Capture {
         recs.begin(), recs.end(),
         [](const store::TraceEventRecord& a, const store::TraceEventRecord& b) { return a.t_ns < b.t_ns; });
     if (auto st = ctx.store->add_trace_events(ctx.experiment_id, recs); !st.ok())
-      return st.error().with_context("trace: store");
+      return st.error().with_context("trace: events");
 
     HopSummary hs = summarize_hops(timelines);
     summary_["events_stored"] = recs.size();
@@ -243,7 +243,7 @@ class TraceCapture : public Capture {
     c.summary_json = summary_.dump();
     if (stored_path == 0) c.error = "trace: no packet-path event on the lab's devices";
     auto r = ctx.store->add_capture(c);
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return r.error().with_context("trace: captures row");
     return Ok{};
   }
 

@@ -94,28 +94,28 @@ MatchKeys match_keys_for(const ExperimentContext& ctx) {
   return k;
 }
 
-Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs, MatchKeys keys,
-                    const ClockMap& clock, const std::string& clock_source) {
-  std::string cookie_source = keys.cookie ? "agent" : "none";
-  if (!keys.cookie) {
-    keys.cookie = learn_cookie(inputs, keys);
-    if (keys.cookie) cookie_source = "learned";
-  }
+namespace {
 
-  CaptureMatcher matcher(keys, clock, inputs.size(), ctx.samples_expected ? ctx.samples_expected + 64 : 0);
-  std::vector<std::string> read_errors(inputs.size());
-  std::vector<std::string> linktypes(inputs.size());
+// What reading one input gave: its link type, and why it could not be read.
+struct InputRead {
+  std::string linktype;
+  std::string error;
+};
+
+// Feeds every frame of the inputs (ranked as listed) to the matcher.
+std::vector<InputRead> read_inputs(const std::vector<PcapInput>& inputs, CaptureMatcher& matcher) {
+  std::vector<InputRead> out(inputs.size());
   for (size_t i = 0; i < inputs.size() && i < CaptureMatcher::kMaxInterfaces; ++i) {
     auto reader = PcapReader::open(inputs[i].file);
     if (!reader.ok()) {
-      read_errors[i] = reader.error().message();
+      out[i].error = reader.error().message();
       continue;
     }
-    linktypes[i] = reader->linktype_name();
+    out[i].linktype = reader->linktype_name();
     while (true) {
       auto pkt = reader->next();
       if (!pkt.ok()) {
-        read_errors[i] = pkt.error().message();
+        out[i].error = pkt.error().message();
         break;
       }
       if (!*pkt) break;
@@ -123,89 +123,118 @@ Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs
     }
   }
   matcher.finish();
+  return out;
+}
 
-  // Wire times: one transaction when the store is SQLite (up to ~1M updates).
-  {
-    std::optional<store::Transaction> tx;
-    if (auto* sqlite = dynamic_cast<store::SqliteStore*>(ctx.store)) {
-      tx.emplace(sqlite->db());
-      if (!tx->active()) tx.reset();
-    }
-    Status failed = Ok{};
-    matcher.for_each_wire_time([&](int64_t seq, std::optional<int64_t> send, std::optional<int64_t> recv) {
-      if (!failed.ok()) return;
-      auto st = ctx.store->set_wire_times(ctx.experiment_id, seq, send, recv);
-      if (!st.ok()) failed = std::move(st).error();
-    });
-    if (!failed.ok()) return failed.error().with_context("capture tcpdump: store wire times");
-    if (tx) LATLAB_TRY(tx->commit());
+// What one interface saw, against what the probe sent.
+void add_counts(json& s, const InterfaceCounts& c, uint64_t expected) {
+  s["frames"] = c.frames;
+  s["requests_seen"] = c.requests_seen;
+  s["replies_seen"] = c.replies_seen;
+  s["requests_expected"] = expected;
+  s["duplicate_requests"] = c.duplicate_requests;
+  s["duplicate_replies"] = c.duplicate_replies;
+  s["foreign_frames"] = c.foreign_frames;
+  s["other_frames"] = c.other_frames;
+  s["coverage"] = expected ? json(static_cast<double>(c.requests_seen + c.replies_seen) /
+                                  (2.0 * static_cast<double>(expected)))
+                           : json(nullptr);
+  s["wire_send_from"] = c.wire_send_from;
+  s["wire_recv_from"] = c.wire_recv_from;
+  s["first_frame_mono_ns"] = opt(c.first_frame_mono_ns);
+  s["last_frame_mono_ns"] = opt(c.last_frame_mono_ns);
+}
+
+json match_summary(const MatchKeys& keys, const std::string& cookie_source) {
+  json m;
+  m["probe"] = keys.probe;
+  m["target"] = keys.target.str();
+  const bool udp = keys.echo == Echo::udp;
+  m["identifier"] = udp ? json(nullptr) : opt(keys.icmp_ident);
+  m["port"] = udp ? json(keys.udp_port) : json(nullptr);
+  m["local_port"] = opt(keys.udp_local_port);
+  m["cookie"] = keys.cookie ? json(hex64(*keys.cookie)) : json(nullptr);
+  m["cookie_source"] = cookie_source;
+  return m;
+}
+
+json tcpdump_summary(const PcapInput& in) {
+  json t = {{"captured", opt(in.stats.captured)},
+            {"received_by_filter", opt(in.stats.received_by_filter)},
+            {"dropped_by_kernel", opt(in.stats.dropped_by_kernel)},
+            {"exit_code", opt(in.exit_code)},
+            {"filter", in.filter}};
+  if (in.stats.dropped_by_interface) t["dropped_by_interface"] = *in.stats.dropped_by_interface;
+  return t;
+}
+
+// What every interface's row shares: how frames were matched and clocks mapped.
+struct SharedSummary {
+  json match;
+  json clock;
+};
+
+// The captures row of input `rank`.
+store::CaptureRecord capture_row(const ExperimentContext& ctx, const PcapInput& in, size_t rank,
+                                 const InputRead& read, const CaptureMatcher& matcher,
+                                 const SharedSummary& shared) {
+  json s;
+  s["interface"] = in.interface.id;
+  s["file"] = base_name(in.file);
+  s["rank"] = rank;
+  s["linktype"] = read.linktype.empty() ? json(nullptr) : json(read.linktype);
+  if (rank < CaptureMatcher::kMaxInterfaces) add_counts(s, matcher.counts(rank), ctx.samples_expected);
+  s["match"] = shared.match;
+  s["clock"] = shared.clock;
+  s["tcpdump"] = tcpdump_summary(in);
+  s["timestamp_type"] = in.timestamp_type;
+  s["timestamp_note"] = in.timestamp_note.empty() ? json(nullptr) : json(in.timestamp_note);
+  s["read_error"] = read.error.empty() ? json(nullptr) : json(read.error);
+
+  store::CaptureRecord rec;
+  rec.experiment_id = ctx.experiment_id;
+  rec.kind = "tcpdump";
+  rec.interface = in.interface.id;
+  rec.file = in.file;
+  rec.summary_json = s.dump();
+  if (rank >= CaptureMatcher::kMaxInterfaces)
+    rec.error = "more than " + std::to_string(CaptureMatcher::kMaxInterfaces) + " interfaces; not read";
+  else if (!in.tool_error.empty())
+    rec.error = in.tool_error;
+  else if (!read.error.empty())
+    rec.error = read.error;
+  rec.status = rec.error.empty() ? "ok" : "failed";
+  return rec;
+}
+
+}  // namespace
+
+Status ingest_pcaps(ExperimentContext& ctx, const std::vector<PcapInput>& inputs, MatchKeys keys,
+                    const ClockMap& clock, const std::string& clock_source) {
+  std::string cookie_source = keys.cookie ? "agent" : "none";
+  if (!keys.cookie) {
+    keys.cookie = learn_cookie(inputs, keys);
+    if (keys.cookie) cookie_source = "learned";
   }
+  CaptureMatcher matcher(keys, clock, inputs.size(), ctx.samples_expected ? ctx.samples_expected + 64 : 0);
+  std::vector<InputRead> reads = read_inputs(inputs, matcher);
 
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const PcapInput& in = inputs[i];
-    store::CaptureRecord rec;
-    rec.experiment_id = ctx.experiment_id;
-    rec.kind = "tcpdump";
-    rec.interface = in.interface.id;
-    rec.file = in.file;
-    json s;
-    s["interface"] = in.interface.id;
-    s["file"] = base_name(in.file);
-    s["rank"] = i;
-    s["linktype"] = linktypes[i].empty() ? json(nullptr) : json(linktypes[i]);
-    if (i < CaptureMatcher::kMaxInterfaces) {
-      const InterfaceCounts& c = matcher.counts(i);
-      s["frames"] = c.frames;
-      s["requests_seen"] = c.requests_seen;
-      s["replies_seen"] = c.replies_seen;
-      s["requests_expected"] = ctx.samples_expected;
-      s["duplicate_requests"] = c.duplicate_requests;
-      s["duplicate_replies"] = c.duplicate_replies;
-      s["foreign_frames"] = c.foreign_frames;
-      s["other_frames"] = c.other_frames;
-      s["coverage"] = ctx.samples_expected ? json(static_cast<double>(c.requests_seen + c.replies_seen) /
-                                                  (2.0 * static_cast<double>(ctx.samples_expected)))
-                                           : json(nullptr);
-      s["wire_send_from"] = c.wire_send_from;
-      s["wire_recv_from"] = c.wire_recv_from;
-      s["first_frame_mono_ns"] = opt(c.first_frame_mono_ns);
-      s["last_frame_mono_ns"] = opt(c.last_frame_mono_ns);
-    }
-    json m;
-    m["probe"] = keys.probe;
-    m["target"] = keys.target.str();
-    const bool udp = keys.echo == Echo::udp;
-    m["identifier"] = udp ? json(nullptr) : opt(keys.icmp_ident);
-    m["port"] = udp ? json(keys.udp_port) : json(nullptr);
-    m["local_port"] = opt(keys.udp_local_port);
-    m["cookie"] = keys.cookie ? json(hex64(*keys.cookie)) : json(nullptr);
-    m["cookie_source"] = cookie_source;
-    s["match"] = m;
-    s["clock"] = {{"offset_start_ns", clock.offset_start_ns},
+  std::vector<store::WireTimeRecord> wire;
+  matcher.for_each_wire_time([&](int64_t seq, std::optional<int64_t> send, std::optional<int64_t> recv) {
+    wire.push_back({seq, send, recv});
+  });
+  if (auto st = ctx.store->set_wire_times(ctx.experiment_id, wire); !st.ok())
+    return st.error().with_context("capture tcpdump: wire times");
+
+  SharedSummary shared;
+  shared.match = match_summary(keys, cookie_source);
+  shared.clock = {{"offset_start_ns", clock.offset_start_ns},
                   {"offset_end_ns", opt(clock.offset_end_ns)},
                   {"source", clock_source}};
-    s["tcpdump"] = {{"captured", opt(in.stats.captured)},
-                    {"received_by_filter", opt(in.stats.received_by_filter)},
-                    {"dropped_by_kernel", opt(in.stats.dropped_by_kernel)},
-                    {"exit_code", opt(in.exit_code)},
-                    {"filter", in.filter}};
-    if (in.stats.dropped_by_interface) s["tcpdump"]["dropped_by_interface"] = *in.stats.dropped_by_interface;
-    s["timestamp_type"] = in.timestamp_type;
-    s["timestamp_note"] = in.timestamp_note.empty() ? json(nullptr) : json(in.timestamp_note);
-    s["read_error"] = read_errors[i].empty() ? json(nullptr) : json(read_errors[i]);
-    rec.summary_json = s.dump();
-
-    std::string error;
-    if (i >= CaptureMatcher::kMaxInterfaces)
-      error = "more than " + std::to_string(CaptureMatcher::kMaxInterfaces) + " interfaces; not read";
-    else if (!in.tool_error.empty())
-      error = in.tool_error;
-    else if (!read_errors[i].empty())
-      error = read_errors[i];
-    rec.status = error.empty() ? "ok" : "failed";
-    rec.error = error;
-    auto added = ctx.store->add_capture(rec);
-    if (!added.ok()) return added.error().with_context("capture tcpdump on \"" + in.interface.id + "\"");
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto added = ctx.store->add_capture(capture_row(ctx, inputs[i], i, reads[i], matcher, shared));
+    if (!added.ok())
+      return added.error().with_context("capture tcpdump on \"" + inputs[i].interface.id + "\"");
   }
   return Ok{};
 }

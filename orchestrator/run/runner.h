@@ -1,6 +1,7 @@
 // `latlab run`: validate -> up -> for each experiment and repetition, in a
 // recorded order: counters and captures start, responders start, the probe
 // runs (samples streamed into the store), captures stop, ingest -> down.
+// One repetition's stages are an ExperimentRun (run/experiment_run.h).
 #pragma once
 
 #include <cstdint>
@@ -72,10 +73,11 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 class Runner {
  public:
   Runner(const scenario::LoadResult& scenario, RunOptions opt, topology::NetlinkOps& ops,
-         topology::FileStateStore& states, store::SqliteStore& store, process::ProcessLauncher& launcher,
+         topology::FileStateStore& states, store::ResultStore& store, process::ProcessLauncher& launcher,
          ProgressFn progress);
   // Errors are for failures before the run is recorded (lab cannot be built
-  // is recorded as a failed run and also returned).
+  // is recorded as a failed run and also returned). A store write that fails
+  // later stops the run: status "failed", error naming the store and the cause.
   Result<RunOutcome> run();
 
  private:
@@ -84,7 +86,7 @@ class Runner {
   RunOptions opt_;
   topology::NetlinkOps& ops_;
   topology::FileStateStore& states_;
-  store::SqliteStore& store_;
+  store::ResultStore& store_;
   process::ProcessLauncher& launcher_;
   ProgressFn progress_;
 };

@@ -16,9 +16,9 @@ struct RunRecord {
   std::string scenario_text;
   std::string scenario_hash;
   std::string latlab_version;
-  std::string host_json = "{}";   // kernel, CPU, clocksource, governor, sysctls, interfaces
+  std::string host_json = "{}";  // kernel, CPU, clocksource, governor, sysctls, interfaces
   std::string status = "running";
-  int64_t started_ns = 0;         // CLOCK_REALTIME
+  int64_t started_ns = 0;  // CLOCK_REALTIME
   std::optional<int64_t> ended_ns;
   int64_t pid = 0;
   std::string boot_id;
@@ -43,8 +43,8 @@ struct ExperimentRecord {
   std::string target;
   std::string egress;
   std::string params_json = "{}";
-  std::string agent_json;    // the agent's header line
-  std::string summary_json;  // the agent's summary line
+  std::string agent_json;          // the agent's header line
+  std::string summary_json;        // the agent's summary line
   std::string status = "running";  // running | complete | failed | interrupted
   std::optional<int64_t> started_ns;
   std::optional<int64_t> ended_ns;
@@ -66,6 +66,13 @@ struct SampleRecord {
   std::optional<int64_t> peer_proc;
   std::optional<int64_t> wire_send;  // from captures, mapped to CLOCK_MONOTONIC
   std::optional<int64_t> wire_recv;
+};
+
+// A sample's wire times, from a capture (CLOCK_MONOTONIC ns; empty = not seen).
+struct WireTimeRecord {
+  int64_t seq = 0;
+  std::optional<int64_t> send;
+  std::optional<int64_t> recv;
 };
 
 struct CaptureRecord {

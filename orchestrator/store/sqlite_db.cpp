@@ -6,7 +6,7 @@ Result<bool> Stmt::step() {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Error(std::string("sqlite: ") + sqlite3_errmsg(db_));
+  return Error("store " + path_ + ": " + sqlite3_errmsg(db_));
 }
 
 Status Stmt::run() {
@@ -48,20 +48,29 @@ Result<Stmt> Db::prepare(const std::string& sql) {
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
                               nullptr);
   if (rc != SQLITE_OK) return error("prepare");
-  return Stmt(db_, s);
+  return Stmt(db_, s, path_);
 }
 
 Error Db::error(const std::string& what) const {
   return Error("store " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
 }
 
-Transaction::Transaction(Db& db) : db_(db) { active_ = db_.exec("BEGIN IMMEDIATE").ok(); }
+Transaction::Transaction(Db& db) : db_(db) {
+  active_ = db_.exec("BEGIN IMMEDIATE").ok();
+  if (!active_) begin_error_ = db_.error("begin transaction");
+}
 
 Transaction::~Transaction() {
   if (active_) (void)db_.exec("ROLLBACK");
 }
 
+Status Transaction::begun() const {
+  if (begin_error_) return *begin_error_;
+  return Ok{};
+}
+
 Status Transaction::commit() {
+  if (begin_error_) return *begin_error_;
   if (!active_) return Error("store " + db_.path() + ": commit without a transaction");
   active_ = false;
   return db_.exec("COMMIT");

@@ -16,13 +16,15 @@ namespace latlab::store {
 class Stmt {
  public:
   Stmt() = default;
-  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  // path: the store's file, named in errors.
+  Stmt(sqlite3* db, sqlite3_stmt* s, std::string path) : db_(db), s_(s), path_(std::move(path)) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), s_(o.s_), path_(std::move(o.path_)) { o.s_ = nullptr; }
   Stmt& operator=(Stmt&& o) noexcept {
     if (this != &o) {
       reset_owner();
       db_ = o.db_;
       s_ = o.s_;
+      path_ = std::move(o.path_);
       o.s_ = nullptr;
     }
     return *this;
@@ -52,7 +54,8 @@ class Stmt {
   }
   Stmt& bind(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
 
-  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> an error
+  // "store <path>: <sqlite message>".
   Result<bool> step();
   // Step to completion and reset for reuse.
   Status run();
@@ -72,7 +75,8 @@ class Stmt {
   }
   std::string text(int col) const {
     const unsigned char* p = sqlite3_column_text(s_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(s_, col)))
              : std::string();
   }
 
@@ -83,6 +87,7 @@ class Stmt {
   }
   sqlite3* db_ = nullptr;
   sqlite3_stmt* s_ = nullptr;
+  std::string path_;
 };
 
 class Db {
@@ -127,12 +132,16 @@ class Transaction {
  public:
   explicit Transaction(Db& db);
   ~Transaction();
+  // Why BEGIN failed, if it did (check before writing).
+  Status begun() const;
+  // Commits; a transaction that never began returns BEGIN's error.
   Status commit();
   bool active() const { return active_; }
 
  private:
   Db& db_;
   bool active_ = false;
+  std::optional<Error> begin_error_;
 };
 
 }  // namespace latlab::store

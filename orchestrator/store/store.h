@@ -36,8 +36,8 @@ class ResultStore {
   virtual Status finish_experiment(const ExperimentRecord& e) = 0;
   // Samples of one experiment, written in batched transactions.
   virtual Result<std::unique_ptr<SampleSink>> samples(int64_t experiment_id) = 0;
-  virtual Status set_wire_times(int64_t experiment_id, int64_t seq, std::optional<int64_t> send,
-                                std::optional<int64_t> recv) = 0;
+  // Wire times of many samples, in one transaction.
+  virtual Status set_wire_times(int64_t experiment_id, const std::vector<WireTimeRecord>& times) = 0;
   virtual Result<int64_t> add_capture(const CaptureRecord& c) = 0;
   virtual Status add_counters(int64_t experiment_id, const std::vector<CounterRecord>& c) = 0;
   virtual Status add_stacks(int64_t experiment_id, const std::vector<StackRecord>& s) = 0;
@@ -59,8 +59,7 @@ class SqliteStore : public ResultStore {
   Result<int64_t> begin_experiment(const ExperimentRecord& e) override;
   Status finish_experiment(const ExperimentRecord& e) override;
   Result<std::unique_ptr<SampleSink>> samples(int64_t experiment_id) override;
-  Status set_wire_times(int64_t experiment_id, int64_t seq, std::optional<int64_t> send,
-                        std::optional<int64_t> recv) override;
+  Status set_wire_times(int64_t experiment_id, const std::vector<WireTimeRecord>& times) override;
   Result<int64_t> add_capture(const CaptureRecord& c) override;
   Status add_counters(int64_t experiment_id, const std::vector<CounterRecord>& c) override;
   Status add_stacks(int64_t experiment_id, const std::vector<StackRecord>& s) override;
@@ -85,7 +84,6 @@ class SqliteStore : public ResultStore {
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
   Status mark_dead_runs();
   Db db_;
-  std::optional<Stmt> wire_stmt_;  // prepared once: called per sample at ingest
   std::vector<int64_t> aborted_;
 };
 

@@ -1,10 +1,10 @@
 // `latlab run` end to end: the real binaries on the example scenarios (with
 // small counts), checked through the store they leave behind.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 
@@ -41,8 +41,8 @@ class RunE2E : public ::testing::Test {
   }
 
   // A copy of an example with small counts and a unique lab name.
-  std::string example(const std::string& file, int count, const std::string& interval = "1ms",
-                      int repeat = 1, bool captures = true) {
+  std::string example(const std::string& file, int count, const std::string& interval = "1ms", int repeat = 1,
+                      bool captures = true) {
     std::ifstream in(std::string(LATLAB_SOURCE_DIR) + "/scenarios/" + file);
     json j = json::parse(in);
     std::string lab = "e2e" + std::to_string(getpid() % 100000) + std::to_string(labs_.size());
@@ -163,7 +163,8 @@ TEST_F(RunE2E, LoopbackVsLocalAddressCapturesShowWhichDeviceCarriedThePackets) {
     }
     if (e.name == "peer") {
       int64_t wired = 0;
-      ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) { wired += r.wire_send.has_value(); }).ok());
+      ASSERT_TRUE(
+          s->for_each_sample(e.id, [&](const SampleRecord& r) { wired += r.wire_send.has_value(); }).ok());
       EXPECT_EQ(wired, 12) << "wire times per sample from the capture";
     }
   }
@@ -188,8 +189,10 @@ TEST_F(RunE2E, AfPacketQdiscBypassIsInvisibleToTcpdumpOnTheSender) {
       rep = j.value("replies_seen", int64_t{-1});
     }
     EXPECT_EQ(rep, 22) << e.name << ": replies arrive through the kernel's receive path";
-    if (e.name == "raw-bypass") EXPECT_EQ(req, 0) << "PACKET_QDISC_BYPASS hides outgoing frames (seed 001)";
-    else EXPECT_EQ(req, 22) << "without bypass tcpdump sees every request";
+    if (e.name == "raw-bypass")
+      EXPECT_EQ(req, 0) << "PACKET_QDISC_BYPASS hides outgoing frames (seed 001)";
+    else
+      EXPECT_EQ(req, 22) << "without bypass tcpdump sees every request";
   }
 }
 
@@ -209,7 +212,9 @@ TEST_F(RunE2E, EveryHostAndNetnsExampleRunsAndStoresMeaningfulData) {
       }
       if (e.probe == "udp") {
         int64_t with_peer = 0;
-        ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) { with_peer += r.peer_proc.has_value(); }).ok());
+        ASSERT_TRUE(s->for_each_sample(e.id, [&](const SampleRecord& r) {
+                       with_peer += r.peer_proc.has_value();
+                     }).ok());
         EXPECT_GT(with_peer, 0) << e.name << ": the reflector reports its processing time";
       }
     }
@@ -274,4 +279,35 @@ TEST_F(RunE2E, SigkillLeavesAConsistentStoreCleanupRemovesTheLabNextOpenMarksAbo
   EXPECT_TRUE(s->integrity_check().ok());
   ASSERT_EQ(s->aborted_on_open().size(), 1u);
   EXPECT_EQ(s->runs()->back().status, "aborted");
+}
+
+TEST_F(RunE2E, AStoreThatRefusesSamplesStopsTheRunWhichExits1NamingTheStore) {
+  LATLAB_REQUIRE_ROOT();
+  auto file = example("peer-self-localhost.json", 10, "1ms", 1, false);
+  {
+    // Like a full disk from the fourth sample on; every other write works.
+    auto s = store();
+    ASSERT_TRUE(s->db()
+                    .exec("CREATE TRIGGER refuse_samples BEFORE INSERT ON samples WHEN NEW.seq >= 3 "
+                          "BEGIN SELECT RAISE(ABORT, 'no room for this sample'); END")
+                    .ok());
+  }
+  auto r = run_command({latlab_bin(), "run", file, "--db", db_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto out = json::parse(r.out);
+  EXPECT_EQ(out["status"], "failed");
+  const std::string cause = "store " + db_ + ": sample 3: no room for this sample";
+  EXPECT_NE(out["error"].get<std::string>().find(cause), std::string::npos) << out["error"];
+  EXPECT_EQ(out["experiments"].size(), 1u) << "the run stopped at the first experiment";
+  EXPECT_NE(r.err.find(cause), std::string::npos) << "the progress lines say why: " << r.err;
+  EXPECT_FALSE(lab_left(labs_.back()));
+  auto s = store();
+  auto run = s->run(out["run_id"].get<int64_t>());
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->status, "failed");
+  auto exps = s->experiments(run->id);
+  ASSERT_EQ(exps->size(), 1u);
+  EXPECT_EQ(exps->front().status, "failed");
+  EXPECT_EQ(exps->front().error, cause);
+  EXPECT_TRUE(s->integrity_check().ok());
 }

@@ -246,10 +246,9 @@ class RecordingStore : public store::ResultStore {
   Result<int64_t> begin_experiment(const store::ExperimentRecord&) override { return 1; }
   Status finish_experiment(const store::ExperimentRecord&) override { return Ok{}; }
   Result<std::unique_ptr<store::SampleSink>> samples(int64_t) override { return Error("not in this fake"); }
-  Status set_wire_times(int64_t experiment_id, int64_t seq, std::optional<int64_t> send,
-                        std::optional<int64_t> recv) override {
+  Status set_wire_times(int64_t experiment_id, const std::vector<store::WireTimeRecord>& times) override {
     EXPECT_EQ(experiment_id, 9);
-    wire[seq] = {send, recv};
+    for (const auto& t : times) wire[t.seq] = {t.send, t.recv};
     return Ok{};
   }
   Result<int64_t> add_capture(const store::CaptureRecord& c) override {

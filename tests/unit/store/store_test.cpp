@@ -74,8 +74,9 @@ TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
   }
   auto s = SqliteStore::open(path_);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().message(), "store " + path_ +
-                                     ": schema version 99 is newer than this latlab understands (1); use a newer latlab");
+  EXPECT_EQ(
+      s.error().message(),
+      "store " + path_ + ": schema version 99 is newer than this latlab understands (1); use a newer latlab");
 }
 
 TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
@@ -100,15 +101,19 @@ TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
   }
   int64_t n = 0, lost = 0, warm = 0, last = -1;
   bool ordered = true;
-  ASSERT_TRUE((*s)->for_each_sample(*exp, [&](const SampleRecord& r) {
-                   ordered = ordered && r.seq == last + 1;
-                   last = r.seq;
-                   ++n;
-                   lost += r.status == SampleStatus::lost;
-                   warm += r.warmup;
-                   if (r.status == SampleStatus::lost) EXPECT_FALSE(r.rtt_user.has_value());
-                   else EXPECT_EQ(*r.rtt_user, 1000 + r.seq);
-                 }).ok());
+  ASSERT_TRUE((*s)->for_each_sample(*exp,
+                                    [&](const SampleRecord& r) {
+                                      ordered = ordered && r.seq == last + 1;
+                                      last = r.seq;
+                                      ++n;
+                                      lost += r.status == SampleStatus::lost;
+                                      warm += r.warmup;
+                                      if (r.status == SampleStatus::lost)
+                                        EXPECT_FALSE(r.rtt_user.has_value());
+                                      else
+                                        EXPECT_EQ(*r.rtt_user, 1000 + r.seq);
+                                    })
+                  .ok());
   EXPECT_EQ(n, 50000);
   EXPECT_EQ(lost, 500);
   EXPECT_EQ(warm, 5);
@@ -207,10 +212,64 @@ TEST_F(StoreTest, ALateLineForTheSameSeqReplacesTheLostOne) {
     ASSERT_TRUE(sink->flush().ok());
   }
   int n = 0;
-  ASSERT_TRUE((*s)->for_each_sample(exp, [&](const SampleRecord& r) {
-                   ++n;
-                   EXPECT_EQ(r.status, SampleStatus::late);
-                   EXPECT_EQ(*r.rtt_user, 1'500'000'000);
-                 }).ok());
+  ASSERT_TRUE((*s)->for_each_sample(exp,
+                                    [&](const SampleRecord& r) {
+                                      ++n;
+                                      EXPECT_EQ(r.status, SampleStatus::late);
+                                      EXPECT_EQ(*r.rtt_user, 1'500'000'000);
+                                    })
+                  .ok());
   EXPECT_EQ(n, 1);
+}
+
+TEST_F(StoreTest, AWriteTheStoreRefusesNamesTheStoreAndSqlitesReason) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto run = *(*s)->begin_run(run_record());
+  auto exp = *(*s)->begin_experiment(experiment(run));
+  auto sink = (*s)->samples(exp);
+  ASSERT_TRUE(sink.ok());
+  // From here on SQLite refuses every write, as it does on a read-only file.
+  ASSERT_TRUE((*s)->db().exec("PRAGMA query_only = ON").ok());
+  const std::string refused = "attempt to write a readonly database";
+
+  auto fin = (*s)->finish_experiment(experiment(run));
+  ASSERT_FALSE(fin.ok());
+  EXPECT_EQ(fin.error().message(), "store " + path_ + ": " + refused);
+
+  auto counters = (*s)->add_counters(exp, {{"before", "a", "snmp", "InErrors", 1}});
+  ASSERT_FALSE(counters.ok());
+  EXPECT_EQ(counters.error().message(), "store " + path_ + ": begin transaction: " + refused);
+
+  SampleRecord r;
+  r.seq = 7;
+  auto added = (*sink)->add(r);
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.error().message(), "store " + path_ + ": sample 7: " + refused);
+}
+
+TEST_F(StoreTest, WireTimesOfManySamplesInOneCallKeepWhatACaptureDidNotSee) {
+  auto s = SqliteStore::open(path_);
+  ASSERT_TRUE(s.ok());
+  auto run = *(*s)->begin_run(run_record());
+  auto exp = *(*s)->begin_experiment(experiment(run));
+  {
+    auto sink = *(*s)->samples(exp);
+    for (int64_t seq = 0; seq < 3; ++seq) {
+      SampleRecord r;
+      r.seq = seq;
+      r.wire_recv = seq == 1 ? std::optional<int64_t>(99) : std::nullopt;
+      ASSERT_TRUE(sink->add(r).ok());
+    }
+    ASSERT_TRUE(sink->flush().ok());
+  }
+  ASSERT_TRUE((*s)->set_wire_times(exp, {{0, 10, 20}, {1, 11, std::nullopt}}).ok());
+  std::vector<std::pair<std::optional<int64_t>, std::optional<int64_t>>> wire;
+  ASSERT_TRUE(
+      (*s)->for_each_sample(exp, [&](const SampleRecord& r) { wire.emplace_back(r.wire_send, r.wire_recv); })
+          .ok());
+  ASSERT_EQ(wire.size(), 3u);
+  EXPECT_EQ(wire[0], std::make_pair(std::optional<int64_t>(10), std::optional<int64_t>(20)));
+  EXPECT_EQ(wire[1], std::make_pair(std::optional<int64_t>(11), std::optional<int64_t>(99)));
+  EXPECT_EQ(wire[2], std::make_pair(std::optional<int64_t>(), std::optional<int64_t>()));
 }

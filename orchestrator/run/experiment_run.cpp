@@ -1,0 +1,564 @@
+#include "run/experiment_run.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "run/agent_stream.h"
+#include "run/signals.h"
+#include "scenario/units.h"
+
+namespace latlab::run {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// The probe's watchdog. A probe gets its own schedule (count x interval, or
+// its duration) plus its reply timeout, plus:
+//  - per request: back-to-back probes (interval 0) have no schedule at all,
+//    and paced requests go out late on a busy CPU; 2 ms a request is far
+//    above any round trip in a lab, so only a stuck probe runs out of it.
+constexpr uint64_t kWatchdogSlackPerRequestNs = 2'000'000;
+//  - once: the agent's start-up (entering the namespace, perf record starting
+//    it, the first ARP) and its summary at the end.
+constexpr uint64_t kWatchdogStartupSlackNs = 15'000'000'000;
+// After SIGTERM the agent prints its summary and exits at once; one that has
+// not after this long is stuck and gets SIGKILL.
+constexpr auto kProbeTermGrace = 5s;
+// How long a read of the probe's output waits: the watchdog and Ctrl-C are
+// checked at least this often.
+constexpr auto kProbePoll = 200ms;
+// How often progress lines report the samples so far.
+constexpr auto kProgressEvery = 200ms;
+// After EOF on its output the probe exits unless a wrapper (perf record
+// writing its file) is still busy; then it is killed.
+constexpr auto kProbeExitWait = 10s;
+constexpr auto kKilledExitWait = 2s;
+// A user-space responder prints its header once it listens.
+constexpr auto kResponderStartTimeout = 5s;
+// A responder that did not start: time to exit, so its stderr says why.
+constexpr auto kResponderFailWait = 1s;
+// After SIGTERM a responder prints its summary, then exits.
+constexpr auto kResponderLineWait = 2s;
+constexpr auto kResponderExitWait = 3s;
+
+uint64_t requests_of(const scenario::Experiment& e) { return e.count ? *e.count + e.warmup : 0; }
+
+uint64_t probe_budget_ns(const scenario::Experiment& e) {
+  uint64_t requests = requests_of(e);
+  uint64_t schedule = e.duration_ns ? *e.duration_ns : requests * e.interval_ns;
+  return schedule + e.timeout_ns + requests * kWatchdogSlackPerRequestNs + kWatchdogStartupSlackNs;
+}
+
+// Stops a probe that outlives its budget, or that is asked to stop (Ctrl-C,
+// a store that refuses its samples): SIGTERM, then SIGKILL after a grace
+// period (at once on a second Ctrl-C).
+class ProbeWatchdog {
+ public:
+  explicit ProbeWatchdog(uint64_t budget_ns)
+      : budget_ns_(budget_ns), deadline_(Clock::now() + std::chrono::nanoseconds(budget_ns)) {}
+
+  // The error to record when the probe ran out of its budget.
+  std::optional<std::string> poll(process::Child& probe, bool stop, bool kill) {
+    auto now = Clock::now();
+    if (signalled_ == 0 && (stop || now > deadline_)) {
+      probe.signal(SIGTERM);
+      signalled_ = 1;
+      deadline_ = now + kProbeTermGrace;
+      if (!stop) return "probe did not finish within " + scenario::format_duration(budget_ns_) + "; stopped";
+    } else if (signalled_ == 1 && (kill || now > deadline_)) {
+      probe.signal(SIGKILL);
+      signalled_ = 2;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  uint64_t budget_ns_;
+  Clock::time_point deadline_;
+  int signalled_ = 0;  // 1: SIGTERM sent, 2: SIGKILL sent
+};
+
+std::string without_trailing_newlines(std::string s) {
+  while (!s.empty() && s.back() == '\n') s.pop_back();
+  return s;
+}
+
+store::ExperimentRecord record_of(const scenario::Lab& lab, const scenario::Experiment& e, int64_t run_id,
+                                  size_t position, uint32_t repetition) {
+  store::ExperimentRecord rec;
+  rec.run_id = run_id;
+  rec.name = e.name;
+  rec.repetition = repetition;
+  rec.position = static_cast<int64_t>(position);
+  rec.probe = e.probe;
+  rec.path_kind = scenario::path_kind_name(e.path_kind);
+  rec.from_node = e.from_node;
+  rec.from_kind = lab.find_node(e.from_node)->kind;
+  rec.to_node = e.to_node;
+  if (const scenario::Node* tn = lab.find_node(e.to_node)) rec.to_kind = tn->kind;
+  rec.target = e.target.str();
+  rec.egress = e.egress;
+  rec.params_json = experiment_params(e).dump();
+  return rec;
+}
+
+}  // namespace
+
+ExperimentRun::ExperimentRun(const RunScope& run, size_t position, const Slot& slot, ExperimentTally& tally)
+    : run_(run),
+      exp_(run.lab->experiments[slot.experiment]),
+      position_(position),
+      repetition_(slot.repetition),
+      tally_(tally) {}
+
+ExperimentRun::~ExperimentRun() = default;
+
+Status ExperimentRun::run() {
+  ExperimentSummary& sum = tally_.summary;
+  sum.name = exp_.name;
+  sum.probe = exp_.probe;
+  sum.path_kind = scenario::path_kind_name(exp_.path_kind);
+  ++sum.repetitions;
+  run_.progress(event(ProgressEvent::Kind::experiment_start));
+
+  if (auto st = begin_record(); !st.ok()) {
+    sum.errors.push_back(label() + ": " + st.error().message());
+    note(fmt::format("experiment {} failed: {}", label(), st.error().message()));
+    return Error(label() + ": " + st.error().message());
+  }
+  Status st = prepare();
+  if (st.ok()) st = start_captures();
+  if (st.ok()) st = start_responder();
+  if (st.ok()) st = start_probe();
+  if (!st.ok()) return abandon(st.error().message());
+  stream_probe();
+  stop_responder();
+  stop_and_ingest_captures();
+  restore_sysctls();
+  return finish();
+}
+
+// ---------------------------------------------------------------- prepare
+
+Status ExperimentRun::begin_record() {
+  rec_ = record_of(*run_.lab, exp_, run_.run_id, position_, repetition_);
+  rec_.started_ns = realtime_ns();
+  auto id = run_.store->begin_experiment(rec_);
+  if (!id.ok()) return store_failed(id.error().with_context("record start"));
+  rec_.id = *id;
+  return Ok{};
+}
+
+Status ExperimentRun::prepare() {
+  ctx_.lab = run_.lab;
+  ctx_.exp = &exp_;
+  ctx_.experiment_id = rec_.id;
+  ctx_.repetition = repetition_;
+  ctx_.dir = fmt::format("{}/{:03}-{}-r{}", run_.run_dir, position_, exp_.name, repetition_);
+  ctx_.store = run_.store;
+  ctx_.launcher = run_.launcher;
+  ctx_.agent_path = run_.agent_path;
+  ctx_.icmp_ident =
+      static_cast<uint32_t>((run_.run_id * 7919 + static_cast<int64_t>(position_) * 31 + 1) & 0xffff);
+  if (::mkdir(ctx_.dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return Error::from_errno("create " + ctx_.dir, errno);
+  return apply_sysctls();
+}
+
+Status ExperimentRun::apply_sysctls() {
+  for (const auto& [node, list] : exp_.sysctls) {
+    const scenario::Node* n = run_.lab->find_node(node);
+    for (const auto& s : list) {
+      // Machine-wide sysctls exist only in the root namespace's /proc/sys.
+      std::string ns = s.global ? std::string() : n->netns_name;
+      auto old = run_.ops->read_sysctl(ns, s.name);
+      if (!old.ok())
+        return Error(fmt::format("node \"{}\": read sysctl {}: {}", node, s.name, old.error().message()));
+      auto w = run_.ops->write_sysctl(ns, s.name, s.value);
+      if (!w.ok())
+        return Error(
+            fmt::format("node \"{}\": set sysctl {} = {}: {}", node, s.name, s.value, w.error().message()));
+      restore_.push_back({ns, s.name, *old});
+    }
+  }
+  return Ok{};
+}
+
+void ExperimentRun::restore_sysctls() {
+  for (auto it = restore_.rbegin(); it != restore_.rend(); ++it) {
+    auto w = run_.ops->write_sysctl(it->ns, it->name, it->value);
+    if (!w.ok()) note("warning: restore sysctl " + it->name + ": " + w.error().message());
+  }
+  restore_.clear();
+}
+
+// ---------------------------------------------------------------- captures start
+
+// A capture that cannot start is recorded and skipped, unless required.
+Status ExperimentRun::start_captures() {
+  ctx_.start_mono_ns = monotonic_ns();
+  for (const auto& spec : exp_.captures) {
+    auto started = start_capture(spec);
+    if (started.ok()) continue;
+    const std::string& why = started.error().message();
+    if (auto st = record_capture_failure(ctx_, spec, "failed", why); !st.ok())
+      return store_failed(st.error().with_context("capture " + spec.kind));
+    if (spec.required) return Error("required capture " + spec.kind + " failed: " + why);
+    note(fmt::format("capture {} skipped for {}: {}", spec.kind, exp_.name, why));
+  }
+  return Ok{};
+}
+
+Status ExperimentRun::start_capture(const scenario::CaptureSpec& spec) {
+  const CaptureKindInfo* kind = find_capture_kind(spec.kind);
+  if (!kind) return Error("capture kind \"" + spec.kind + "\" is not supported");
+  if (!kind->tool.empty() && !process::find_in_path(kind->tool))
+    return Error(fmt::format("{} is not installed (Debian package {})", kind->tool, kind->package));
+  auto cap = kind->make(spec);
+  LATLAB_TRY(cap->start(ctx_));
+  captures_.push_back(std::move(cap));
+  return Ok{};
+}
+
+// ---------------------------------------------------------------- responder start
+
+Status ExperimentRun::start_responder() {
+  auto argv = responder_argv(*run_.lab, exp_, run_.agent_path);
+  if (argv.empty()) return Ok{};  // the kernel answers
+  auto child = spawn_agent(std::move(argv), "responder");
+  if (!child.ok()) return child.error();
+  responder_ = std::move(*child);
+  LATLAB_TRY(await_responder_header());
+  ctx_.agent_pids.push_back(responder_->pid());
+  return Ok{};
+}
+
+// The responder's first line is its header once it listens, or why it cannot.
+Status ExperimentRun::await_responder_header() {
+  auto line = responder_->read_line(kResponderStartTimeout);
+  std::optional<AgentLine> first;
+  if (line.ok() && *line) {
+    auto parsed = parse_agent_line(**line);
+    if (parsed.ok()) first = *parsed;
+  }
+  const std::string failed = "responder " + exp_.responder.kind + " did not start: ";
+  if (first && first->type == AgentLine::Type::error)
+    return Error(failed + first->json.value("message", std::string("error")));
+  if (first && first->type == AgentLine::Type::header) return Ok{};
+  (void)responder_->wait(kResponderFailWait);  // only so that its stderr is complete
+  std::string err = without_trailing_newlines(responder_->stderr_text());
+  if (!err.empty()) return Error(failed + err);
+  return Error(failed + (line.ok() ? std::string("no output") : line.error().message()));
+}
+
+// ---------------------------------------------------------------- probe
+
+Status ExperimentRun::start_probe() {
+  auto sink = run_.store->samples(rec_.id);
+  if (!sink.ok()) return store_failed(sink.error());
+  sink_ = std::move(*sink);
+  auto argv = probe_argv(*run_.lab, exp_, run_.agent_path, *ctx_.icmp_ident);
+  for (auto& c : captures_) c->wrap_probe(argv, ctx_);
+  auto child = spawn_agent(std::move(argv), "probe");
+  if (!child.ok()) return child.error();
+  probe_ = std::move(*child);
+  ctx_.agent_pids.push_back(probe_->pid());
+  return Ok{};
+}
+
+// Reads the probe's lines until EOF, streaming its samples into the store.
+void ExperimentRun::stream_probe() {
+  ProbeWatchdog watchdog(probe_budget_ns(exp_));
+  last_progress_ = Clock::now();
+  while (true) {
+    if (auto overran = watchdog.poll(*probe_, stop_requested() || store_error_, hard_stop()))
+      agent_error_ = *overran;
+    auto line = probe_->read_line(kProbePoll);
+    if (!line.ok()) continue;  // no output for now: check the watchdog and signals again
+    if (!*line) break;         // EOF
+    on_probe_line(**line);
+  }
+  end_probe();
+}
+
+void ExperimentRun::on_probe_line(const std::string& raw) {
+  if (raw.empty() || raw[0] != '{') return;  // perf's own messages go to stderr; be lenient
+  auto parsed = parse_agent_line(raw);
+  if (!parsed.ok()) {
+    agent_error_ = parsed.error().message();
+    return;
+  }
+  switch (parsed->type) {
+    case AgentLine::Type::header:
+      on_header(raw, *parsed);
+      break;
+    case AgentLine::Type::sample:
+      on_sample(*parsed);
+      break;
+    case AgentLine::Type::summary:
+      on_summary(raw, *parsed);
+      break;
+    case AgentLine::Type::error:
+      agent_error_ = parsed->json.value("message", std::string("agent error"));
+      break;
+    case AgentLine::Type::other:
+      break;
+  }
+}
+
+void ExperimentRun::on_header(const std::string& raw, const AgentLine& line) {
+  ctx_.probe_header_json = raw;
+  rec_.agent_json = raw;
+  auto clk = line.json.value("clock", nlohmann::json::object());
+  if (clk.contains("realtime_minus_monotonic_ns"))
+    ctx_.clock_offset_start_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
+  auto sock = line.json.value("socket", nlohmann::json::object());
+  if (sock.contains("identifier") && sock["identifier"].is_number())
+    ctx_.icmp_ident = sock["identifier"].get<uint32_t>();
+}
+
+void ExperimentRun::on_sample(const AgentLine& line) {
+  if (store_error_) return;  // the store refuses samples: the watchdog is stopping the probe
+  auto s = sample_from_json(line.json);
+  if (!s.ok()) {
+    agent_error_ = s.error().message();
+    return;
+  }
+  if (auto st = sink_->add(*s); !st.ok()) {
+    store_failed(st.error());
+    return;
+  }
+  if (s->status != store::SampleStatus::late) {  // a late line repeats a seq already counted as lost
+    ++done_;
+    if (s->status != store::SampleStatus::ok) ++lost_;
+  }
+  if (!s->warmup && s->status == store::SampleStatus::ok && s->rtt_user) {
+    tally_.user.add(*s->rtt_user);
+    this_rep_.add(*s->rtt_user);
+    if (s->rtt_kernel) tally_.kernel.add(*s->rtt_kernel);
+  }
+  report_samples();
+}
+
+void ExperimentRun::on_summary(const std::string& raw, const AgentLine& line) {
+  rec_.summary_json = raw;
+  const auto& j = line.json;
+  ctx_.samples_expected = j.value("sent", uint64_t{0});
+  ExperimentSummary& sum = tally_.summary;
+  sum.sent += j.value("sent", uint64_t{0});
+  sum.received += j.value("received", uint64_t{0});
+  sum.lost += j.value("lost", uint64_t{0});
+  sum.warmup += j.value("warmup", uint64_t{0});
+  auto clk = j.value("clock_end", nlohmann::json::object());
+  if (clk.contains("realtime_minus_monotonic_ns"))
+    ctx_.clock_offset_end_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
+}
+
+// After EOF: the probe's exit, the last samples committed, the clock offsets.
+void ExperimentRun::end_probe() {
+  auto code = probe_->wait(kProbeExitWait);
+  if (!code.ok()) {
+    probe_->signal(SIGKILL);
+    code = probe_->wait(kKilledExitWait);
+  }
+  exit_code_ = code.ok() ? *code : -1;
+  if (auto st = sink_->flush(); !st.ok()) store_failed(st.error());
+  ctx_.end_mono_ns = monotonic_ns();
+  rec_.clock_offset_start_ns = ctx_.clock_offset_start_ns;
+  rec_.clock_offset_end_ns = ctx_.clock_offset_end_ns;
+}
+
+// ---------------------------------------------------------------- responder stop
+
+void ExperimentRun::stop_responder() {
+  if (!responder_) return;
+  responder_->signal(SIGTERM);
+  while (true) {
+    auto line = responder_->read_line(kResponderLineWait);
+    if (!line.ok() || !*line) break;
+    auto parsed = parse_agent_line(**line);
+    if (parsed.ok() && parsed->type == AgentLine::Type::summary) responder_summary_ = **line;
+  }
+  (void)responder_->wait(kResponderExitWait);  // a responder that does not exit is killed with the Child
+}
+
+// ---------------------------------------------------------------- captures stop and ingest
+
+// Captures stop in reverse order, then ingest (skipped on a second
+// interrupt, and once the store refuses writes).
+void ExperimentRun::stop_and_ingest_captures() {
+  stop_captures();
+  if (!hard_stop() && !store_error_) ingest_captures();
+}
+
+void ExperimentRun::stop_captures() {
+  for (auto it = captures_.rbegin(); it != captures_.rend(); ++it) {
+    auto st = (*it)->stop(ctx_);
+    if (!st.ok())
+      note(fmt::format("capture {} for {}: stop: {}", (*it)->spec().kind, exp_.name, st.error().message()));
+  }
+}
+
+// A capture that cannot be ingested is recorded as failed and the experiment
+// goes on; a store write that failed (whatever the capture made of it) ends it.
+void ExperimentRun::ingest_captures() {
+  for (auto& c : captures_) {
+    const std::string& kind = c->spec().kind;
+    auto st = c->ingest(ctx_);
+    if (run_.store->failed()) {  // the capture's error says what it wrote; one that dropped it, we say
+      store_failed(st.ok() ? run_.store->failure()->with_context("capture " + kind) : st.error());
+      return;
+    }
+    if (st.ok()) continue;
+    note(fmt::format("capture {} for {}: {}", kind, exp_.name, st.error().message()));
+    if (auto r = record_capture_failure(ctx_, c->spec(), "failed", st.error().message()); !r.ok()) {
+      store_failed(r.error().with_context("capture " + kind));
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- finish
+
+Status ExperimentRun::finish() {
+  if (!responder_summary_.empty()) {
+    auto j = nlohmann::json::parse(rec_.summary_json.empty() ? "{}" : rec_.summary_json, nullptr, false);
+    if (j.is_object()) {
+      j["responder"] = nlohmann::json::parse(responder_summary_, nullptr, false);
+      rec_.summary_json = j.dump();
+    }
+  }
+  rec_.ended_ns = realtime_ns();
+  settle_status();
+  record_end();
+
+  ProgressEvent end = event(ProgressEvent::Kind::experiment_end);
+  end.done = done_;
+  end.lost = lost_;
+  end.p50_ns = this_rep_.quantile(0.5);
+  end.text = rec_.status == "complete" ? "" : rec_.status + ": " + rec_.error;
+  run_.progress(end);
+  if (store_error_) return Error(label() + ": " + store_error_->message());
+  return Ok{};
+}
+
+// A store that refused a write fails the experiment even when interrupted:
+// what the user asked for is not all in the store.
+void ExperimentRun::settle_status() {
+  adopt_store_failure();
+  if (store_error_) {
+    rec_.status = "failed";
+    rec_.error = store_error_->message();
+  } else if (stop_requested()) {
+    rec_.status = "interrupted";
+    return;
+  } else if (exit_code_ != 0 || !agent_error_.empty()) {
+    rec_.status = "failed";
+    if (agent_error_.empty()) {
+      std::string err = without_trailing_newlines(probe_->stderr_text());
+      auto nl = err.rfind('\n');
+      agent_error_ =
+          fmt::format("agent exited with code {}{}", exit_code_,
+                      err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
+    }
+    rec_.error = agent_error_;
+  } else {
+    rec_.status = "complete";
+    return;
+  }
+  tally_.summary.errors.push_back(label() + ": " + rec_.error);
+}
+
+// Writes the experiment's end; a store that refuses it fails the experiment.
+void ExperimentRun::record_end() {
+  auto st = run_.store->finish_experiment(rec_);
+  if (st.ok() || store_error_) return;  // already failed on an earlier write, and said so
+  store_failed(st.error().with_context("record end"));
+  rec_.status = "failed";
+  rec_.error = store_error_->message();
+  tally_.summary.errors.push_back(label() + ": " + rec_.error);
+}
+
+// A stage before the probe failed: stop what started, restore the sysctls
+// and record why.
+Status ExperimentRun::abandon(const std::string& why) {
+  if (responder_) responder_->signal(SIGKILL);
+  stop_captures();
+  restore_sysctls();
+  adopt_store_failure();
+  rec_.status = stop_requested() && !store_error_ ? "interrupted" : "failed";
+  rec_.error = why;
+  rec_.ended_ns = realtime_ns();
+  tally_.summary.errors.push_back(label() + ": " + why);
+  note(fmt::format("experiment {} failed: {}", label(), why));
+  bool failed_before = store_error_.has_value();
+  if (auto st = run_.store->finish_experiment(rec_); !st.ok() && !failed_before) {
+    store_failed(st.error().with_context("record end"));
+    tally_.summary.errors.push_back(label() + ": " + store_error_->message());
+  }
+  if (store_error_) return Error(label() + ": " + store_error_->message());
+  return Ok{};
+}
+
+// ---------------------------------------------------------------- helpers
+
+// An agent whose output is read line by line.
+Result<std::unique_ptr<process::Child>> ExperimentRun::spawn_agent(std::vector<std::string> argv,
+                                                          const std::string& what) {
+  process::SpawnSpec spec;
+  spec.argv = std::move(argv);
+  spec.capture_stdout = true;
+  auto child = run_.launcher->spawn(spec);
+  if (!child.ok()) return Error("start " + what + ": " + child.error().message());
+  return child;
+}
+
+// A write that failed where no stage looked (a capture that dropped the
+// result) fails the experiment all the same.
+void ExperimentRun::adopt_store_failure() {
+  if (run_.store->failed() && !store_error_) store_error_ = *run_.store->failure();
+}
+
+Error ExperimentRun::store_failed(Error e) {
+  if (!store_error_) store_error_ = e;
+  return e;
+}
+
+std::string ExperimentRun::label() const { return fmt::format("{} (repetition {})", exp_.name, repetition_); }
+
+void ExperimentRun::note(const std::string& text) const {
+  ProgressEvent ev(ProgressEvent::Kind::note);
+  ev.text = text;
+  run_.progress(ev);
+}
+
+ProgressEvent ExperimentRun::event(ProgressEvent::Kind kind) const {
+  ProgressEvent ev(kind);
+  ev.position = position_ + 1;
+  ev.total = run_.slots;
+  ev.experiment = exp_.name;
+  ev.repetition = repetition_;
+  ev.expected = requests_of(exp_);
+  return ev;
+}
+
+void ExperimentRun::report_samples() {
+  auto now = Clock::now();
+  if (now - last_progress_ <= kProgressEvery) return;
+  last_progress_ = now;
+  ProgressEvent ev = event(ProgressEvent::Kind::samples);
+  ev.done = done_;
+  ev.lost = lost_;
+  ev.p50_ns = this_rep_.quantile(0.5);
+  run_.progress(ev);
+}
+
+bool ExperimentRun::stop_requested() const { return interrupts().count.load() > 0; }
+bool ExperimentRun::hard_stop() const { return interrupts().count.load() > 1; }
+
+}  // namespace latlab::run

@@ -1,0 +1,130 @@
+// One repetition of one experiment, in stages:
+//   record and prepare (run directory, sysctls) -> captures start ->
+//   responder start -> probe (samples streamed into the store) ->
+//   responder stop -> captures stop and ingest -> finish (status, record).
+// A stage before the probe that fails ends the experiment: what had started
+// is stopped, the sysctls are restored and the record says why; the run goes
+// on. A store write that fails, in any stage, ends the experiment the same
+// way and is returned: the run stops there and is failed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "run/capture.h"
+#include "run/checked_store.h"
+#include "run/latency_histogram.h"
+#include "run/order.h"
+#include "process/process.h"
+#include "run/runner.h"
+#include "scenario/model.h"
+#include "topology/netlink_ops.h"
+
+namespace latlab::run {
+
+// What the experiments of one run share.
+struct RunScope {
+  const scenario::Lab* lab = nullptr;
+  int64_t run_id = 0;
+  std::string run_dir;
+  size_t slots = 0;  // length of the run's order
+  std::string agent_path;
+  topology::NetlinkOps* ops = nullptr;
+  CheckedStore* store = nullptr;
+  process::ProcessLauncher* launcher = nullptr;
+  ProgressFn progress;
+};
+
+// An experiment's figures over the repetitions run so far.
+struct ExperimentTally {
+  ExperimentSummary summary;
+  LatencyHistogram user;  // user RTT of measured samples that were answered
+  LatencyHistogram kernel;
+};
+
+struct AgentLine;
+
+class ExperimentRun {
+ public:
+  ExperimentRun(const RunScope& run, size_t position, const Slot& slot, ExperimentTally& tally);
+  ExperimentRun(const ExperimentRun&) = delete;
+  ExperimentRun& operator=(const ExperimentRun&) = delete;
+  ~ExperimentRun();
+
+  // Every stage in order. An error is a store write that failed (the run
+  // must stop); any other failure is recorded and returns Ok.
+  Status run();
+
+ private:
+  struct SysctlUndo {
+    std::string ns, name, value;
+  };
+
+  // Stages.
+  Status begin_record();
+  Status prepare();
+  Status start_captures();
+  Status start_responder();
+  Status start_probe();
+  void stream_probe();
+  void stop_responder();
+  void stop_and_ingest_captures();
+  Status finish();
+  Status abandon(const std::string& why);
+
+  // Parts of stages.
+  Status apply_sysctls();
+  void restore_sysctls();
+  Status start_capture(const scenario::CaptureSpec& spec);
+  Status await_responder_header();
+  void on_probe_line(const std::string& raw);
+  void on_header(const std::string& raw, const AgentLine& line);
+  void on_sample(const AgentLine& line);
+  void on_summary(const std::string& raw, const AgentLine& line);
+  void end_probe();
+  void stop_captures();
+  void ingest_captures();
+  void settle_status();
+  void record_end();
+
+  // Helpers.
+  Result<std::unique_ptr<process::Child>> spawn_agent(std::vector<std::string> argv, const std::string& what);
+  Error store_failed(Error e);
+  void adopt_store_failure();
+  std::string label() const;
+  void note(const std::string& text) const;
+  ProgressEvent event(ProgressEvent::Kind kind) const;
+  void report_samples();
+  bool stop_requested() const;
+  bool hard_stop() const;
+
+  const RunScope& run_;
+  const scenario::Experiment& exp_;
+  size_t position_;
+  uint32_t repetition_;
+  ExperimentTally& tally_;
+
+  store::ExperimentRecord rec_;
+  ExperimentContext ctx_;
+  std::vector<SysctlUndo> restore_;
+  std::vector<std::unique_ptr<Capture>> captures_;
+  std::unique_ptr<process::Child> responder_;
+  std::string responder_summary_;
+  std::unique_ptr<process::Child> probe_;
+  std::unique_ptr<store::SampleSink> sink_;
+
+  // What the probe stage saw.
+  uint64_t done_ = 0;  // samples (a late line repeats one already counted)
+  uint64_t lost_ = 0;
+  LatencyHistogram this_rep_;
+  std::chrono::steady_clock::time_point last_progress_;
+  std::string agent_error_;  // the last thing the agent (or its output) got wrong
+  int exit_code_ = -1;
+  std::optional<Error> store_error_;  // the first store write of this experiment that failed
+};
+
+}  // namespace latlab::run
