@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "topology/kinds.h"
+#include "util/kind_registry.h"
 
 namespace latlab::run {
 
@@ -22,9 +23,7 @@ const std::vector<CaptureKindInfo>& capture_registry() {
 }
 
 const CaptureKindInfo* find_capture_kind(const std::string& name) {
-  for (const auto& k : capture_registry())
-    if (k.name == name) return &k;
-  return nullptr;
+  return find_kind_by_name(capture_registry(), name);
 }
 
 Status record_capture_failure(ExperimentContext& ctx, const scenario::CaptureSpec& spec,

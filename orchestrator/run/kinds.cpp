@@ -2,6 +2,8 @@
 // is one file (probe_<kind>.cpp, responder_<kind>.cpp) and one line here.
 #include "run/kinds.h"
 
+#include "util/kind_registry.h"
+
 namespace latlab::run {
 
 const std::vector<ProbeKind>& probe_kinds() {
@@ -15,24 +17,11 @@ const std::vector<ResponderKind>& responder_kinds() {
   return kinds;
 }
 
-namespace {
-
-template <typename K>
-Result<const K*> find(const std::vector<K>& kinds, const std::string& name, const char* family) {
-  std::string names;
-  for (const auto& k : kinds) {
-    if (k.name == name) return &k;
-    names += (names.empty() ? "" : ", ") + k.name;
-  }
-  return Error(std::string(family) + " kind \"" + name +
-               "\" is not supported by latlab run; supported kinds are " + names);
+Result<const ProbeKind*> probe_kind(const std::string& name) {
+  return find_kind_or_error(probe_kinds(), name, "probe", "latlab run");
 }
-
-}  // namespace
-
-Result<const ProbeKind*> probe_kind(const std::string& name) { return find(probe_kinds(), name, "probe"); }
 Result<const ResponderKind*> responder_kind(const std::string& name) {
-  return find(responder_kinds(), name, "responder");
+  return find_kind_or_error(responder_kinds(), name, "responder", "latlab run");
 }
 
 }  // namespace latlab::run

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "scenario/obj_reader.h"
+#include "util/kind_registry.h"
 
 namespace latlab::scenario {
 
@@ -45,19 +46,14 @@ const std::vector<std::string>& wait_modes() {
   return modes;
 }
 
-template <typename K>
-static const K* find_kind(const std::vector<K>& kinds, const std::string& name) {
-  for (const auto& k : kinds)
-    if (k.name == name) return &k;
-  return nullptr;
+const NodeKind* find_node_kind(const std::string& n) { return find_kind_by_name(node_kinds(), n); }
+const LinkKind* find_link_kind(const std::string& n) { return find_kind_by_name(link_kinds(), n); }
+const QdiscKind* find_qdisc_kind(const std::string& n) { return find_kind_by_name(qdisc_kinds(), n); }
+const ProbeKind* find_probe_kind(const std::string& n) { return find_kind_by_name(probe_kinds(), n); }
+const ResponderKind* find_responder_kind(const std::string& n) {
+  return find_kind_by_name(responder_kinds(), n);
 }
-
-const NodeKind* find_node_kind(const std::string& n) { return find_kind(node_kinds(), n); }
-const LinkKind* find_link_kind(const std::string& n) { return find_kind(link_kinds(), n); }
-const QdiscKind* find_qdisc_kind(const std::string& n) { return find_kind(qdisc_kinds(), n); }
-const ProbeKind* find_probe_kind(const std::string& n) { return find_kind(probe_kinds(), n); }
-const ResponderKind* find_responder_kind(const std::string& n) { return find_kind(responder_kinds(), n); }
-const CaptureKind* find_capture_kind(const std::string& n) { return find_kind(capture_kinds(), n); }
+const CaptureKind* find_capture_kind(const std::string& n) { return find_kind_by_name(capture_kinds(), n); }
 
 std::vector<std::string> with_link_settings(std::vector<std::string> keys) {
   for (const char* k : {"mtu", "txqueuelen", "qdisc", "offloads"}) keys.push_back(k);

@@ -3,6 +3,7 @@
 #include "topology/kinds.h"
 
 #include "topology/netns.h"
+#include "util/kind_registry.h"
 
 namespace latlab::topology {
 
@@ -22,29 +23,17 @@ const std::vector<QdiscKind>& qdisc_kinds() {
 }
 
 namespace {
-
-template <typename K>
-Result<const K*> find(const std::vector<K>& kinds, const std::string& name, const char* family) {
-  std::string names;
-  for (const auto& k : kinds) {
-    if (k.name == name) return &k;
-    names += (names.empty() ? "" : ", ") + k.name;
-  }
-  return Error(std::string(family) + " kind \"" + name +
-                   "\" is not supported by the topology engine; supported kinds are " + names,
-               0, ExitCode::environment);
-}
-
+constexpr const char* kEngine = "the topology engine";
 }  // namespace
 
 Result<const NodeKind*> node_kind(const scenario::Node& node) {
-  return find(node_kinds(), node.kind, "node");
+  return find_kind_or_error(node_kinds(), node.kind, "node", kEngine, ExitCode::environment);
 }
 Result<const LinkKind*> link_kind(const scenario::Link& link) {
-  return find(link_kinds(), link.kind, "link");
+  return find_kind_or_error(link_kinds(), link.kind, "link", kEngine, ExitCode::environment);
 }
 Result<const QdiscKind*> qdisc_kind(const scenario::QdiscSpec& q) {
-  return find(qdisc_kinds(), q.kind, "qdisc");
+  return find_kind_or_error(qdisc_kinds(), q.kind, "qdisc", kEngine, ExitCode::environment);
 }
 
 Result<std::string> node_netns(const scenario::Node& node, const std::string& lab) {
