@@ -8,7 +8,7 @@
 
 #include "topology/engine.h"
 #include "topology/executor.h"
-#include "topology/fake_netlink_ops.h"
+#include "support/fake_netlink_ops.h"
 #include "topology/teardown.h"
 
 namespace latlab::topology {
