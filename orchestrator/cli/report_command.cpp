@@ -1,10 +1,6 @@
 // latlab report: comparative latency report from the store (read-only; no root).
 #include <fmt/format.h>
-#include <sqlite3.h>
 #include <unistd.h>
-
-#include <cctype>
-#include <filesystem>
 
 #include <cstdio>
 #include <fstream>
@@ -43,42 +39,17 @@ struct CompareOpts {
   std::string format;
 };
 
-// Percent-encodes a path for an SQLite URI filename.
-std::string uri_path(const std::string& path) {
-  std::string out;
-  for (unsigned char c : std::filesystem::absolute(path).string()) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
-      out += static_cast<char>(c);
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
-// Read-only. A WAL store needs its -shm file: when the user may not create it
-// (a store written by root in a directory they cannot write), the file is read
-// as an immutable snapshot; anything still only in the -wal file is then not
-// seen, and a note says so.
+// Read-only; a store the user may not write is read as a snapshot
+// (store::open_for_reading), and a note says what that snapshot does not see.
 std::unique_ptr<store::SqliteStore> open_store(const std::string& db_path) {
-  auto st = store::SqliteStore::open_read_only(db_path);
-  if (!st.ok()) throw FatalError(Error(st.error()).exit(ExitCode::environment).with_context("report"));
-  auto probe = (*st)->runs("", 1);
-  if (probe.ok()) return std::move(*st);
-  if (::access(db_path.c_str(), R_OK) == 0) {
-    sqlite3_config(SQLITE_CONFIG_URI, 1);  // before first use; harmless (MISUSE) after
-    auto snap = store::SqliteStore::open_read_only("file:" + uri_path(db_path) + "?immutable=1");
-    if (snap.ok() && (*snap)->runs("", 1).ok()) {
-      std::error_code ec;
-      auto wal = std::filesystem::file_size(db_path + "-wal", ec);
-      if (!ec && wal > 0)
-        std::fprintf(stderr,
-                     "latlab: note: %s read as a snapshot (no write access for its -shm file); %llu bytes in its "
-                     "-wal file are not seen\n",
-                     db_path.c_str(), static_cast<unsigned long long>(wal));
-      return std::move(*snap);
-    }
-  }
-  throw FatalError(Error(probe.error()).exit(ExitCode::environment).with_context("report"));
+  auto r = store::open_for_reading(db_path);
+  if (!r.ok()) throw FatalError(Error(r.error()).exit(ExitCode::environment).with_context("report"));
+  if (r->snapshot && r->unseen_wal_bytes > 0)
+    std::fprintf(stderr,
+                 "latlab: note: %s read as a snapshot (no write access for its -shm file); %llu bytes in its "
+                 "-wal file are not seen\n",
+                 db_path.c_str(), static_cast<unsigned long long>(r->unseen_wal_bytes));
+  return std::move(r->store);
 }
 
 std::unique_ptr<store::SqliteStore> open_existing_store(const std::string& db, const char* command) {

@@ -66,6 +66,41 @@ TEST_F(StoreTest, CreatesSchemaWithVersionAndWal) {
   EXPECT_EQ(jm->text(0), "wal");
 }
 
+// `latlab report` on a store whose -shm file the user may not create reads it
+// as an immutable snapshot: the file, not what is still only in the -wal file.
+// The path is given to SQLite as a URI, so spaces and '%' must survive it.
+TEST_F(StoreTest, SnapshotReadsTheFileNotTheWal) {
+  fs::path odd = dir_ / "a b%20c";
+  fs::create_directories(odd);
+  const std::string path = (odd / "t.db").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message();
+    ASSERT_TRUE((*s)->begin_run(run_record()).ok());
+  }  // the last connection closes: the run is checkpointed into the file
+  auto writer = SqliteStore::open(path);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->begin_run(run_record()).ok());  // only in the -wal file
+
+  auto snap = SqliteStore::open_snapshot(path);
+  ASSERT_TRUE(snap.ok()) << snap.error().message();
+  auto seen = (*snap)->runs();
+  ASSERT_TRUE(seen.ok()) << seen.error().message();
+  EXPECT_EQ(seen->size(), 1u);
+
+  auto reader = open_for_reading(path);  // this test may create the -shm file
+  ASSERT_TRUE(reader.ok()) << reader.error().message();
+  EXPECT_FALSE(reader->snapshot);
+  auto all = reader->store->runs();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+
+  auto missing = SqliteStore::open_snapshot((odd / "none.db").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message().rfind("store " + (odd / "none.db").string() + ": cannot open: ", 0), 0u)
+      << missing.error().message();
+}
+
 TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
   {
     auto db = Db::open(path_, true);
