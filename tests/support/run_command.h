@@ -65,4 +65,13 @@ inline CommandResult run_command(const std::vector<std::string>& argv, const std
 
 inline std::string latlab_bin() { return std::string(LATLAB_BIN_DIR) + "/latlab"; }
 
+// argv run as the user nobody when this test runs as root (setpriv), else as is:
+// for checks that a command needs no privilege.
+inline std::vector<std::string> unprivileged(const std::vector<std::string>& argv) {
+  if (::geteuid() != 0) return argv;
+  std::vector<std::string> out = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
 }  // namespace latlab::test

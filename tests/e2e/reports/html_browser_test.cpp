@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "e2e/reports/html_report_fixture.h"
+#include "support/html_report_fixture.h"
 #include "support/privileged.h"
 #include "reports/html.h"
 #include "support/run_command.h"

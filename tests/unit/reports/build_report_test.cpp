@@ -14,7 +14,7 @@
 
 #include "reports/build_report.h"
 #include "reports/render.h"
-#include "synthetic_store.h"
+#include "support/synthetic_store.h"
 
 using namespace latlab;
 using namespace latlab::reports;

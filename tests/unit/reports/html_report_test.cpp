@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "e2e/reports/html_report_fixture.h"
+#include "support/html_report_fixture.h"
 #include "reports/html.h"
 
 namespace latlab::reports {

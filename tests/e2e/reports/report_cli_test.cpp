@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "support/run_command.h"
-#include "synthetic_store.h"
+#include "support/synthetic_store.h"
 
 using namespace latlab;
 using latlab::test::run_command;
@@ -96,12 +96,7 @@ TEST_F(ReportCli, ExitCodesAndOneLineErrors) {
 }
 
 TEST_F(ReportCli, NeedsNoRoot) {
-  std::vector<std::string> argv;
-  if (::geteuid() == 0) argv = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
-  for (const auto& a : {test::latlab_bin(), std::string("report"), std::string("--db"), db_, std::string("--format"),
-                        std::string("md")})
-    argv.push_back(a);
-  auto r = run_command(argv);
+  auto r = run_command(test::unprivileged({test::latlab_bin(), "report", "--db", db_, "--format", "md"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("| experiment |"), std::string::npos);
   // Read-only: the store was not modified (no WAL or journal left by us).
