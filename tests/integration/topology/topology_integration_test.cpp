@@ -151,10 +151,10 @@ TEST_F(TopologyLab, TwoLabsSideBySide) {
 TEST_F(TopologyLab, TrafficCrossesAHostBridgeUnderForwardDrop) {
   const std::string fw_before = test::forward_rules(lab);
   // This machine runs Docker: FORWARD policy DROP with bridge netfilter on.
-  if (fw_before.find("-P FORWARD DROP") == std::string::npos ||
-      run({"sysctl", "-n", "net.bridge.bridge-nf-call-iptables"}).out != "1\n") {
-    GTEST_SKIP() << "needs iptables FORWARD policy DROP and bridge-nf-call-iptables=1";
-  }
+  LATLAB_REQUIRE_HOST(fw_before.find("-P FORWARD DROP") != std::string::npos &&
+                          run({"sysctl", "-n", "net.bridge.bridge-nf-call-iptables"}).out == "1\n",
+                      "this host has no iptables FORWARD policy DROP with bridge-nf-call-iptables=1 (as Docker "
+                      "sets them)");
   ASSERT_TRUE(up(star(lab, 3, 45), lab).ok());
   EXPECT_EQ(ping(lab, "n0", "198.18.45.3").code, 0);
   EXPECT_EQ(ping(lab, "n2", "198.18.45.2").code, 0);
