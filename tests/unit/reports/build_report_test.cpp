@@ -3,7 +3,9 @@
 //
 // Golden files live in tests/data/reports/. After an intended change of the
 // output, regenerate them and review the diff:
-//   LATLAB_UPDATE_GOLDEN=1 build-rep/tests/reports_unit_tests --gtest_filter='Golden*'
+//   LATLAB_UPDATE_GOLDEN=1 build/tests/reports_unit_tests --gtest_filter='Golden*'
+// Those tests then compare nothing and say so: each is reported skipped with
+// "updated golden file ...; compared nothing".
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -59,8 +61,11 @@ void check_golden(const std::string& name, const std::string& actual) {
   std::string path = std::string(LATLAB_SOURCE_DIR) + "/tests/data/reports/" + name;
   const char* update = std::getenv("LATLAB_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << actual;
-    return;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << actual;
+    ASSERT_TRUE(out.flush()) << "writing " << path << " failed";
+    // The test is reported skipped: it wrote what it was to compare against.
+    GTEST_SKIP() << "updated golden file " << path << "; compared nothing";
   }
   std::string expected = read_file(path);
   ASSERT_FALSE(expected.empty()) << path << " is missing: run with LATLAB_UPDATE_GOLDEN=1";
