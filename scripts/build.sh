@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds latlab into build/ (binaries in build/bin).
-# Usage: scripts/build.sh [extra cmake args]   (LATLAB_BUILD_DIR overrides build/)
+# Usage: scripts/build.sh [extra cmake args]   (LATLAB_BUILD_DIR overrides build/;
+# LATLAB_BUILD_TARGETS, e.g. "tests-unit latlab", builds only those targets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${LATLAB_BUILD_DIR:-build}
@@ -13,4 +14,5 @@ fi
 WERROR=OFF
 [ -n "${CI:-}" ] && WERROR=ON
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLATLAB_WERROR="$WERROR" "$@" >/dev/null
-ninja -C "$BUILD_DIR" -j "$(nproc)"
+# shellcheck disable=SC2086  # a list of target names
+ninja -C "$BUILD_DIR" -j "$(nproc)" ${LATLAB_BUILD_TARGETS:-}
