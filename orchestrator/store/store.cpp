@@ -28,13 +28,17 @@ std::string current_boot_id() {
 namespace {
 
 void bind_opt(Stmt& s, int i, const std::optional<int64_t>& v) {
-  if (v) s.bind(i, *v);
-  else s.bind_null(i);
+  if (v)
+    s.bind(i, *v);
+  else
+    s.bind_null(i);
 }
 
 void bind_text_or_null(Stmt& s, int i, const std::string& v) {
-  if (v.empty()) s.bind_null(i);
-  else s.bind(i, v);
+  if (v.empty())
+    s.bind_null(i);
+  else
+    s.bind(i, v);
 }
 
 // Inserts samples with one prepared statement, committing every batch_rows.
@@ -143,7 +147,8 @@ Status SqliteStore::mark_dead_runs() {
     if (!up.ok()) return up.error();
     up->bind(1, id);
     LATLAB_TRY(up->run());
-    auto ex = db_.prepare("UPDATE experiments SET status = 'interrupted' WHERE run_id = ? AND status = 'running'");
+    auto ex =
+        db_.prepare("UPDATE experiments SET status = 'interrupted' WHERE run_id = ? AND status = 'running'");
     if (!ex.ok()) return ex.error();
     ex->bind(1, id);
     LATLAB_TRY(ex->run());
@@ -154,8 +159,10 @@ Status SqliteStore::mark_dead_runs() {
 
 Result<int64_t> SqliteStore::begin_run(const RunRecord& r) {
   auto st = db_.prepare(
-      "INSERT INTO runs (scenario_name, scenario_file, scenario_text, scenario_hash, latlab_version, host_json, "
-      "status, started_ns, pid, boot_id, seed, order_json, run_dir) VALUES (?,?,?,?,?,?,'running',?,?,?,?,?,?)");
+      "INSERT INTO runs (scenario_name, scenario_file, scenario_text, scenario_hash, latlab_version, "
+      "host_json, "
+      "status, started_ns, pid, boot_id, seed, order_json, run_dir) VALUES "
+      "(?,?,?,?,?,?,'running',?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
   st->bind(1, r.scenario_name).bind(2, r.scenario_file).bind(3, r.scenario_text).bind(4, r.scenario_hash);
   st->bind(5, r.latlab_version).bind(6, r.host_json).bind(7, r.started_ns).bind(8, r.pid).bind(9, r.boot_id);
@@ -193,7 +200,8 @@ Status SqliteStore::set_run_host(int64_t run_id, const std::string& host_json) {
 Result<int64_t> SqliteStore::begin_experiment(const ExperimentRecord& e) {
   auto st = db_.prepare(
       "INSERT INTO experiments (run_id, name, repetition, position, probe, path_kind, from_node, from_kind, "
-      "to_node, to_kind, target, egress, params_json, status, started_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'running',?)");
+      "to_node, to_kind, target, egress, params_json, status, started_ns) VALUES "
+      "(?,?,?,?,?,?,?,?,?,?,?,?,?,'running',?)");
   if (!st.ok()) return st.error();
   st->bind(1, e.run_id).bind(2, e.name).bind(3, e.repetition).bind(4, e.position).bind(5, e.probe);
   st->bind(6, e.path_kind).bind(7, e.from_node).bind(8, e.from_kind);
@@ -209,7 +217,8 @@ Result<int64_t> SqliteStore::begin_experiment(const ExperimentRecord& e) {
 
 Status SqliteStore::finish_experiment(const ExperimentRecord& e) {
   auto st = db_.prepare(
-      "UPDATE experiments SET agent_json = ?, summary_json = ?, status = ?, ended_ns = ?, clock_offset_start_ns = ?, "
+      "UPDATE experiments SET agent_json = ?, summary_json = ?, status = ?, ended_ns = ?, "
+      "clock_offset_start_ns = ?, "
       "clock_offset_end_ns = ?, error = ? WHERE id = ?");
   if (!st.ok()) return st.error();
   bind_text_or_null(*st, 1, e.agent_json);
@@ -229,7 +238,8 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
   check->bind(1, experiment_id);
   auto found = check->step();
   if (!found.ok()) return found.error();
-  if (!*found) return Error("store " + db_.path() + ": experiment " + std::to_string(experiment_id) + " does not exist");
+  if (!*found)
+    return Error("store " + db_.path() + ": experiment " + std::to_string(experiment_id) + " does not exist");
   auto st = db_.prepare(
       "INSERT INTO samples (experiment_id, seq, status, warmup, t_send_user, t_send_kernel, "
       "t_recv_kernel, t_recv_user, rtt_user, rtt_kernel, peer_proc, wire_send, wire_recv) "
@@ -238,7 +248,8 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
       // the later line wins.
       "ON CONFLICT (experiment_id, seq) DO UPDATE SET status = excluded.status, warmup = excluded.warmup, "
       "t_send_user = excluded.t_send_user, t_send_kernel = excluded.t_send_kernel, "
-      "t_recv_kernel = excluded.t_recv_kernel, t_recv_user = excluded.t_recv_user, rtt_user = excluded.rtt_user, "
+      "t_recv_kernel = excluded.t_recv_kernel, t_recv_user = excluded.t_recv_user, rtt_user = "
+      "excluded.rtt_user, "
       "rtt_kernel = excluded.rtt_kernel, peer_proc = excluded.peer_proc");
   if (!st.ok()) return st.error();
   return std::unique_ptr<SampleSink>(new SqliteSampleSink(db_, std::move(*st), experiment_id));
@@ -262,7 +273,8 @@ Status SqliteStore::set_wire_times(int64_t experiment_id, int64_t seq, std::opti
 
 Result<int64_t> SqliteStore::add_capture(const CaptureRecord& c) {
   auto st = db_.prepare(
-      "INSERT INTO captures (experiment_id, kind, interface, file, status, summary_json, error) VALUES (?,?,?,?,?,?,?)");
+      "INSERT INTO captures (experiment_id, kind, interface, file, status, summary_json, error) VALUES "
+      "(?,?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
   st->bind(1, c.experiment_id).bind(2, c.kind);
   bind_text_or_null(*st, 3, c.interface);
@@ -275,10 +287,16 @@ Result<int64_t> SqliteStore::add_capture(const CaptureRecord& c) {
 
 Status SqliteStore::add_counters(int64_t experiment_id, const std::vector<CounterRecord>& list) {
   Transaction tx(db_);
-  auto st = db_.prepare("INSERT INTO counters (experiment_id, phase, node, source, name, value) VALUES (?,?,?,?,?,?)");
+  auto st = db_.prepare(
+      "INSERT INTO counters (experiment_id, phase, node, source, name, value) VALUES (?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
   for (const auto& c : list) {
-    st->bind(1, experiment_id).bind(2, c.phase).bind(3, c.node).bind(4, c.source).bind(5, c.name).bind(6, c.value);
+    st->bind(1, experiment_id)
+        .bind(2, c.phase)
+        .bind(3, c.node)
+        .bind(4, c.source)
+        .bind(5, c.name)
+        .bind(6, c.value);
     LATLAB_TRY(st->run());
   }
   return tx.commit();
@@ -298,7 +316,8 @@ Status SqliteStore::add_stacks(int64_t experiment_id, const std::vector<StackRec
 Status SqliteStore::add_trace_events(int64_t experiment_id, const std::vector<TraceEventRecord>& list) {
   Transaction tx(db_);
   auto st = db_.prepare(
-      "INSERT INTO trace_events (experiment_id, t_ns, cpu, event, skbaddr, dev, len, detail) VALUES (?,?,?,?,?,?,?,?)");
+      "INSERT INTO trace_events (experiment_id, t_ns, cpu, event, skbaddr, dev, len, detail) VALUES "
+      "(?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
   for (const auto& e : list) {
     st->bind(1, experiment_id).bind(2, e.t_ns);
@@ -375,14 +394,18 @@ Result<RunRecord> SqliteStore::run(int64_t id) {
   st->bind(1, id);
   auto row = st->step();
   if (!row.ok()) return row.error();
-  if (!*row) return Error("store " + db_.path() + ": run " + std::to_string(id) + " does not exist", 0, ExitCode::bad_input);
+  if (!*row)
+    return Error("store " + db_.path() + ": run " + std::to_string(id) + " does not exist", 0,
+                 ExitCode::bad_input);
   return read_run(*st);
 }
 
 Result<std::vector<ExperimentRecord>> SqliteStore::experiments(int64_t run_id) {
   auto st = db_.prepare(
-      "SELECT id, run_id, name, repetition, position, probe, path_kind, from_node, from_kind, to_node, to_kind, "
-      "target, egress, params_json, agent_json, summary_json, status, started_ns, ended_ns, clock_offset_start_ns, "
+      "SELECT id, run_id, name, repetition, position, probe, path_kind, from_node, from_kind, to_node, "
+      "to_kind, "
+      "target, egress, params_json, agent_json, summary_json, status, started_ns, ended_ns, "
+      "clock_offset_start_ns, "
       "clock_offset_end_ns, error FROM experiments WHERE run_id = ? ORDER BY position, id");
   if (st.ok()) st->bind(1, run_id);
   return collect<ExperimentRecord>(std::move(st), [](const Stmt& s) {
@@ -413,9 +436,11 @@ Result<std::vector<ExperimentRecord>> SqliteStore::experiments(int64_t run_id) {
   });
 }
 
-Status SqliteStore::for_each_sample(int64_t experiment_id, const std::function<void(const SampleRecord&)>& fn) {
+Status SqliteStore::for_each_sample(int64_t experiment_id,
+                                    const std::function<void(const SampleRecord&)>& fn) {
   auto st = db_.prepare(
-      "SELECT seq, status, warmup, t_send_user, t_send_kernel, t_recv_kernel, t_recv_user, rtt_user, rtt_kernel, "
+      "SELECT seq, status, warmup, t_send_user, t_send_kernel, t_recv_kernel, t_recv_user, rtt_user, "
+      "rtt_kernel, "
       "peer_proc, wire_send, wire_recv FROM samples WHERE experiment_id = ? ORDER BY seq");
   if (!st.ok()) return st.error();
   st->bind(1, experiment_id);
@@ -472,12 +497,15 @@ Result<std::vector<CounterRecord>> SqliteStore::counters(int64_t experiment_id) 
 Result<std::vector<StackRecord>> SqliteStore::stacks(int64_t experiment_id) {
   auto st = db_.prepare("SELECT stack, weight FROM stacks WHERE experiment_id = ? ORDER BY rowid");
   if (st.ok()) st->bind(1, experiment_id);
-  return collect<StackRecord>(std::move(st), [](const Stmt& s) { return StackRecord{s.text(0), s.int64(1)}; });
+  return collect<StackRecord>(std::move(st), [](const Stmt& s) {
+    return StackRecord{s.text(0), s.int64(1)};
+  });
 }
 
 Result<std::vector<TraceEventRecord>> SqliteStore::trace_events(int64_t experiment_id) {
   auto st = db_.prepare(
-      "SELECT t_ns, cpu, event, skbaddr, dev, len, detail FROM trace_events WHERE experiment_id = ? ORDER BY t_ns");
+      "SELECT t_ns, cpu, event, skbaddr, dev, len, detail FROM trace_events WHERE experiment_id = ? ORDER BY "
+      "t_ns");
   if (st.ok()) st->bind(1, experiment_id);
   return collect<TraceEventRecord>(std::move(st), [](const Stmt& s) {
     TraceEventRecord e;

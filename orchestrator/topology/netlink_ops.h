@@ -86,22 +86,19 @@ class NetlinkOps {
   // Links. `mac` is set at creation (a random locally administered address
   // journalled beforehand: it proves an unmarked object ours after a crash
   // between create and mark).
-  virtual Status create_bridge(const Ns& ns, const std::string& name,
-                               const scenario::MacAddr& mac) = 0;
+  virtual Status create_bridge(const Ns& ns, const std::string& name, const scenario::MacAddr& mac) = 0;
   virtual Status create_veth(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
                              const Ns& peer_ns, const std::string& peer_name,
                              const scenario::MacAddr& peer_mac) = 0;
   // parent is a device of the host namespace.
-  virtual Status create_macvlan(const Ns& ns, const std::string& name,
-                                const scenario::MacAddr& mac, const std::string& parent,
-                                const std::string& mode) = 0;
+  virtual Status create_macvlan(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
+                                const std::string& parent, const std::string& mode) = 0;
   virtual Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) = 0;
   virtual Status delete_link(const Ns& ns, const std::string& name) = 0;
   virtual Result<std::vector<LinkState>> list_links(const Ns& ns) = 0;
   virtual Status set_master(const Ns& ns, const std::string& name, const std::string& master) = 0;
-  virtual Status set_link_attrs(const Ns& ns, const std::string& name,
-                                std::optional<uint32_t> mtu, std::optional<uint32_t> txqueuelen,
-                                std::optional<scenario::MacAddr> mac) = 0;
+  virtual Status set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
+                                std::optional<uint32_t> txqueuelen, std::optional<scenario::MacAddr> mac) = 0;
   virtual Status set_up(const Ns& ns, const std::string& name, bool up) = 0;
   // Moves a device to another namespace, renaming it on the way.
   virtual Status move_link(const Ns& ns, const std::string& name, const Ns& to,
@@ -119,8 +116,7 @@ class NetlinkOps {
 
   // Queueing disciplines (root qdisc of the device) and offloads.
   virtual Status set_qdisc(const Ns& ns, const std::string& dev, const scenario::QdiscSpec& q) = 0;
-  virtual Status set_offloads(const Ns& ns, const std::string& dev,
-                              const scenario::Offloads& o) = 0;
+  virtual Status set_offloads(const Ns& ns, const std::string& dev, const scenario::Offloads& o) = 0;
 
   // Host firewall, for a bridge in the host namespace only: the kernel ORs the
   // per-bridge nf_call_iptables switch with the namespace-wide

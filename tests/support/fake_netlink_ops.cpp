@@ -5,7 +5,9 @@
 namespace latlab::topology {
 
 namespace {
-std::string at(const Ns& ns, const std::string& name) { return (ns.empty() ? std::string("host") : ns) + ":" + name; }
+std::string at(const Ns& ns, const std::string& name) {
+  return (ns.empty() ? std::string("host") : ns) + ":" + name;
+}
 }  // namespace
 
 FakeNetlinkOps::FakeNetlinkOps() {
@@ -180,7 +182,8 @@ Status FakeNetlinkOps::set_master(const Ns& ns, const std::string& name, const s
 }
 
 Status FakeNetlinkOps::set_link_attrs(const Ns& ns, const std::string& name, std::optional<uint32_t> mtu,
-                                      std::optional<uint32_t> txqueuelen, std::optional<scenario::MacAddr> mac) {
+                                      std::optional<uint32_t> txqueuelen,
+                                      std::optional<scenario::MacAddr> mac) {
   LATLAB_TRY(call("set_link_attrs " + at(ns, name)));
   auto l = link(ns, name);
   if (!l) return std::move(l).error();
@@ -198,7 +201,8 @@ Status FakeNetlinkOps::set_up(const Ns& ns, const std::string& name, bool up) {
   return Ok{};
 }
 
-Status FakeNetlinkOps::move_link(const Ns& ns, const std::string& name, const Ns& to, const std::string& new_name) {
+Status FakeNetlinkOps::move_link(const Ns& ns, const std::string& name, const Ns& to,
+                                 const std::string& new_name) {
   LATLAB_TRY(call("move_link " + at(ns, name) + " " + at(to, new_name)));
   auto l = link(ns, name);
   if (!l) return std::move(l).error();
@@ -253,7 +257,9 @@ Status FakeNetlinkOps::add_route(const Ns& ns, const scenario::Route& r) {
 Status FakeNetlinkOps::delete_route(const Ns& ns, const scenario::Route& r) {
   return call("delete_route " + at(ns, r.dev) + " " + (r.to ? r.to->str() : std::string("default")));
 }
-Result<std::vector<RouteState>> FakeNetlinkOps::list_routes(const Ns& /*ns*/) { return std::vector<RouteState>{}; }
+Result<std::vector<RouteState>> FakeNetlinkOps::list_routes(const Ns& /*ns*/) {
+  return std::vector<RouteState>{};
+}
 Status FakeNetlinkOps::add_neighbor(const Ns& ns, const scenario::Neighbor& n) {
   return call("add_neighbor " + at(ns, n.dev) + " " + n.ip.str());
 }
@@ -281,7 +287,9 @@ NetlinkOps::RulesPending FakeNetlinkOps::start_delete_bridge_accept_rules(const 
   std::vector<Status> out;
   for (const auto& r : rules) {
     Status st = call("delete_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
-    auto same = [&](const FwRule& x) { return x.family == r.family && x.bridge == r.bridge && x.mark == r.mark; };
+    auto same = [&](const FwRule& x) {
+      return x.family == r.family && x.bridge == r.bridge && x.mark == r.mark;
+    };
     if (st && std::none_of(fw_rules.begin(), fw_rules.end(), same)) st = Error("no such rule", ENOENT);
     if (st) std::erase_if(fw_rules, same);
     out.push_back(std::move(st));

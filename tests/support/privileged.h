@@ -23,14 +23,14 @@ inline bool privileged_required() {
 // Unless cond holds, skips the test, or fails it under
 // LATLAB_REQUIRE_PRIVILEGED=1; what (streamable) says what the host lacks.
 // Returns from the calling function, as GTEST_SKIP() and FAIL() do.
-#define LATLAB_REQUIRE_HOST(cond, what)                                          \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      if (::latlab::test::privileged_required()) {                               \
-        FAIL() << what << " and LATLAB_REQUIRE_PRIVILEGED=1 is set";             \
-      }                                                                          \
+#define LATLAB_REQUIRE_HOST(cond, what)                                             \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      if (::latlab::test::privileged_required()) {                                  \
+        FAIL() << what << " and LATLAB_REQUIRE_PRIVILEGED=1 is set";                \
+      }                                                                             \
       GTEST_SKIP() << what << " (set LATLAB_REQUIRE_PRIVILEGED=1 to fail instead)"; \
-    }                                                                            \
+    }                                                                               \
   } while (0)
 
 #define LATLAB_REQUIRE_ROOT() LATLAB_REQUIRE_HOST(::geteuid() == 0, "this test needs root")

@@ -20,7 +20,8 @@ struct CommandResult {
 inline CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = "") {
   CommandResult r;
   int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0) return r;
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0)
+    return r;
   pid_t pid = fork();
   if (pid == 0) {
     dup2(in_pipe[0], 0);

@@ -51,7 +51,8 @@ TEST(CliE2E, InvalidScenarioPrintsPositionedErrorsAndExits2) {
 })");
   auto r = run_command({latlab_bin(), "validate", path});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, path + ":5:54: error: /links/0/endpoints/1: node \"c\" is not declared (declared: a, b)\n");
+  EXPECT_EQ(r.err,
+            path + ":5:54: error: /links/0/endpoints/1: node \"c\" is not declared (declared: a, b)\n");
   EXPECT_EQ(r.out, "");
   fs::remove(path);
 }

@@ -12,9 +12,9 @@
 #include <fstream>
 #include <string>
 
+#include "reports/html.h"
 #include "support/html_report_fixture.h"
 #include "support/privileged.h"
-#include "reports/html.h"
 #include "support/run_command.h"
 
 namespace latlab::reports {
@@ -33,8 +33,8 @@ class HtmlBrowser : public ::testing::Test {
   test::CommandResult check(const std::string& html, const std::string& name) {
     const std::string path = dir_ + "/" + name + ".html";
     std::ofstream(path) << html;
-    return test::run_command({std::string(LATLAB_SOURCE_DIR) + "/scripts/check-html-report.sh", path,
-                              dir_ + "/" + name + ".png"});
+    return test::run_command(
+        {std::string(LATLAB_SOURCE_DIR) + "/scripts/check-html-report.sh", path, dir_ + "/" + name + ".png"});
   }
 
   std::string dir_;
@@ -46,7 +46,8 @@ TEST_F(HtmlBrowser, SyntheticReportRendersWithEveryChartAndNoScriptError) {
   LATLAB_REQUIRE_HOST(res.exit_code != 3, "chromium cannot run here: " << res.err);
   ASSERT_EQ(res.exit_code, 0) << res.out << res.err;
   const HtmlCounts c = expected_html_counts(r);
-  EXPECT_NE(res.out.find("ok: " + std::to_string(c.charts) + " charts, " + std::to_string(c.flames) + " flame graphs"),
+  EXPECT_NE(res.out.find("ok: " + std::to_string(c.charts) + " charts, " + std::to_string(c.flames) +
+                         " flame graphs"),
             std::string::npos)
       << res.out;
   struct stat st {};

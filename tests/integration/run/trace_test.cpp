@@ -13,9 +13,9 @@
 
 #include "run/capture.h"
 #include "run/trace_instance.h"
+#include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
-#include "run_test_lab.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;

@@ -108,8 +108,9 @@ TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
   }
   auto s = SqliteStore::open(path_);
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().message(), "store " + path_ +
-                                     ": schema version 99 is newer than this latlab understands (1); use a newer latlab");
+  EXPECT_EQ(
+      s.error().message(),
+      "store " + path_ + ": schema version 99 is newer than this latlab understands (1); use a newer latlab");
 }
 
 TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
@@ -134,15 +135,19 @@ TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
   }
   int64_t n = 0, lost = 0, warm = 0, last = -1;
   bool ordered = true;
-  ASSERT_TRUE((*s)->for_each_sample(*exp, [&](const SampleRecord& r) {
-                   ordered = ordered && r.seq == last + 1;
-                   last = r.seq;
-                   ++n;
-                   lost += r.status == SampleStatus::lost;
-                   warm += r.warmup;
-                   if (r.status == SampleStatus::lost) EXPECT_FALSE(r.rtt_user.has_value());
-                   else EXPECT_EQ(*r.rtt_user, 1000 + r.seq);
-                 }).ok());
+  ASSERT_TRUE((*s)->for_each_sample(*exp,
+                                    [&](const SampleRecord& r) {
+                                      ordered = ordered && r.seq == last + 1;
+                                      last = r.seq;
+                                      ++n;
+                                      lost += r.status == SampleStatus::lost;
+                                      warm += r.warmup;
+                                      if (r.status == SampleStatus::lost)
+                                        EXPECT_FALSE(r.rtt_user.has_value());
+                                      else
+                                        EXPECT_EQ(*r.rtt_user, 1000 + r.seq);
+                                    })
+                  .ok());
   EXPECT_EQ(n, 50000);
   EXPECT_EQ(lost, 500);
   EXPECT_EQ(warm, 5);
@@ -239,10 +244,12 @@ TEST_F(StoreTest, ALateLineForTheSameSeqReplacesTheLostOne) {
     ASSERT_TRUE(sink->flush().ok());
   }
   int n = 0;
-  ASSERT_TRUE((*s)->for_each_sample(exp, [&](const SampleRecord& r) {
-                   ++n;
-                   EXPECT_EQ(r.status, SampleStatus::late);
-                   EXPECT_EQ(*r.rtt_user, 1'500'000'000);
-                 }).ok());
+  ASSERT_TRUE((*s)->for_each_sample(exp,
+                                    [&](const SampleRecord& r) {
+                                      ++n;
+                                      EXPECT_EQ(r.status, SampleStatus::late);
+                                      EXPECT_EQ(*r.rtt_user, 1'500'000'000);
+                                    })
+                  .ok());
   EXPECT_EQ(n, 1);
 }

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "support/fake_netlink_ops.h"
 #include "topology/engine.h"
 #include "topology/executor.h"
-#include "support/fake_netlink_ops.h"
 #include "topology/teardown.h"
 
 namespace latlab::topology {
@@ -100,7 +100,8 @@ struct TopologyExecutor : ::testing::Test {
     ops.spaces[""].sysctls["net.ipv4.ip_forward"] = "0";
   }
   size_t index_of(const std::string& prefix) const {
-    auto it = std::find_if(ops.log.begin(), ops.log.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+    auto it = std::find_if(ops.log.begin(), ops.log.end(),
+                           [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
     return it == ops.log.end() ? SIZE_MAX : static_cast<size_t>(it - ops.log.begin());
   }
 };
@@ -145,7 +146,8 @@ TEST_F(TopologyExecutor, FailureUndoesInReverseAndNamesObjectAndCause) {
   ops.fail["add_address latlab-demo-b:eth0"] = EEXIST;
   auto r = apply_plan(ops, store, star_lab(), star_plan(), opt);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.error().message(), HasSubstr("lab \"demo\": node \"b\": add_address latlab-demo-b:eth0 198.18.0.3/24"));
+  EXPECT_THAT(r.error().message(),
+              HasSubstr("lab \"demo\": node \"b\": add_address latlab-demo-b:eth0 198.18.0.3/24"));
   EXPECT_THAT(r.error().message(), HasSubstr("File exists (EEXIST)"));
   // reverse: namespace b deleted before a, then the (now port-less) bridge,
   // host sysctl restored last
@@ -202,7 +204,8 @@ TEST_F(TopologyExecutor, HostBridgeGetsAMarkedForwardRuleWhereHostWideNetfilterI
   ASSERT_TRUE(r.ok()) << r.error().message();
   ASSERT_EQ(r->fw_rules.size(), 1u);
   EXPECT_EQ(r->fw_rules[0].family, 4);
-  EXPECT_LT(index_of("set_bridge_netfilter host:br0 off"), index_of("add_bridge_accept_rule 4 br0 latlab:demo"));
+  EXPECT_LT(index_of("set_bridge_netfilter host:br0 off"),
+            index_of("add_bridge_accept_rule 4 br0 latlab:demo"));
   ASSERT_EQ(ops.fw_rules.size(), 1u);
   TeardownReport rep = teardown(ops, *r, opt.undo);
   EXPECT_TRUE(rep.ok());
@@ -225,8 +228,10 @@ TEST(TopologyNodeKinds, UnknownKindListsSupportedOnes) {
   lab.nodes[1].kind = "docker";
   auto r = apply_plan(ops, store, lab, star_plan());
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.error().message(),
-              HasSubstr("node kind \"docker\" is not supported by the topology engine; supported kinds are host, netns"));
+  EXPECT_THAT(
+      r.error().message(),
+      HasSubstr(
+          "node kind \"docker\" is not supported by the topology engine; supported kinds are host, netns"));
   EXPECT_TRUE(log.empty());
 }
 
