@@ -8,10 +8,7 @@
 #include <ctime>
 #include <sstream>
 
-#if __has_include("reports/html.h")
 #include "reports/html.h"
-#define LATLAB_HAVE_HTML 1
-#endif
 
 namespace latlab::reports {
 
@@ -30,11 +27,16 @@ std::optional<Format> parse_format(std::string_view n) {
 
 const char* format_name(Format f) {
   switch (f) {
-    case Format::text: return "text";
-    case Format::md: return "md";
-    case Format::html: return "html";
-    case Format::json: return "json";
-    case Format::csv: return "csv";
+    case Format::text:
+      return "text";
+    case Format::md:
+      return "md";
+    case Format::html:
+      return "html";
+    case Format::json:
+      return "json";
+    case Format::csv:
+      return "csv";
   }
   return "?";
 }
@@ -44,12 +46,25 @@ std::string markdown_escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
-      case '|': case '#': case '~': case '&': case '$':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '#':
+      case '~':
+      case '&':
+      case '$':
         out += '\\';
         out += c;
         break;
-      case '\n': case '\r': case '\t':
+      case '\n':
+      case '\r':
+      case '\t':
         out += ' ';
         break;
       default:
@@ -114,7 +129,8 @@ std::string with_ci(std::optional<double> v, const std::optional<Interval>& ci, 
 std::string count(uint64_t n) { return std::to_string(n); }
 
 bool any_kernel(const Report& r) {
-  return std::any_of(r.experiments.begin(), r.experiments.end(), [](auto& x) { return x.kernel.received > 0; });
+  return std::any_of(r.experiments.begin(), r.experiments.end(),
+                     [](auto& x) { return x.kernel.received > 0; });
 }
 
 // --------------------------------------------------------------- emitters
@@ -179,11 +195,13 @@ class MarkdownEmitter : public Emitter {
     out_ += "|";
     for (const auto& c : t.columns) out_ += " " + markdown_escape(c) + " |";
     out_ += "\n|";
-    for (size_t c = 0; c < t.columns.size(); ++c) out_ += (c < t.right.size() && t.right[c]) ? " ---: |" : " --- |";
+    for (size_t c = 0; c < t.columns.size(); ++c)
+      out_ += (c < t.right.size() && t.right[c]) ? " ---: |" : " --- |";
     out_ += "\n";
     for (const auto& row : t.rows) {
       out_ += "|";
-      for (size_t c = 0; c < t.columns.size(); ++c) out_ += " " + markdown_escape(c < row.size() ? row[c] : "") + " |";
+      for (size_t c = 0; c < t.columns.size(); ++c)
+        out_ += " " + markdown_escape(c < row.size() ? row[c] : "") + " |";
       out_ += "\n";
     }
     if (!t.notes.empty()) {
@@ -204,7 +222,8 @@ class MarkdownEmitter : public Emitter {
 std::string wait_label(const HowTaken& h) {
   std::string s = h.wait.empty() ? "block" : h.wait;
   if (!h.responder_wait.empty()) s += "/" + h.responder_wait;
-  if (h.busy_poll_us && s.find("busy_poll") == std::string::npos) s += fmt::format(" busy-poll {}µs", *h.busy_poll_us);
+  if (h.busy_poll_us && s.find("busy_poll") == std::string::npos)
+    s += fmt::format(" busy-poll {}µs", *h.busy_poll_us);
   if (h.responder_delay_ns > 0) {
     Unit du = choose_unit(static_cast<double>(h.responder_delay_ns));
     s += fmt::format(" +delay {}{}", fmt_in(static_cast<double>(h.responder_delay_ns), du), du.name);
@@ -243,9 +262,10 @@ std::string design_label(const Comparison& c) {
   if (c.paired) return fmt::format("paired, {} repetition{}", c.n_a, c.n_a == 1 ? "" : "s");
   std::string s = fmt::format("unpaired, {} vs {} repetitions", c.n_a, c.n_b);
   if (c.run_level)
-    s += is_loss(c) ? fmt::format(" + run-to-run sd {:.2f} pp ({} runs)", std::sqrt(c.run_level->var), c.run_level->runs)
-                    : fmt::format(" + run-to-run sd {:.1f}% ({} runs)", 100 * std::expm1(std::sqrt(c.run_level->var)),
-                                  c.run_level->runs);
+    s += is_loss(c) ? fmt::format(" + run-to-run sd {:.2f} pp ({} runs)", std::sqrt(c.run_level->var),
+                                  c.run_level->runs)
+                    : fmt::format(" + run-to-run sd {:.1f}% ({} runs)",
+                                  100 * std::expm1(std::sqrt(c.run_level->var)), c.run_level->runs);
   return s;
 }
 
@@ -258,17 +278,21 @@ Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const 
   for (const ExperimentReport* x : rows)
     for (const auto& c : x->vs_baseline) {
       if (!only.empty() && std::find(only.begin(), only.end(), c.metric) == only.end()) continue;
-      t.rows.push_back({x->label, wait_label(x->how), metric_name(c.metric), change_label(c), verdict_label(c),
-                        is_loss(c) ? fmt::format("{:.1f} pp", c.floor) : fmt::format("{:.1f}%", 100 * c.floor),
-                        design_label(c)});
+      t.rows.push_back(
+          {x->label, wait_label(x->how), metric_name(c.metric), change_label(c), verdict_label(c),
+           is_loss(c) ? fmt::format("{:.1f} pp", c.floor) : fmt::format("{:.1f}%", 100 * c.floor),
+           design_label(c)});
     }
   t.notes.push_back(
-      "over repetitions, the independent unit: change = ratio of the repetitions' p50 (p99) on a log scale, or "
-      "difference of their loss in percentage points; 95% t interval, paired by round when both ran in one run; "
+      "over repetitions, the independent unit: change = ratio of the repetitions' p50 (p99) on a log scale, "
+      "or "
+      "difference of their loss in percentage points; 95% t interval, paired by round when both ran in one "
+      "run; "
       "between two runs the run-to-run variance of the experiment's other stored runs is added.");
   t.notes.push_back(
       "\"worse\"/\"better\" only when the interval excludes no change and the change exceeds the floor; "
-      "otherwise \"no difference shown\", with the smallest change these repetitions could have shown (80% power); "
+      "otherwise \"no difference shown\", with the smallest change these repetitions could have shown (80% "
+      "power); "
       "no verdict below 3 repetitions.");
   return t;
 }
@@ -276,19 +300,21 @@ Table comparisons_table(const std::vector<const ExperimentReport*>& rows, const 
 std::optional<Table> repetitions_table(const Report& r, const Unit& u) {
   Table v;
   v.title = fmt::format("Repetitions: p50 of each ({})", u.name);
-  v.columns = {"experiment", "reps", "lowest p50", "highest p50", "between-rep sd", "within-rep sd",
-               "variance mostly"};
+  v.columns = {"experiment",     "reps",          "lowest p50",     "highest p50",
+               "between-rep sd", "within-rep sd", "variance mostly"};
   v.right = {false, true, true, true, true, true, false};
   bool any = false;
   for (const auto& x : r.experiments) {
     any = any || x.repetitions >= 2;
-    v.rows.push_back({x.label, std::to_string(x.repetitions), fmt_in(x.p50_reps.min, u), fmt_in(x.p50_reps.max, u),
-                      fmt_in(x.variance.between_sd, u), fmt_in(x.variance.within_sd, u),
+    v.rows.push_back({x.label, std::to_string(x.repetitions), fmt_in(x.p50_reps.min, u),
+                      fmt_in(x.p50_reps.max, u), fmt_in(x.variance.between_sd, u),
+                      fmt_in(x.variance.within_sd, u),
                       x.variance.dominant.empty() ? "-" : x.variance.dominant});
   }
-  v.notes.push_back("within-rep sd: the sampling sd of one repetition's p50 (its order-statistic interval); "
-                    "between-rep sd: what the repetitions' p50s vary by beyond that (seconds-long states of the "
-                    "machine). When it dominates, more repetitions, not more samples, narrow the intervals.");
+  v.notes.push_back(
+      "within-rep sd: the sampling sd of one repetition's p50 (its order-statistic interval); "
+      "between-rep sd: what the repetitions' p50s vary by beyond that (seconds-long states of the "
+      "machine). When it dominates, more repetitions, not more samples, narrow the intervals.");
   if (!any) return std::nullopt;
   return v;
 }
@@ -308,8 +334,9 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   }
   e.title(head);
   for (const auto& run : r.runs)
-    e.paragraph(fmt::format("run {}: scenario \"{}\", {}, started {}, latlab {}", run.id, run.scenario, run.status,
-                            utc(run.started_ns), run.latlab_version.empty() ? "?" : run.latlab_version));
+    e.paragraph(fmt::format("run {}: scenario \"{}\", {}, started {}, latlab {}", run.id, run.scenario,
+                            run.status, utc(run.started_ns),
+                            run.latlab_version.empty() ? "?" : run.latlab_version));
 
   // Summary table.
   double max_p50 = 0;
@@ -318,9 +345,11 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   Unit u = choose_unit(max_p50);
   Table t;
   t.title = fmt::format("Latency: user-space RTT ({})", u.name);
-  t.columns = {"experiment", "wait", "reps", "samples", "loss", "min", "p50 [95% CI]", "mean", "p90",
-               "p99 [95% CI]", "p99.9", "max", "stddev", "jitter", "Δp50", "%", "p50 vs baseline"};
-  t.right = {false, false, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false};
+  t.columns = {"experiment", "wait", "reps",           "samples", "loss", "min",    "p50 [95% CI]",
+               "mean",       "p90",  "p99 [95% CI]",   "p99.9",   "max",  "stddev", "jitter",
+               "Δp50",       "%",    "p50 vs baseline"};
+  t.right = {false, false, true, true, true, true, true, true, true,
+             true,  true,  true, true, true, true, true, false};
   uint64_t warm = 0, late = 0;
   bool all_exact = true;
   for (const auto& x : r.experiments) {
@@ -339,23 +368,27 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
                       fmt_in(s.mean, u), fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u), fmt_in(s.p999, u),
                       fmt_in(s.max, u), fmt_in(s.stddev, u), fmt_in(s.jitter, u), delta, pct, verdict});
   }
-  t.notes.push_back(fmt::format(
-      "samples: measured requests (warm-up excluded: {}); loss = lost / samples; late replies: {}, counted, not in "
-      "the statistics.",
-      warm, late));
-  t.notes.push_back(std::string("percentiles: nearest rank over the pooled samples, ") +
-                    (all_exact ? "exact" : "from a log histogram where marked in the warnings (< 0.05 % error)") +
-                    "; 95% CIs over the repetitions (t interval of the repetitions' percentiles, geometric: the "
-                    "typical repetition, which can lie below a pooled p99 that a few bad repetitions lift; none "
-                    "below 2 repetitions); jitter: RFC 3393 IPDV, mean |difference| of consecutive RTTs; stddev: "
-                    "sample (n-1).");
-  t.notes.push_back("wait: how the probe / the responder waited for packets (block: sleeps, and a sleeping CPU "
-                    "takes time to wake; spin: busy-polls, 100 % of a CPU; busy_poll: SO_BUSY_POLL).");
+  t.notes.push_back(
+      fmt::format("samples: measured requests (warm-up excluded: {}); loss = lost / samples; late replies: "
+                  "{}, counted, not in "
+                  "the statistics.",
+                  warm, late));
+  t.notes.push_back(
+      std::string("percentiles: nearest rank over the pooled samples, ") +
+      (all_exact ? "exact" : "from a log histogram where marked in the warnings (< 0.05 % error)") +
+      "; 95% CIs over the repetitions (t interval of the repetitions' percentiles, geometric: the "
+      "typical repetition, which can lie below a pooled p99 that a few bad repetitions lift; none "
+      "below 2 repetitions); jitter: RFC 3393 IPDV, mean |difference| of consecutive RTTs; stddev: "
+      "sample (n-1).");
+  t.notes.push_back(
+      "wait: how the probe / the responder waited for packets (block: sleeps, and a sleeping CPU "
+      "takes time to wake; spin: busy-polls, 100 % of a CPU; busy_poll: SO_BUSY_POLL).");
   if (!r.baseline.empty())
-    t.notes.push_back(fmt::format(
-        "baseline: {}; Δp50 = p50 - baseline p50; % = 100 x the ratio of the repetitions' p50s (geometric mean); "
-        "verdicts: see the comparisons table.",
-        r.baseline));
+    t.notes.push_back(
+        fmt::format("baseline: {}; Δp50 = p50 - baseline p50; % = 100 x the ratio of the repetitions' p50s "
+                    "(geometric mean); "
+                    "verdicts: see the comparisons table.",
+                    r.baseline));
   e.table(t);
 
   // Comparisons with the baseline, over repetitions.
@@ -363,7 +396,9 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     std::vector<const ExperimentReport*> rows;
     for (const auto& x : r.experiments)
       if (!x.vs_baseline.empty()) rows.push_back(&x);
-    if (!rows.empty()) e.table(comparisons_table(rows, fmt::format("Against the baseline ({}), over repetitions", r.baseline)));
+    if (!rows.empty())
+      e.table(
+          comparisons_table(rows, fmt::format("Against the baseline ({}), over repetitions", r.baseline)));
   }
 
   // Repetitions: the spread between them and which level dominates.
@@ -376,16 +411,18 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     k.right = {false, false, true, true, true, true, true, true};
     for (const auto& x : r.experiments) {
       const auto& s = x.kernel;
-      k.rows.push_back({x.label, wait_label(x.how), count(s.received), fmt_in(s.min, u), with_ci(s.p50, s.p50_ci, u),
-                        fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u), fmt_in(s.max, u)});
+      k.rows.push_back({x.label, wait_label(x.how), count(s.received), fmt_in(s.min, u),
+                        with_ci(s.p50, s.p50_ci, u), fmt_in(s.p90, u), with_ci(s.p99, s.p99_ci, u),
+                        fmt_in(s.max, u)});
     }
     e.table(k);
   }
 
   // Groups.
   for (const auto& [name, rows] : r.groups) {
-    bool wanted = opt.groups.empty() ? rows.size() >= 2
-                                     : std::find(opt.groups.begin(), opt.groups.end(), name) != opt.groups.end();
+    bool wanted = opt.groups.empty()
+                      ? rows.size() >= 2
+                      : std::find(opt.groups.begin(), opt.groups.end(), name) != opt.groups.end();
     if (!wanted || rows.empty()) continue;
     double m = 0;
     for (const auto& g : rows)
@@ -398,7 +435,9 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     for (const auto& row : rows)
       g.rows.push_back({row.key, count(row.samples), fmt_in(row.p50, gu), fmt_in(row.p99, gu),
                         row.ratio_to_first ? fmt::format("{:.0f}%", *row.ratio_to_first) : "100%"});
-    g.notes.push_back("RTTs of every experiment of the kind pooled (log histogram, < 0.05 % error); % of first = 100·p50/p50 of the first row.");
+    g.notes.push_back(
+        "RTTs of every experiment of the kind pooled (log histogram, < 0.05 % error); % of first = "
+        "100·p50/p50 of the first row.");
     e.table(g);
   }
 
@@ -406,7 +445,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   {
     Table w;
     w.title = fmt::format("Where the time goes: medians ({})", u.name);
-    w.columns = {"experiment", "wait", "user RTT", "user-space overhead", "local stack", "wire", "peer processing"};
+    w.columns = {"experiment",  "wait", "user RTT",       "user-space overhead",
+                 "local stack", "wire", "peer processing"};
     w.right = {false, false, true, true, true, true, true};
     std::vector<std::string> notes;
     for (const auto& x : r.experiments) {
@@ -415,10 +455,11 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
                         fmt_in(s.local_stack, u), fmt_in(s.wire, u), fmt_in(s.peer, u)});
       if (!s.note.empty()) w.notes.push_back(x.label + ": " + s.note + ".");
     }
-    w.notes.insert(w.notes.begin(),
-                   "user-space overhead = user RTT - kernel-stamped RTT; wire = reply - request on the captured "
-                   "interface; local stack = kernel RTT - wire; peer = the responder's own time. Each a median of "
-                   "per-sample differences.");
+    w.notes.insert(
+        w.notes.begin(),
+        "user-space overhead = user RTT - kernel-stamped RTT; wire = reply - request on the captured "
+        "interface; local stack = kernel RTT - wire; peer = the responder's own time. Each a median of "
+        "per-sample differences.");
     e.table(w);
   }
 
@@ -431,10 +472,12 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     Unit hu{"µs", 1e3, 2};
     for (const auto& x : r.experiments)
       for (const auto& hop : x.hops)
-        h.rows.push_back({x.label, hop.from_event, hop.to_event, count(hop.count), fmt_in(hop.median_ns, hu)});
+        h.rows.push_back(
+            {x.label, hop.from_event, hop.to_event, count(hop.count), fmt_in(hop.median_ns, hu)});
     if (!h.rows.empty()) {
-      h.notes.push_back("per-hop medians from the trace capture (skbaddr-joined); over repetitions, the median of "
-                        "the repetitions' medians.");
+      h.notes.push_back(
+          "per-hop medians from the trace capture (skbaddr-joined); over repetitions, the median of "
+          "the repetitions' medians.");
       e.table(h);
     }
   }
@@ -458,23 +501,24 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
           plain.push_back(&k);
         }
       }
-      std::stable_sort(plain.begin(), plain.end(), [](auto* a, auto* b) {
-        return std::llabs(a->delta) > std::llabs(b->delta);
-      });
+      std::stable_sort(plain.begin(), plain.end(),
+                       [](auto* a, auto* b) { return std::llabs(a->delta) > std::llabs(b->delta); });
       for (size_t i = 0; i < plain.size(); ++i) {
         if (i >= kLargest) {
           ++hidden;
           continue;
         }
-        c.rows.push_back({x.label, plain[i]->node, plain[i]->source, plain[i]->name, std::to_string(plain[i]->delta), ""});
+        c.rows.push_back(
+            {x.label, plain[i]->node, plain[i]->source, plain[i]->name, std::to_string(plain[i]->delta), ""});
       }
     }
     if (!c.rows.empty()) {
       c.notes.push_back(fmt::format("{} flagged: names with drop, squeeze, err, overflow or fail.", flagged));
       if (hidden)
-        c.notes.push_back(fmt::format("{} more unflagged changes not shown (the {} largest per experiment are); "
-                                      "--format json lists all.",
-                                      hidden, kLargest));
+        c.notes.push_back(
+            fmt::format("{} more unflagged changes not shown (the {} largest per experiment are); "
+                        "--format json lists all.",
+                        hidden, kLargest));
       e.table(c);
     }
   }
@@ -483,8 +527,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
   {
     Table c;
     c.title = "Captures and coverage";
-    c.columns = {"experiment", "capture", "interface", "status", "requests seen", "replies seen", "expected",
-                 "coverage"};
+    c.columns = {"experiment",    "capture",      "interface", "status",
+                 "requests seen", "replies seen", "expected",  "coverage"};
     c.right = {false, false, false, false, true, true, true, true};
     auto opt_n = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : std::string("-"); };
     for (const auto& x : r.experiments)
@@ -494,8 +538,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
           cov = fmt::format("{:.0f}%", 100.0 * static_cast<double>(*k.requests_seen + *k.replies_seen) /
                                            (2.0 * static_cast<double>(*k.expected)));
         std::string status = k.status + (k.error.empty() ? "" : ": " + k.error);
-        c.rows.push_back({x.label, k.kind, k.interface.empty() ? "-" : k.interface, status, opt_n(k.requests_seen),
-                          opt_n(k.replies_seen), opt_n(k.expected), cov});
+        c.rows.push_back({x.label, k.kind, k.interface.empty() ? "-" : k.interface, status,
+                          opt_n(k.requests_seen), opt_n(k.replies_seen), opt_n(k.expected), cov});
       }
     if (!c.rows.empty()) {
       c.notes.push_back("coverage = (requests seen + replies seen) / (2 · expected), tcpdump captures only.");
@@ -521,7 +565,8 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
       }
       env.rows.push_back(row);
     }
-    if (env.rows.empty()) env.notes.push_back("none: kernel, CPU, governor, sysctls and interfaces are the same.");
+    if (env.rows.empty())
+      env.notes.push_back("none: kernel, CPU, governor, sysctls and interfaces are the same.");
     e.table(env);
   } else if (!r.runs.empty()) {
     std::string s = "environment:";
@@ -589,21 +634,26 @@ ordered_json stats_json(const LatencyStats& s) {
 }
 
 ordered_json estimate_json(const RepetitionEstimate& e) {
-  return ordered_json{{"n", e.n},          {"center", opt_num(e.center)}, {"low", opt_num(e.low)},
-                      {"high", opt_num(e.high)}, {"min", opt_num(e.min)},       {"max", opt_num(e.max)}};
+  return ordered_json{{"n", e.n},
+                      {"center", opt_num(e.center)},
+                      {"low", opt_num(e.low)},
+                      {"high", opt_num(e.high)},
+                      {"min", opt_num(e.min)},
+                      {"max", opt_num(e.max)}};
 }
 
 }  // namespace
 
 ordered_json how_json(const HowTaken& h) {
-  return ordered_json{{"wait", h.wait},
-                      {"responder", h.responder},
-                      {"responder_wait", h.responder_wait.empty() ? ordered_json(nullptr) : ordered_json(h.responder_wait)},
-                      {"responder_delay_ns", h.responder_delay_ns},
-                      {"busy_poll_us", opt_int(h.busy_poll_us)},
-                      {"cpu", opt_int(h.cpu)},
-                      {"min_effect", h.min_effect},
-                      {"label", wait_label(h)}};
+  return ordered_json{
+      {"wait", h.wait},
+      {"responder", h.responder},
+      {"responder_wait", h.responder_wait.empty() ? ordered_json(nullptr) : ordered_json(h.responder_wait)},
+      {"responder_delay_ns", h.responder_delay_ns},
+      {"busy_poll_us", opt_int(h.busy_poll_us)},
+      {"cpu", opt_int(h.cpu)},
+      {"min_effect", h.min_effect},
+      {"label", wait_label(h)}};
 }
 
 ordered_json comparison_json(const Comparison& c) {
@@ -619,9 +669,9 @@ ordered_json comparison_json(const Comparison& c) {
                       {"paired", c.paired},
                       {"repetitions", ordered_json::array({c.n_a, c.n_b})},
                       {"run_level", c.run_level ? ordered_json{{"var", c.run_level->var},
-                                                                {"df", c.run_level->df},
-                                                                {"runs", c.run_level->runs}}
-                                                  : ordered_json(nullptr)},
+                                                               {"df", c.run_level->df},
+                                                               {"runs", c.run_level->runs}}
+                                                : ordered_json(nullptr)},
                       {"reason", c.reason}};
 }
 
@@ -697,8 +747,10 @@ ordered_json report_to_json(const Report& r) {
                               {"note", x.split.note}};
     e["hops"] = ordered_json::array();
     for (const auto& h : x.hops)
-      e["hops"].push_back(ordered_json{
-          {"from", h.from_event}, {"to", h.to_event}, {"count", h.count}, {"median_ns", opt_num(h.median_ns)}});
+      e["hops"].push_back(ordered_json{{"from", h.from_event},
+                                       {"to", h.to_event},
+                                       {"count", h.count},
+                                       {"median_ns", opt_num(h.median_ns)}});
     e["counters"] = ordered_json::array();
     for (const auto& c : x.counters)
       e["counters"].push_back(ordered_json{{"node", c.node},
@@ -720,7 +772,8 @@ ordered_json report_to_json(const Report& r) {
                                      {"cdf", pairs_json(x.dist.cdf)},
                                      {"over_time", pairs_json(x.dist.over_time)}};
     e["stacks"] = ordered_json::array();
-    for (const auto& s : x.stacks) e["stacks"].push_back(ordered_json{{"folded", s.folded}, {"weight", s.weight}});
+    for (const auto& s : x.stacks)
+      e["stacks"].push_back(ordered_json{{"folded", s.folded}, {"weight", s.weight}});
     e["errors"] = x.errors;
     j["experiments"].push_back(std::move(e));
   }
@@ -746,13 +799,14 @@ std::string render_json(const Report& r) { return report_to_json(r).dump(2) + "\
 
 std::string render_csv(const Report& r) {
   static const char* const kCols[] = {
-      "run_id",      "label",         "name",          "probe",          "path_kind",      "from_node",
-      "from_kind",   "target",        "repetitions",   "samples",        "received",       "lost",
-      "late",        "warmup_excluded", "loss_pct",    "min_ns",         "p50_ns",         "p50_ci_low_ns",
-      "p50_ci_high_ns", "mean_ns",    "p90_ns",        "p99_ns",         "p99_ci_low_ns",  "p99_ci_high_ns",
-      "p999_ns",     "max_ns",        "stddev_ns",     "jitter_ns",      "kernel_p50_ns",  "delta_p50_ns",
-      "ratio_p50_pct", "wait",        "p50_verdict",   "p50_ratio_low",  "p50_ratio_high", "p99_verdict",
-      "loss_verdict", "baseline"};
+      "run_id",        "label",        "name",          "probe",           "path_kind",
+      "from_node",     "from_kind",    "target",        "repetitions",     "samples",
+      "received",      "lost",         "late",          "warmup_excluded", "loss_pct",
+      "min_ns",        "p50_ns",       "p50_ci_low_ns", "p50_ci_high_ns",  "mean_ns",
+      "p90_ns",        "p99_ns",       "p99_ci_low_ns", "p99_ci_high_ns",  "p999_ns",
+      "max_ns",        "stddev_ns",    "jitter_ns",     "kernel_p50_ns",   "delta_p50_ns",
+      "ratio_p50_pct", "wait",         "p50_verdict",   "p50_ratio_low",   "p50_ratio_high",
+      "p99_verdict",   "loss_verdict", "baseline"};
   std::string out;
   bool first = true;
   for (const char* c : kCols) {
@@ -773,18 +827,44 @@ std::string render_csv(const Report& r) {
   for (const auto& x : r.experiments) {
     const auto& s = x.user;
     const Comparison* p50c = x.verdict(Metric::p50);
-    std::vector<std::string> f = {
-        std::to_string(x.run_id), x.label, x.name, x.probe, x.path_kind, x.from_node, x.from_kind, x.target,
-        std::to_string(x.repetitions), std::to_string(s.samples), std::to_string(s.received), std::to_string(s.lost),
-        std::to_string(s.late), std::to_string(s.warmup_excluded), fmt::format("{:.3f}", s.loss_pct()), num(s.min),
-        num(s.p50), num(s.p50_ci ? std::optional(s.p50_ci->low) : std::nullopt),
-        num(s.p50_ci ? std::optional(s.p50_ci->high) : std::nullopt), num(s.mean), num(s.p90), num(s.p99),
-        num(s.p99_ci ? std::optional(s.p99_ci->low) : std::nullopt),
-        num(s.p99_ci ? std::optional(s.p99_ci->high) : std::nullopt), num(s.p999), num(s.max), num(s.stddev),
-        num(s.jitter), num(x.kernel.p50), num(x.delta_p50_ns), num(x.ratio_p50_pct),
-        wait_label(x.how), verdict_of(x, Metric::p50), num(p50c ? p50c->low : std::optional<double>{}),
-        num(p50c ? p50c->high : std::optional<double>{}), verdict_of(x, Metric::p99), verdict_of(x, Metric::loss),
-        x.label == r.baseline ? "true" : "false"};
+    std::vector<std::string> f = {std::to_string(x.run_id),
+                                  x.label,
+                                  x.name,
+                                  x.probe,
+                                  x.path_kind,
+                                  x.from_node,
+                                  x.from_kind,
+                                  x.target,
+                                  std::to_string(x.repetitions),
+                                  std::to_string(s.samples),
+                                  std::to_string(s.received),
+                                  std::to_string(s.lost),
+                                  std::to_string(s.late),
+                                  std::to_string(s.warmup_excluded),
+                                  fmt::format("{:.3f}", s.loss_pct()),
+                                  num(s.min),
+                                  num(s.p50),
+                                  num(s.p50_ci ? std::optional(s.p50_ci->low) : std::nullopt),
+                                  num(s.p50_ci ? std::optional(s.p50_ci->high) : std::nullopt),
+                                  num(s.mean),
+                                  num(s.p90),
+                                  num(s.p99),
+                                  num(s.p99_ci ? std::optional(s.p99_ci->low) : std::nullopt),
+                                  num(s.p99_ci ? std::optional(s.p99_ci->high) : std::nullopt),
+                                  num(s.p999),
+                                  num(s.max),
+                                  num(s.stddev),
+                                  num(s.jitter),
+                                  num(x.kernel.p50),
+                                  num(x.delta_p50_ns),
+                                  num(x.ratio_p50_pct),
+                                  wait_label(x.how),
+                                  verdict_of(x, Metric::p50),
+                                  num(p50c ? p50c->low : std::optional<double>{}),
+                                  num(p50c ? p50c->high : std::optional<double>{}),
+                                  verdict_of(x, Metric::p99),
+                                  verdict_of(x, Metric::loss),
+                                  x.label == r.baseline ? "true" : "false"};
     for (size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
     out += "\r\n";
   }
@@ -795,17 +875,21 @@ std::string render_csv(const Report& r) {
 
 Status render(const Report& r, Format f, std::ostream& out, const RenderOptions& opt) {
   switch (f) {
-    case Format::text: out << render_text(r, opt); break;
-    case Format::md: out << render_markdown(r, opt); break;
-    case Format::json: out << render_json(r); break;
-    case Format::csv: out << render_csv(r); break;
+    case Format::text:
+      out << render_text(r, opt);
+      break;
+    case Format::md:
+      out << render_markdown(r, opt);
+      break;
+    case Format::json:
+      out << render_json(r);
+      break;
+    case Format::csv:
+      out << render_csv(r);
+      break;
     case Format::html:
-#ifdef LATLAB_HAVE_HTML
       out << render_html(r);
       break;
-#else
-      return Error("--format html: this build has no HTML renderer (reports/html.h)", 0, ExitCode::bad_input);
-#endif
   }
   if (!out) return Error("writing the report failed", 0, ExitCode::environment);
   return Ok{};

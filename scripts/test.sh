@@ -10,7 +10,7 @@ BUILD_DIR=${LATLAB_BUILD_DIR:-build}
 
 # Whatever happens, leave no lab behind on this machine.
 cleanup() {
-  if [ "$(id -u)" -eq 0 ] && "$BUILD_DIR/bin/latlab" --help 2>/dev/null | grep -q cleanup; then
+  if [ "$(id -u)" -eq 0 ]; then
     "$BUILD_DIR/bin/latlab" cleanup --all >/dev/null 2>&1 || true
   fi
 }

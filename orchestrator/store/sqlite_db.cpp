@@ -1,6 +1,27 @@
 #include "store/sqlite_db.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <filesystem>
+
 namespace latlab::store {
+
+namespace {
+
+// The absolute path, percent-encoded for an SQLite URI filename.
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (unsigned char c : std::filesystem::absolute(path).string()) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<bool> Stmt::step() {
   int rc = sqlite3_step(s_);
@@ -18,11 +39,19 @@ Status Stmt::run() {
 }
 
 Result<Db> Db::open(const std::string& path, bool create, bool read_only) {
+  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+  return open_as(path, path, flags);
+}
+
+Result<Db> Db::open_immutable(const std::string& path) {
+  return open_as(path, "file:" + uri_path(path) + "?immutable=1", SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+}
+
+Result<Db> Db::open_as(const std::string& path, const std::string& name, int flags) {
   Db db;
   db.path_ = path;
-  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
   flags |= SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &db.db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db.db_ ? sqlite3_errmsg(db.db_) : sqlite3_errstr(rc);
     return Error("store " + path + ": cannot open: " + msg, 0, ExitCode::environment);

@@ -109,6 +109,9 @@ class Db {
 
   // Opens (creating when create is true) the file at path.
   static Result<Db> open(const std::string& path, bool create, bool read_only = false);
+  // Read-only as an immutable file (SQLite's "immutable=1" URI parameter): no
+  // -shm file is needed, and nothing that is still only in the -wal file is seen.
+  static Result<Db> open_immutable(const std::string& path);
 
   Status exec(const std::string& sql);
   Result<Stmt> prepare(const std::string& sql);
@@ -119,6 +122,8 @@ class Db {
   Error error(const std::string& what) const;
 
  private:
+  // path names the store in errors; name is what SQLite opens (a path or a URI).
+  static Result<Db> open_as(const std::string& path, const std::string& name, int flags);
   void close() {
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;

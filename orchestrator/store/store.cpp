@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "store/schema.h"
@@ -106,6 +107,28 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open_read_only(const std::stri
   auto db = Db::open(path, false, true);
   if (!db.ok()) return db.error();
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open_snapshot(const std::string& path) {
+  auto db = Db::open_immutable(path);
+  if (!db.ok()) return db.error();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+}
+
+Result<StoreReader> open_for_reading(const std::string& path) {
+  auto st = SqliteStore::open_read_only(path);
+  if (!st.ok()) return st.error();
+  auto probe = (*st)->runs("", 1);
+  if (probe.ok()) return StoreReader{std::move(*st)};
+  if (::access(path.c_str(), R_OK) == 0) {
+    auto snap = SqliteStore::open_snapshot(path);
+    if (snap.ok() && (*snap)->runs("", 1).ok()) {
+      std::error_code ec;
+      auto wal = std::filesystem::file_size(path + "-wal", ec);
+      return StoreReader{std::move(*snap), true, ec ? 0 : wal};
+    }
+  }
+  return probe.error();
 }
 
 Status SqliteStore::mark_dead_runs() {

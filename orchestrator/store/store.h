@@ -3,6 +3,7 @@
 // run pipeline depends on; SqliteStore is the real one.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,6 +52,8 @@ class SqliteStore : public ResultStore {
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, bool create = true);
   // Read-only: for reports on a store the user cannot write.
   static Result<std::unique_ptr<SqliteStore>> open_read_only(const std::string& path);
+  // Read-only as an immutable snapshot (Db::open_immutable).
+  static Result<std::unique_ptr<SqliteStore>> open_snapshot(const std::string& path);
 
   Result<int64_t> begin_run(const RunRecord& run) override;
   Status finish_run(int64_t run_id, const std::string& status, const std::string& error) override;
@@ -86,6 +89,17 @@ class SqliteStore : public ResultStore {
   Db db_;
   std::vector<int64_t> aborted_;
 };
+
+// A store opened for reading (reports). A WAL store needs its -shm file: when
+// the user may not create it (a store written by root in a directory they
+// cannot write), the file is read as an immutable snapshot, which does not see
+// what is still only in the -wal file.
+struct StoreReader {
+  std::unique_ptr<SqliteStore> store;
+  bool snapshot = false;
+  uintmax_t unseen_wal_bytes = 0;  // snapshot only: the size of the -wal file
+};
+Result<StoreReader> open_for_reading(const std::string& path);
 
 // /proc/sys/kernel/random/boot_id: tells a reboot apart from a live process.
 std::string current_boot_id();

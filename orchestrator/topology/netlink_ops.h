@@ -1,6 +1,7 @@
 // NetlinkOps: every place the topology engine touches the kernel. One real
 // implementation (libnl-route-3 + plain syscalls: real_netlink_ops.h) and one
-// recording fake for unit tests (fake_netlink_ops.h).
+// recording fake for unit tests (tests/support/fake_netlink_ops.h, in the test
+// support library: never linked into latlab).
 //
 // Namespaces are named by their /run/netns name; "" is the namespace latlab
 // itself runs in (the host node). Besides netlink this boundary also covers

@@ -1,5 +1,8 @@
-// Tests that need root and real kernel objects call LATLAB_REQUIRE_ROOT() first.
-// Without root they skip, unless LATLAB_REQUIRE_PRIVILEGED=1 (CI), where they fail.
+// The one switch for tests that need root or something of the host: without
+// it they skip, unless LATLAB_REQUIRE_PRIVILEGED=1 (CI), where they fail.
+// LATLAB_REQUIRE_ROOT() first; LATLAB_REQUIRE_HOST(cond, what) for anything
+// else the host must have (tracefs, Docker's FORWARD DROP, a browser). No such
+// test skips in another way.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,12 +20,17 @@ inline bool privileged_required() {
 
 }  // namespace latlab::test
 
-#define LATLAB_REQUIRE_ROOT()                                                      \
-  do {                                                                             \
-    if (::geteuid() != 0) {                                                        \
-      if (::latlab::test::privileged_required()) {                                 \
-        FAIL() << "this test needs root and LATLAB_REQUIRE_PRIVILEGED=1 is set";   \
-      }                                                                            \
-      GTEST_SKIP() << "needs root (set LATLAB_REQUIRE_PRIVILEGED=1 to fail instead)"; \
-    }                                                                              \
+// Unless cond holds, skips the test, or fails it under
+// LATLAB_REQUIRE_PRIVILEGED=1; what (streamable) says what the host lacks.
+// Returns from the calling function, as GTEST_SKIP() and FAIL() do.
+#define LATLAB_REQUIRE_HOST(cond, what)                                             \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      if (::latlab::test::privileged_required()) {                                  \
+        FAIL() << what << " and LATLAB_REQUIRE_PRIVILEGED=1 is set";                \
+      }                                                                             \
+      GTEST_SKIP() << what << " (set LATLAB_REQUIRE_PRIVILEGED=1 to fail instead)"; \
+    }                                                                               \
   } while (0)
+
+#define LATLAB_REQUIRE_ROOT() LATLAB_REQUIRE_HOST(::geteuid() == 0, "this test needs root")

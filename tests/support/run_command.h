@@ -20,7 +20,8 @@ struct CommandResult {
 inline CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = "") {
   CommandResult r;
   int out_pipe[2], err_pipe[2], in_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0) return r;
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0)
+    return r;
   pid_t pid = fork();
   if (pid == 0) {
     dup2(in_pipe[0], 0);
@@ -64,5 +65,14 @@ inline CommandResult run_command(const std::vector<std::string>& argv, const std
 }
 
 inline std::string latlab_bin() { return std::string(LATLAB_BIN_DIR) + "/latlab"; }
+
+// argv run as the user nobody when this test runs as root (setpriv), else as is:
+// for checks that a command needs no privilege.
+inline std::vector<std::string> unprivileged(const std::vector<std::string>& argv) {
+  if (::geteuid() != 0) return argv;
+  std::vector<std::string> out = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
 
 }  // namespace latlab::test

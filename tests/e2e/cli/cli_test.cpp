@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "support/run_command.h"
 
@@ -50,7 +51,8 @@ TEST(CliE2E, InvalidScenarioPrintsPositionedErrorsAndExits2) {
 })");
   auto r = run_command({latlab_bin(), "validate", path});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, path + ":5:54: error: /links/0/endpoints/1: node \"c\" is not declared (declared: a, b)\n");
+  EXPECT_EQ(r.err,
+            path + ":5:54: error: /links/0/endpoints/1: node \"c\" is not declared (declared: a, b)\n");
   EXPECT_EQ(r.out, "");
   fs::remove(path);
 }
@@ -93,6 +95,21 @@ TEST(CliE2E, PlanPrintsOrderedActionsAndJson) {
   EXPECT_EQ(j["lab"], "peer-self-localhost");
   EXPECT_EQ(j["actions"][0]["action"], "create-netns");
   EXPECT_EQ(j["experiments"].size(), 3u);
+}
+
+// `latlab plan` reads and prints: a user without any privilege may run it (on
+// a copy of an example that user can read, wherever the sources are).
+TEST(CliE2E, PlanNeedsNoRoot) {
+  std::ifstream in(std::string(LATLAB_SOURCE_DIR) + "/scenarios/peer-self-localhost.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto path = write_temp("peer-self-localhost.json", text.str());
+  fs::permissions(path, fs::perms::others_read, fs::perm_options::add);
+  auto r = run_command(latlab::test::unprivileged({latlab_bin(), "plan", path}));
+  fs::remove(path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("create namespace latlab-peer-self-localhost-a"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("peer: icmp a -> 198.18.0.2 (b:eth0, peer) via a:eth0"), std::string::npos) << r.out;
 }
 
 TEST(CliE2E, PlanOfInvalidScenarioExits2) {

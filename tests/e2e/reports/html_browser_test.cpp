@@ -2,7 +2,8 @@
 // in headless Chromium, requires the page's status line ("ok: N charts, M
 // flame graphs", written by the script after counting) and no "Uncaught"
 // console errors, and takes a screenshot. Without a runnable chromium the
-// tests skip, unless LATLAB_REQUIRE_PRIVILEGED=1, where they fail.
+// tests skip, unless LATLAB_REQUIRE_PRIVILEGED=1, where they fail
+// (LATLAB_REQUIRE_HOST).
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,9 +12,9 @@
 #include <fstream>
 #include <string>
 
-#include "e2e/reports/html_report_fixture.h"
-#include "support/privileged.h"
 #include "reports/html.h"
+#include "support/html_report_fixture.h"
+#include "support/privileged.h"
 #include "support/run_command.h"
 
 namespace latlab::reports {
@@ -28,20 +29,12 @@ class HtmlBrowser : public ::testing::Test {
   }
   void TearDown() override { test::run_command({"rm", "-rf", dir_}); }
 
+  // Exit 3: chromium cannot run here.
   test::CommandResult check(const std::string& html, const std::string& name) {
     const std::string path = dir_ + "/" + name + ".html";
     std::ofstream(path) << html;
-    return test::run_command({std::string(LATLAB_SOURCE_DIR) + "/scripts/check-html-report.sh", path,
-                              dir_ + "/" + name + ".png"});
-  }
-
-  // Exit 3: chromium cannot run here.
-  bool browser_missing(const test::CommandResult& r) {
-    if (r.exit_code != 3) return false;
-    if (test::privileged_required()) {
-      ADD_FAILURE() << "chromium cannot run and LATLAB_REQUIRE_PRIVILEGED=1: " << r.err;
-    }
-    return true;
+    return test::run_command(
+        {std::string(LATLAB_SOURCE_DIR) + "/scripts/check-html-report.sh", path, dir_ + "/" + name + ".png"});
   }
 
   std::string dir_;
@@ -50,10 +43,11 @@ class HtmlBrowser : public ::testing::Test {
 TEST_F(HtmlBrowser, SyntheticReportRendersWithEveryChartAndNoScriptError) {
   const Report r = test::synthetic_report();
   const auto res = check(render_html(r), "report");
-  if (browser_missing(res)) GTEST_SKIP() << "chromium unavailable: " << res.err;
+  LATLAB_REQUIRE_HOST(res.exit_code != 3, "chromium cannot run here: " << res.err);
   ASSERT_EQ(res.exit_code, 0) << res.out << res.err;
   const HtmlCounts c = expected_html_counts(r);
-  EXPECT_NE(res.out.find("ok: " + std::to_string(c.charts) + " charts, " + std::to_string(c.flames) + " flame graphs"),
+  EXPECT_NE(res.out.find("ok: " + std::to_string(c.charts) + " charts, " + std::to_string(c.flames) +
+                         " flame graphs"),
             std::string::npos)
       << res.out;
   struct stat st {};
@@ -65,7 +59,7 @@ TEST_F(HtmlBrowser, ReportWithoutStacksOrDataStillPasses) {
   Report r = test::synthetic_report(false);
   r.experiments[2].dist = {};
   const auto res = check(render_html(r), "nostacks");
-  if (browser_missing(res)) GTEST_SKIP() << "chromium unavailable: " << res.err;
+  LATLAB_REQUIRE_HOST(res.exit_code != 3, "chromium cannot run here: " << res.err);
   EXPECT_EQ(res.exit_code, 0) << res.out << res.err;
 }
 
@@ -77,7 +71,7 @@ TEST_F(HtmlBrowser, CheckFailsOnScriptErrorsAndMissingCharts) {
   ASSERT_NE(pos, std::string::npos);
   broken.insert(pos, "undefined_function_latlab();\n");
   auto res = check(broken, "broken");
-  if (browser_missing(res)) GTEST_SKIP() << "chromium unavailable: " << res.err;
+  LATLAB_REQUIRE_HOST(res.exit_code != 3, "chromium cannot run here: " << res.err);
   EXPECT_EQ(res.exit_code, 1) << res.out << res.err;
 
   // One chart fewer than the page expects.

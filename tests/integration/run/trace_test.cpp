@@ -12,6 +12,7 @@
 #include <set>
 
 #include "run/capture.h"
+#include "run/trace_instance.h"
 #include "run_test_lab.h"
 #include "store/store.h"
 #include "support/privileged.h"
@@ -109,9 +110,9 @@ TEST(TraceCapture, PingOverVethIsSeenHopByHopAndJoinedOnSkbaddr) {
 
 TEST(TraceCapture, StaleInstancesOfDeadProcessesAreRemovedAtStart) {
   LATLAB_REQUIRE_ROOT();
-  std::string root =
-      fs::exists("/sys/kernel/tracing/instances") ? "/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
-  if (!fs::exists(root + "/instances")) GTEST_SKIP() << "tracefs not mounted yet";
+  auto tracefs = run::find_tracefs(nullptr);  // mounts it when none is, as the capture does
+  LATLAB_REQUIRE_HOST(tracefs.ok(), "no tracefs: " << tracefs.error().message());
+  const std::string root = *tracefs;
   // A pid that cannot be alive: beyond pid_max's hard limit.
   std::string stale = root + "/instances/latlab-4194305-1";
   ASSERT_TRUE(fs::create_directory(stale));

@@ -19,8 +19,8 @@
 namespace latlab::topology {
 namespace {
 
-using ::testing::HasSubstr;
 using test::run;
+using ::testing::HasSubstr;
 
 struct TopologyLab : ::testing::Test {
   std::string lab = test::random_lab();
@@ -63,17 +63,20 @@ struct TopologyLab : ::testing::Test {
     std::string members;
     for (int i = 0; i < n; ++i) {
       nodes += ", \"n" + std::to_string(i) + "\": {\"kind\": \"netns\"}";
-      members += std::string(i ? ", " : "") + "{\"at\": \"n" + std::to_string(i) + ":eth0\", \"addresses\": [\"198.18." +
-                 std::to_string(net) + "." + std::to_string(i + 2) + "/24\"]}";
+      members += std::string(i ? ", " : "") + "{\"at\": \"n" + std::to_string(i) +
+                 ":eth0\", \"addresses\": [\"198.18." + std::to_string(net) + "." + std::to_string(i + 2) +
+                 "/24\"]}";
     }
     return R"({"latlab": 1, "name": ")" + name + R"(", "nodes": {)" + nodes +
-           R"(}, "links": [{"kind": "bridge", "node": "host", "name": "b)" + name + R"(", "addresses": ["198.18.)" +
-           std::to_string(net) + R"(.1/24", "2001:2:0:)" + std::to_string(net) + R"(::1/64"], "members": [)" + members +
+           R"(}, "links": [{"kind": "bridge", "node": "host", "name": "b)" + name +
+           R"(", "addresses": ["198.18.)" + std::to_string(net) + R"(.1/24", "2001:2:0:)" +
+           std::to_string(net) + R"(::1/64"], "members": [)" + members +
            R"(]}], "experiments": [{"name": "p", "probe": "icmp", "from": "n0", "to": "n1:eth0", "count": 1}]})";
   }
 
   test::Run ping(const std::string& l, const std::string& node, const std::string& addr) {
-    return run({"ip", "netns", "exec", "latlab-" + l + "-" + node, "ping", "-c", "2", "-i", "0.2", "-W", "2", addr});
+    return run(
+        {"ip", "netns", "exec", "latlab-" + l + "-" + node, "ping", "-c", "2", "-i", "0.2", "-W", "2", addr});
   }
 };
 
@@ -83,7 +86,8 @@ TEST_F(TopologyLab, UpThenDownLeavesTheHostIdentical) {
     "nodes": {"host": {"kind": "host"},
               "a": {"kind": "netns", "routes": [{"to": "198.19.0.0/16", "via": "198.18.40.1"}]},
               "b": {"kind": "netns"}},
-    "links": [{"kind": "bridge", "node": "host", "name": "b)" + lab + R"(", "addresses": ["198.18.40.1/24"],
+    "links": [{"kind": "bridge", "node": "host", "name": "b)" +
+                     lab + R"(", "addresses": ["198.18.40.1/24"],
                "members": [{"at": "a:eth0", "addresses": ["198.18.40.2/24", "2001:2:0:40::2/64"], "mtu": 1400,
                             "qdisc": {"kind": "tbf", "rate": "100mbit", "burst": "32kb", "latency": "50ms"}},
                            {"at": "b:eth0", "addresses": ["198.18.40.3/24"], "txqueuelen": 500,
@@ -151,10 +155,11 @@ TEST_F(TopologyLab, TwoLabsSideBySide) {
 TEST_F(TopologyLab, TrafficCrossesAHostBridgeUnderForwardDrop) {
   const std::string fw_before = test::forward_rules(lab);
   // This machine runs Docker: FORWARD policy DROP with bridge netfilter on.
-  if (fw_before.find("-P FORWARD DROP") == std::string::npos ||
-      run({"sysctl", "-n", "net.bridge.bridge-nf-call-iptables"}).out != "1\n") {
-    GTEST_SKIP() << "needs iptables FORWARD policy DROP and bridge-nf-call-iptables=1";
-  }
+  LATLAB_REQUIRE_HOST(
+      fw_before.find("-P FORWARD DROP") != std::string::npos &&
+          run({"sysctl", "-n", "net.bridge.bridge-nf-call-iptables"}).out == "1\n",
+      "this host has no iptables FORWARD policy DROP with bridge-nf-call-iptables=1 (as Docker "
+      "sets them)");
   ASSERT_TRUE(up(star(lab, 3, 45), lab).ok());
   EXPECT_EQ(ping(lab, "n0", "198.18.45.3").code, 0);
   EXPECT_EQ(ping(lab, "n2", "198.18.45.2").code, 0);
@@ -173,28 +178,32 @@ TEST_F(TopologyLab, FailureNamesObjectAndKernelReasonAndLeavesNothing) {
   after.push_back({"ip", "link", "del", br});
   auto r = up(star(lab, 2, 46), lab);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.error().message(),
-              HasSubstr("lab \"" + lab + "\": node \"host\": create bridge \"" + br + "\": File exists (EEXIST)"));
+  EXPECT_THAT(r.error().message(), HasSubstr("lab \"" + lab + "\": node \"host\": create bridge \"" + br +
+                                             "\": File exists (EEXIST)"));
   EXPECT_EQ(run({"ip", "link", "show", br}).code, 0);  // theirs, untouched
   EXPECT_EQ(test::lab_leftovers(lab), "");
 }
 
 TEST_F(TopologyLab, NetemWithoutKernelSupportNamesTheModule) {
-  std::string text = R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
+  std::string text =
+      R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
     "links": [{"kind": "veth", "endpoints": [{"at": "a:eth0", "addresses": ["198.18.52.1/24"],
                                               "qdisc": {"kind": "netem", "delay": "1ms"}},
                                              {"at": "b:eth0", "addresses": ["198.18.52.2/24"]}]}],
     "experiments": [{"name": "p", "probe": "icmp", "from": "a", "to": "b:eth0", "count": 1}]})";
   auto r = up(text, lab);
   if (r.ok()) {
-    EXPECT_THAT(run({"ip", "netns", "exec", "latlab-" + lab + "-a", "tc", "qdisc", "show", "dev", "eth0"}).out,
-                HasSubstr("netem"));
+    EXPECT_THAT(
+        run({"ip", "netns", "exec", "latlab-" + lab + "-a", "tc", "qdisc", "show", "dev", "eth0"}).out,
+        HasSubstr("netem"));
     return;
   }
   // This kernel: CONFIG_NET_SCH_NETEM is not set. The kernel's extended ACK
   // text comes through, and the exit code says "environment".
-  EXPECT_THAT(r.error().message(), HasSubstr("lab \"" + lab + "\": node \"a\": set qdisc netem on \"eth0\": "
-                                             "No such file or directory (ENOENT): Specified qdisc kind is unknown"));
+  EXPECT_THAT(r.error().message(),
+              HasSubstr("lab \"" + lab +
+                        "\": node \"a\": set qdisc netem on \"eth0\": "
+                        "No such file or directory (ENOENT): Specified qdisc kind is unknown"));
   EXPECT_THAT(r.error().message(), HasSubstr("sch_netem"));
   EXPECT_EQ(r.error().exit_code(), ExitCode::environment);
   EXPECT_EQ(test::lab_leftovers(lab), "");
@@ -230,7 +239,8 @@ TEST_F(TopologyLab, PhysMoveGivesTheDeviceBackExactly) {
   };
   std::string before = show();
   std::string text = R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}},
-    "links": [{"kind": "phys", "device": ")" + dev + R"(", "node": "a", "mode": "move", "ifname": "eth7",
+    "links": [{"kind": "phys", "device": ")" +
+                     dev + R"(", "node": "a", "mode": "move", "ifname": "eth7",
                "addresses": ["198.18.49.1/24"]}],
     "experiments": [{"name": "p", "probe": "icmp", "from": "a", "to": "self", "count": 1}]})";
   auto r = up(text, lab);
@@ -251,7 +261,8 @@ TEST_F(TopologyLab, MacvlanOnAHostDevice) {
   after.push_back({"ip", "link", "del", peer});
   ASSERT_EQ(run({"ip", "link", "set", dev, "up"}).code, 0);
   std::string text = R"({"latlab": 1, "name": ")" + lab + R"(", "nodes": {"a": {"kind": "netns"}},
-    "links": [{"kind": "phys", "device": ")" + dev + R"(", "node": "a", "mode": "macvlan", "ifname": "mv0",
+    "links": [{"kind": "phys", "device": ")" +
+                     dev + R"(", "node": "a", "mode": "macvlan", "ifname": "mv0",
                "addresses": ["198.18.50.1/24"]}],
     "experiments": [{"name": "p", "probe": "icmp", "from": "a", "to": "self", "count": 1}]})";
   auto r = up(text, lab);

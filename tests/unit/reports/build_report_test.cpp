@@ -3,7 +3,9 @@
 //
 // Golden files live in tests/data/reports/. After an intended change of the
 // output, regenerate them and review the diff:
-//   LATLAB_UPDATE_GOLDEN=1 build-rep/tests/reports_unit_tests --gtest_filter='Golden*'
+//   LATLAB_UPDATE_GOLDEN=1 build/tests/reports_unit_tests --gtest_filter='Golden*'
+// Those tests then compare nothing and say so: each is reported skipped with
+// "updated golden file ...; compared nothing".
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,7 +16,7 @@
 
 #include "reports/build_report.h"
 #include "reports/render.h"
-#include "synthetic_store.h"
+#include "support/synthetic_store.h"
 
 using namespace latlab;
 using namespace latlab::reports;
@@ -38,8 +40,8 @@ struct Seed000 {
     auto s = store::SqliteStore::open(dir.path() + "/t.db");
     EXPECT_TRUE(s.ok());
     store = std::move(*s);
-    run_id = test::write_run(*store, "seed-000", test::seed000_experiments(), test::seed000_host("6.1.0", "noqueue"),
-                             1'700'000'000'000'000'000);
+    run_id = test::write_run(*store, "seed-000", test::seed000_experiments(),
+                             test::seed000_host("6.1.0", "noqueue"), 1'700'000'000'000'000'000);
   }
   Report build(ReportRequest req = {}) {
     auto r = build_report(*store, req);
@@ -59,8 +61,11 @@ void check_golden(const std::string& name, const std::string& actual) {
   std::string path = std::string(LATLAB_SOURCE_DIR) + "/tests/data/reports/" + name;
   const char* update = std::getenv("LATLAB_UPDATE_GOLDEN");
   if (update && std::string(update) == "1") {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << actual;
-    return;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << actual;
+    ASSERT_TRUE(out.flush()) << "writing " << path << " failed";
+    // The test is reported skipped: it wrote what it was to compare against.
+    GTEST_SKIP() << "updated golden file " << path << "; compared nothing";
   }
   std::string expected = read_file(path);
   ASSERT_FALSE(expected.empty()) << path << " is missing: run with LATLAB_UPDATE_GOLDEN=1";
@@ -231,8 +236,8 @@ TEST(BuildReport, ComparesRunsAndEnvironments) {
   EXPECT_EQ(r.experiments[0].label, "run 1: peer");
   EXPECT_EQ(r.baseline, "run 1");
   const auto& p2 = row(r, "run " + std::to_string(run2) + ": peer");
-  EXPECT_EQ(*p2.delta_p50_ns, 16000);  // against run 1's peer, not localhost
-  EXPECT_FALSE(p2.verdict(Metric::p50)->paired);  // two runs: unpaired
+  EXPECT_EQ(*p2.delta_p50_ns, 16000);                                // against run 1's peer, not localhost
+  EXPECT_FALSE(p2.verdict(Metric::p50)->paired);                     // two runs: unpaired
   EXPECT_EQ(p2.verdict(Metric::p50)->verdict, Verdict::no_verdict);  // 2 repetitions
   const auto& l2 = row(r, "run " + std::to_string(run2) + ": localhost");
   EXPECT_EQ(*l2.delta_p50_ns, 0);
@@ -263,8 +268,10 @@ TEST(BuildReport, VerdictOverRepetitions) {
     b.rep_shift_ns.push_back(s);
     same.rep_shift_ns.push_back(s + (s % 2000 ? 150 : -150));  // the same, give or take noise
   }
-  a.params_json = R"({"wait":"spin","responder":"udp-reflector","responder_wait":"spin","responder_delay_ns":5000,"min_effect":0.05})";
-  test::write_run(**st, "verdicts", {a, b, same}, test::seed000_host("6.1.0", "noqueue"), 1'700'000'000'000'000'000);
+  a.params_json =
+      R"({"wait":"spin","responder":"udp-reflector","responder_wait":"spin","responder_delay_ns":5000,"min_effect":0.05})";
+  test::write_run(**st, "verdicts", {a, b, same}, test::seed000_host("6.1.0", "noqueue"),
+                  1'700'000'000'000'000'000);
   ReportRequest req;
   req.baseline = "default";
   auto r = build_report(**st, req);
@@ -353,7 +360,8 @@ TEST(Render, HostileNamesAreEscaped) {
     if (line.rfind("| experiment |", 0) == 0) {
       header = line;
       header_pipes = 0;
-      for (size_t i = 0; i < line.size(); ++i) header_pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+      for (size_t i = 0; i < line.size(); ++i)
+        header_pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
       continue;
     }
     if (!header.empty() && line.rfind("|", 0) == 0 && line.find("---") == std::string::npos) {
@@ -418,7 +426,8 @@ TEST(Golden, TwoRunsText) {
   Seed000 s;
   auto exps = test::seed000_experiments();
   exps[0].base_ns = 150'000;
-  test::write_run(*s.store, "seed-000", exps, test::seed000_host("6.2.0", "fq_codel"), 1'700'000'100'000'000'000);
+  test::write_run(*s.store, "seed-000", exps, test::seed000_host("6.2.0", "fq_codel"),
+                  1'700'000'100'000'000'000);
   ReportRequest req;
   req.last = 2;
   check_golden("two-runs.txt", render_text(s.build(req)));

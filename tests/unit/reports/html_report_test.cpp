@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "e2e/reports/html_report_fixture.h"
 #include "reports/html.h"
+#include "support/html_report_fixture.h"
 
 namespace latlab::reports {
 namespace {
@@ -34,12 +34,14 @@ TEST(HtmlReport, OneChartPerExpectedItem) {
   std::set<std::string> expected = {"cdf-all-lin", "cdf-all-log", "box-lin", "box-log", "split"};
   for (int i = 0; i < 3; ++i) {
     for (const char* kind : {"cdf", "hist", "time"}) {
-      for (const char* scale : {"lin", "log"}) expected.insert(std::string(kind) + "-e" + std::to_string(i) + "-" + scale);
+      for (const char* scale : {"lin", "log"})
+        expected.insert(std::string(kind) + "-e" + std::to_string(i) + "-" + scale);
     }
   }
   EXPECT_EQ(charts, expected);
   EXPECT_EQ(count(html, "<svg "), expected.size() + 5);
-  EXPECT_EQ(svg_ids(html, "flame"), (std::set<std::string>{"flame-e0", "flame-e1", "flame-e2", "diff-e1", "diff-e2"}));
+  EXPECT_EQ(svg_ids(html, "flame"),
+            (std::set<std::string>{"flame-e0", "flame-e1", "flame-e2", "diff-e1", "diff-e2"}));
   const HtmlCounts c = expected_html_counts(r);
   EXPECT_EQ(c.charts, expected.size());
   EXPECT_EQ(c.flames, 5u);
@@ -76,13 +78,16 @@ TEST(HtmlReport, HostileNamesAreEscapedEverywhere) {
   const auto body_start = html.find('>', start) + 1;
   const std::string json = html.substr(body_start, html.find("</script>", body_start) - body_start);
   EXPECT_EQ(json.find('<'), std::string::npos);
-  EXPECT_NE(json.find("\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e\\\"'\\u0026\\u003c\\u003e"),
-            std::string::npos);
+  EXPECT_NE(
+      json.find("\\u003c/script\\u003e\\u003cimg src=x onerror=alert(1)\\u003e\\\"'\\u0026\\u003c\\u003e"),
+      std::string::npos);
   // In a flame graph <title> (kernel frame named after the hostile text).
-  EXPECT_NE(html.find("<title>&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&lt;&gt;\nkernel; "),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<title>&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;&lt;&gt;\nkernel; "),
+      std::string::npos);
   // Nothing fetched: no external references.
-  EXPECT_EQ(html.find("http://") == std::string::npos || html.find("http://www.w3.org/2000/svg") != std::string::npos,
+  EXPECT_EQ(html.find("http://") == std::string::npos ||
+                html.find("http://www.w3.org/2000/svg") != std::string::npos,
             true);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find(" src=\""), std::string::npos);
@@ -93,7 +98,8 @@ TEST(HtmlReport, TablesShowBaselineDeltaFlagsAndEnvironmentDifferences) {
   const std::string html = render_html(test::synthetic_report());
   EXPECT_NE(html.find("<tr class=\"baseline\"><td>localhost <span class=\"muted\">(baseline)</span>"),
             std::string::npos);
-  EXPECT_NE(html.find("<tr class=\"flag\"><td>peer</td><td>a</td><td>softnet</td><td>dropped</td>"), std::string::npos);
+  EXPECT_NE(html.find("<tr class=\"flag\"><td>peer</td><td>a</td><td>softnet</td><td>dropped</td>"),
+            std::string::npos);
   EXPECT_NE(html.find("<tr class=\"diff\"><td>sysctl.net.core.busy_poll</td><td>0</td><td>50</td></tr>"),
             std::string::npos);
   EXPECT_NE(html.find("<h3>by node kind</h3>"), std::string::npos);
@@ -108,7 +114,8 @@ TEST(HtmlReport, BoundedSize) {
   Report r = test::synthetic_report();
   // 200k-frame-ish profile: many distinct stacks must not blow up the page.
   for (int i = 0; i < 20000; ++i) {
-    r.experiments[1].stacks.push_back({"ping;main;f" + std::to_string(i % 200) + ";g" + std::to_string(i), 1});
+    r.experiments[1].stacks.push_back(
+        {"ping;main;f" + std::to_string(i % 200) + ";g" + std::to_string(i), 1});
   }
   const std::string html = render_html(r);
   EXPECT_LT(html.size(), 6u * 1024 * 1024);

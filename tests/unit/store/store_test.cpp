@@ -1,6 +1,5 @@
 // The SQLite store on a real file in a temporary directory.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -66,6 +65,41 @@ TEST_F(StoreTest, CreatesSchemaWithVersionAndWal) {
   EXPECT_EQ(jm->text(0), "wal");
 }
 
+// `latlab report` on a store whose -shm file the user may not create reads it
+// as an immutable snapshot: the file, not what is still only in the -wal file.
+// The path is given to SQLite as a URI, so spaces and '%' must survive it.
+TEST_F(StoreTest, SnapshotReadsTheFileNotTheWal) {
+  fs::path odd = dir_ / "a b%20c";
+  fs::create_directories(odd);
+  const std::string path = (odd / "t.db").string();
+  {
+    auto s = SqliteStore::open(path);
+    ASSERT_TRUE(s.ok()) << s.error().message();
+    ASSERT_TRUE((*s)->begin_run(run_record()).ok());
+  }  // the last connection closes: the run is checkpointed into the file
+  auto writer = SqliteStore::open(path);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->begin_run(run_record()).ok());  // only in the -wal file
+
+  auto snap = SqliteStore::open_snapshot(path);
+  ASSERT_TRUE(snap.ok()) << snap.error().message();
+  auto seen = (*snap)->runs();
+  ASSERT_TRUE(seen.ok()) << seen.error().message();
+  EXPECT_EQ(seen->size(), 1u);
+
+  auto reader = open_for_reading(path);  // this test may create the -shm file
+  ASSERT_TRUE(reader.ok()) << reader.error().message();
+  EXPECT_FALSE(reader->snapshot);
+  auto all = reader->store->runs();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+
+  auto missing = SqliteStore::open_snapshot((odd / "none.db").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message().rfind("store " + (odd / "none.db").string() + ": cannot open: ", 0), 0u)
+      << missing.error().message();
+}
+
 TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
   {
     auto db = Db::open(path_, true);
@@ -127,16 +161,14 @@ TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
 }
 
 TEST_F(StoreTest, MarksRunsOfDeadProcessesAborted) {
-  pid_t child = fork();
-  if (child == 0) _exit(0);
-  int status = 0;
-  waitpid(child, &status, 0);  // child is gone: its pid is dead
+  // A pid that cannot be alive: above the kernel's hard pid_max (2^22).
+  const int64_t dead = (int64_t{1} << 22) + 1;
   int64_t run_id = 0;
   {
     auto s = SqliteStore::open(path_);
     ASSERT_TRUE(s.ok());
     auto r = run_record();
-    r.pid = child;
+    r.pid = dead;
     run_id = *(*s)->begin_run(r);
     auto live = (*s)->begin_run(run_record());  // this process: alive
     ASSERT_TRUE(live.ok());

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "support/fake_netlink_ops.h"
 #include "topology/engine.h"
 #include "topology/executor.h"
-#include "topology/fake_netlink_ops.h"
 #include "topology/teardown.h"
 
 namespace latlab::topology {

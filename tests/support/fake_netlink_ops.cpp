@@ -1,4 +1,4 @@
-#include "topology/fake_netlink_ops.h"
+#include "support/fake_netlink_ops.h"
 
 #include <algorithm>
 

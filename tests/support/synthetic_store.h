@@ -31,9 +31,9 @@ struct SyntheticExperiment {
   int repetitions = 1;
   std::vector<int64_t> rep_shift_ns;  // added to base_ns in repetition i (a repetition's state)
   std::string params_json = "{}";     // the experiment's stored parameters (wait mode, min_effect, ...)
-  bool wire = false;     // store wire times (tcpdump capture)
-  bool trace = false;    // a trace capture with hop medians
-  std::string counters;  // "name=value,..." deltas
+  bool wire = false;                  // store wire times (tcpdump capture)
+  bool trace = false;                 // a trace capture with hop medians
+  std::string counters;               // "name=value,..." deltas
 };
 
 class TempDir {
@@ -62,7 +62,8 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
   RunRecord run;
   run.scenario_name = scenario;
   std::string decl = "{\"experiments\":[";
-  for (size_t i = 0; i < exps.size(); ++i) decl += (i ? "," : "") + std::string("{\"name\":") + nlohmann::json(exps[i].name).dump() + "}";
+  for (size_t i = 0; i < exps.size(); ++i)
+    decl += (i ? "," : "") + std::string("{\"name\":") + nlohmann::json(exps[i].name).dump() + "}";
   decl += "]}";
   run.scenario_text = decl;
   run.scenario_hash = "h";
@@ -88,7 +89,8 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
       e.to_node = "b";
       e.target = x.path_kind == "localhost" ? "127.0.0.1" : "198.18.0.2";
       e.params_json = x.params_json;
-      const int64_t base = x.base_ns + (static_cast<size_t>(rep) < x.rep_shift_ns.size() ? x.rep_shift_ns[rep] : 0);
+      const int64_t base =
+          x.base_ns + (static_cast<size_t>(rep) < x.rep_shift_ns.size() ? x.rep_shift_ns[rep] : 0);
       auto id = s.begin_experiment(e);
       EXPECT_TRUE(id.ok());
       e.id = *id;
@@ -136,8 +138,12 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
         c.experiment_id = e.id;
         c.kind = "trace";
         c.status = "ok";
-        c.summary_json = rep == 0 ? "{\"hop_median_ns\":{\"net_dev_queue>net_dev_start_xmit\":1000,\"net_dev_xmit>netif_receive_skb\":4000},\"hop_pairs\":{\"net_dev_queue>net_dev_start_xmit\":400,\"net_dev_xmit>netif_receive_skb\":400}}"
-                                  : "{\"hop_median_ns\":{\"net_dev_queue>net_dev_start_xmit\":3000,\"net_dev_xmit>netif_receive_skb\":2000},\"hop_pairs\":{\"net_dev_queue>net_dev_start_xmit\":10,\"net_dev_xmit>netif_receive_skb\":10}}";
+        c.summary_json = rep == 0 ? "{\"hop_median_ns\":{\"net_dev_queue>net_dev_start_xmit\":1000,\"net_dev_"
+                                    "xmit>netif_receive_skb\":4000},\"hop_pairs\":{\"net_dev_queue>net_dev_"
+                                    "start_xmit\":400,\"net_dev_xmit>netif_receive_skb\":400}}"
+                                  : "{\"hop_median_ns\":{\"net_dev_queue>net_dev_start_xmit\":3000,\"net_dev_"
+                                    "xmit>netif_receive_skb\":2000},\"hop_pairs\":{\"net_dev_queue>net_dev_"
+                                    "start_xmit\":10,\"net_dev_xmit>netif_receive_skb\":10}}";
         EXPECT_TRUE(s.add_capture(c).ok());
       }
       std::vector<CounterRecord> cs;
@@ -147,7 +153,8 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
         std::string item = spec.substr(0, comma);
         spec = comma == std::string::npos ? "" : spec.substr(comma + 1);
         auto eq = item.find('=');
-        cs.push_back(CounterRecord{"delta", "a", "snmp", item.substr(0, eq), std::stoll(item.substr(eq + 1))});
+        cs.push_back(
+            CounterRecord{"delta", "a", "snmp", item.substr(0, eq), std::stoll(item.substr(eq + 1))});
         cs.push_back(CounterRecord{"before", "a", "snmp", item.substr(0, eq), 1000});
       }
       EXPECT_TRUE(s.add_counters(e.id, cs).ok());
@@ -155,15 +162,21 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
     }
   }
   EXPECT_TRUE(s.finish_run(*rid, "complete", "").ok());
-  EXPECT_TRUE(s.db().exec("UPDATE runs SET ended_ns = started_ns + 5000000000 WHERE id = " + std::to_string(*rid)).ok());
+  EXPECT_TRUE(
+      s.db()
+          .exec("UPDATE runs SET ended_ns = started_ns + 5000000000 WHERE id = " + std::to_string(*rid))
+          .ok());
   return *rid;
 }
 
 inline std::string seed000_host(const std::string& kernel, const std::string& qdisc) {
   return "{\"machine\":{\"kernel\":\"" + kernel +
-         "\",\"cpu_model\":\"Test CPU\",\"cpus_online\":2,\"clocksource\":\"tsc\",\"cpu_governor\":\"performance\","
-         "\"sysctls\":{\"net.core.netdev_budget\":\"300\"}},\"lab\":{\"a\":{\"kind\":\"netns\",\"interfaces\":{\"eth0\":"
-         "{\"mtu\":1500,\"qdisc\":\"" + qdisc + "\",\"offloads\":{\"gro\":false}}}}}}";
+         "\",\"cpu_model\":\"Test "
+         "CPU\",\"cpus_online\":2,\"clocksource\":\"tsc\",\"cpu_governor\":\"performance\","
+         "\"sysctls\":{\"net.core.netdev_budget\":\"300\"}},\"lab\":{\"a\":{\"kind\":\"netns\","
+         "\"interfaces\":{\"eth0\":"
+         "{\"mtu\":1500,\"qdisc\":\"" +
+         qdisc + "\",\"offloads\":{\"gro\":false}}}}}}";
 }
 
 // The seed 000 experiments.

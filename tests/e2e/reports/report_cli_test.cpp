@@ -1,15 +1,15 @@
 // `latlab report` through the real binary on a synthetic store: formats,
 // output file, exit codes and one-line errors, and no root needed.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
 
 #include "support/run_command.h"
-#include "synthetic_store.h"
+#include "support/synthetic_store.h"
 
 using namespace latlab;
 using latlab::test::run_command;
@@ -34,7 +34,9 @@ class ReportCli : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv);
   }
-  static size_t lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+  static size_t lines(const std::string& s) {
+    return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+  }
   test::TempDir dir_;
   std::string db_;
 };
@@ -89,19 +91,15 @@ TEST_F(ReportCli, ExitCodesAndOneLineErrors) {
   EXPECT_EQ(lines(missing.err), 1u) << missing.err;
 
   std::string junk = dir_.path() + "/junk.db";
-  std::ofstream(junk) << "this is not a database, just text long enough to have a header........................";
+  std::ofstream(junk)
+      << "this is not a database, just text long enough to have a header........................";
   auto bad = run_command({test::latlab_bin(), "report", "--db", junk});
   EXPECT_EQ(bad.exit_code, 3) << bad.err;
   EXPECT_EQ(lines(bad.err), 1u) << bad.err;
 }
 
 TEST_F(ReportCli, NeedsNoRoot) {
-  std::vector<std::string> argv;
-  if (::geteuid() == 0) argv = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
-  for (const auto& a : {test::latlab_bin(), std::string("report"), std::string("--db"), db_, std::string("--format"),
-                        std::string("md")})
-    argv.push_back(a);
-  auto r = run_command(argv);
+  auto r = run_command(test::unprivileged({test::latlab_bin(), "report", "--db", db_, "--format", "md"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("| experiment |"), std::string::npos);
   // Read-only: the store was not modified (no WAL or journal left by us).
@@ -111,6 +109,7 @@ TEST_F(ReportCli, NeedsNoRoot) {
 TEST(ReportCliHelp, DescribesTheOptions) {
   auto r = run_command({test::latlab_bin(), "report", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* opt : {"--db", "--last", "--scenario", "--baseline", "--format", "--output", "--group", "RUN"})
+  for (const char* opt :
+       {"--db", "--last", "--scenario", "--baseline", "--format", "--output", "--group", "RUN"})
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
 }

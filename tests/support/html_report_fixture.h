@@ -69,7 +69,8 @@ inline reports::ExperimentReport synthetic_experiment(const std::string& label, 
   e.kernel.p50 = *s.p50 * 0.8;
   const double lo = sorted.front(), hi = sorted.back();
   const size_t bins = 60;
-  for (size_t i = 0; i <= bins; ++i) e.dist.edges_ns.push_back(lo + (hi - lo) * static_cast<double>(i) / bins);
+  for (size_t i = 0; i <= bins; ++i)
+    e.dist.edges_ns.push_back(lo + (hi - lo) * static_cast<double>(i) / bins);
   e.dist.counts.assign(bins, 0);
   for (double v : rtt) e.dist.counts[std::min(bins - 1, static_cast<size_t>((v - lo) / (hi - lo) * bins))]++;
   for (size_t i = 0; i < n; i += std::max<size_t>(1, n / 400)) {
@@ -93,8 +94,14 @@ inline reports::ExperimentReport synthetic_experiment(const std::string& label, 
 
 inline reports::Report synthetic_report(bool with_stacks = true) {
   reports::Report r;
-  reports::RunInfo run1{1, "seed-000 " + kHostile, "complete", 1700000000000000000, 1700000060000000000, "0.1.0",
-                        {{"machine.kernel", "6.1.0"}, {"sysctl.net.core.busy_poll", "0"}, {kHostile, kHostile}}};
+  reports::RunInfo run1{
+      1,
+      "seed-000 " + kHostile,
+      "complete",
+      1700000000000000000,
+      1700000060000000000,
+      "0.1.0",
+      {{"machine.kernel", "6.1.0"}, {"sysctl.net.core.busy_poll", "0"}, {kHostile, kHostile}}};
   reports::RunInfo run2 = run1;
   run2.id = 2;
   run2.environment["sysctl.net.core.busy_poll"] = "50";
