@@ -15,7 +15,7 @@
 #include "run/signals.h"
 #include "scenario/load.h"
 #include "store/store.h"
-#include "topology/fake_netlink_ops.h"
+#include "support/fake_netlink_ops.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
