@@ -37,12 +37,6 @@ std::string scenario_hash(const std::string& text) {
   return fmt::format("fnv1a64:{:016x}", h);
 }
 
-namespace {
-
-std::string dur(uint64_t ns) { return scenario::format_duration(ns); }
-
-}  // namespace
-
 nlohmann::json experiment_params(const scenario::Experiment& e) {
   nlohmann::json params = {
       {"probe", e.probe},   {"from", e.from_node},          {"to", e.to_text},
