@@ -79,6 +79,10 @@ const char* role_name(scenario::IfRole r) {
       return "phys";
     case scenario::IfRole::macvlan:
       return "macvlan";
+    case scenario::IfRole::container:
+      return "container";
+    case scenario::IfRole::docker_bridge:
+      return "docker-bridge";
   }
   return "?";
 }

@@ -28,6 +28,8 @@ inline constexpr const char* label_lab = "latlab.lab";
 inline constexpr const char* label_node = "latlab.node";
 inline constexpr const char* label_link = "latlab.link";
 inline constexpr const char* label_image = "latlab.image";
+// The agent's file name in latlab's image and in containers it is copied into (at /).
+inline constexpr const char* agent_file = "latlab-agent";
 
 // What the engine says of itself (GET /info, /version), for the run's environment.
 struct EngineInfo {
@@ -74,7 +76,8 @@ struct NetworkSpec {
   std::string subnet;   // "198.18.7.0/24"
   std::string gateway;  // "198.18.7.1" ("" = the engine's choice)
   std::map<std::string, std::string> labels;
-  std::string mtu;  // com.docker.network.driver.mtu ("" = the engine's default)
+  std::string mtu;     // com.docker.network.driver.mtu ("" = the engine's default)
+  std::string bridge;  // com.docker.network.bridge.name ("" = the engine's br-<id>)
 };
 
 struct NetworkInfo {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "docker/container_runtime.h"
 #include "run/kinds.h"
 #include "scenario/kinds.h"
 #include "scenario/units.h"
@@ -17,17 +18,26 @@ constexpr uint64_t kResponderMinSpinNs = 1'000'000;
 
 std::string dur(uint64_t ns) { return scenario::format_duration(ns); }
 
+// The agent program for a node: the host's, or the container's own copy.
+std::string agent_for(const scenario::Lab& lab, const std::string& node, const std::string& agent_path) {
+  const scenario::Node* n = lab.find_node(node);
+  return n && n->agent_exec ? agent_in_container() : agent_path;
+}
+
 void add_netns(const scenario::Lab& lab, const std::string& node, std::vector<std::string>& a) {
   const scenario::Node* n = lab.find_node(node);
+  if (n && n->agent_exec) return;  // exec'd inside the container: already there
   std::string ns = n ? topology::netns_path(*n) : std::string();
   if (!ns.empty()) a.insert(a.end(), {"--netns", ns});
 }
 
 }  // namespace
 
+std::string agent_in_container() { return std::string("/") + docker::agent_file; }
+
 std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                     const std::string& agent_path, uint32_t ident) {
-  std::vector<std::string> a = {agent_path, e.probe};
+  std::vector<std::string> a = {agent_for(lab, e.from_node, agent_path), e.probe};
   add_netns(lab, e.from_node, a);
   a.insert(a.end(), {"--target", e.target.str()});
   if (e.count) a.insert(a.end(), {"--count", std::to_string(*e.count)});
@@ -53,8 +63,9 @@ std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario
   const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
   auto run_kind = responder_kind(e.responder.kind);
   if (!rk || !rk->user_space() || !run_kind || !(*run_kind)->agent_args) return {};
-  std::vector<std::string> a = {agent_path, rk->agent_mode};
-  add_netns(lab, e.responder.node.empty() ? e.to_node : e.responder.node, a);
+  const std::string& node = e.responder.node.empty() ? e.to_node : e.responder.node;
+  std::vector<std::string> a = {agent_for(lab, node, agent_path), rk->agent_mode};
+  add_netns(lab, node, a);
   (*run_kind)->agent_args(e, a);
   if (e.responder.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.responder.cpu)});
   if (e.responder.drop_every) a.insert(a.end(), {"--drop-every", std::to_string(e.responder.drop_every)});

@@ -11,6 +11,9 @@
 namespace latlab::run {
 
 // The agent's argv for an experiment's probe (without any capture wrapping).
+// "/latlab-agent": where the agent is inside a container.
+std::string agent_in_container();
+
 std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                     const std::string& agent_path, uint32_t ident);
 // The agent's argv for the experiment's responder, or empty when the kernel answers.

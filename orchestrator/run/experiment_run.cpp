@@ -230,7 +230,8 @@ Status ExperimentRun::start_capture(const scenario::CaptureSpec& spec) {
 Status ExperimentRun::start_responder() {
   auto argv = responder_argv(*run_.lab, exp_, run_.agent_path);
   if (argv.empty()) return Ok{};  // the kernel answers
-  auto child = spawn_agent(std::move(argv), "responder");
+  auto child = spawn_agent(exp_.responder.node.empty() ? exp_.to_node : exp_.responder.node, std::move(argv),
+                           "responder");
   if (!child.ok()) return child.error();
   responder_ = std::move(*child);
   LATLAB_TRY(await_responder_header());
@@ -264,7 +265,7 @@ Status ExperimentRun::start_probe() {
   sink_ = std::move(*sink);
   auto argv = probe_argv(*run_.lab, exp_, run_.agent_path, *ctx_.icmp_ident);
   for (auto& c : captures_) c->wrap_probe(argv, ctx_);
-  auto child = spawn_agent(std::move(argv), "probe");
+  auto child = spawn_agent(exp_.from_node, std::move(argv), "probe");
   if (!child.ok()) return child.error();
   probe_ = std::move(*child);
   ctx_.agent_pids.push_back(probe_->pid());
@@ -508,8 +509,26 @@ Status ExperimentRun::abandon(const std::string& why) {
 // ---------------------------------------------------------------- helpers
 
 // An agent whose output is read line by line.
-Result<std::unique_ptr<process::Child>> ExperimentRun::spawn_agent(std::vector<std::string> argv,
-                                                          const std::string& what) {
+// An agent whose output is read line by line: exec'd inside the node's
+// container when its agent runs there (argv then names /latlab-agent),
+// started by the launcher otherwise.
+Result<std::unique_ptr<process::Child>> ExperimentRun::spawn_agent(const std::string& node,
+                                                                   std::vector<std::string> argv,
+                                                                   const std::string& what) {
+  const scenario::Node* n = run_.lab->find_node(node);
+  if (n != nullptr && n->agent_exec) {
+    if (run_.runtime == nullptr) return Error("start " + what + ": no Docker engine to exec it in " + node);
+    if (argv.empty() || argv[0] != agent_in_container())
+      return Error("start " + what + " in container " + n->netns_name +
+                   ": a capture wraps the agent (perf), which runs only from the host; set \"agent\": \"setns\" "
+                   "on node " + node);
+    docker::ExecSpec spec;
+    spec.argv = std::move(argv);
+    spec.capture_stdout = true;
+    auto child = run_.runtime->exec(n->netns_name, spec);
+    if (!child.ok()) return Error("start " + what + " in container " + n->netns_name + ": " + child.error().message());
+    return child;
+  }
   process::SpawnSpec spec;
   spec.argv = std::move(argv);
   spec.capture_stdout = true;

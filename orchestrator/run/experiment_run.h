@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "docker/container_runtime.h"
 #include "run/capture.h"
 #include "run/checked_store.h"
 #include "run/latency_histogram.h"
@@ -36,6 +37,7 @@ struct RunScope {
   topology::NetlinkOps* ops = nullptr;
   CheckedStore* store = nullptr;
   process::ProcessLauncher* launcher = nullptr;
+  docker::ContainerRuntime* runtime = nullptr;  // for agents exec'd inside containers
   ProgressFn progress;
 };
 
@@ -92,7 +94,8 @@ class ExperimentRun {
   void record_end();
 
   // Helpers.
-  Result<std::unique_ptr<process::Child>> spawn_agent(std::vector<std::string> argv, const std::string& what);
+  Result<std::unique_ptr<process::Child>> spawn_agent(const std::string& node, std::vector<std::string> argv,
+                                                      const std::string& what);
   Error store_failed(Error e);
   void adopt_store_failure();
   std::string label() const;

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -149,6 +150,49 @@ nlohmann::json lab_settings(const scenario::Lab& lab, topology::NetlinkOps& ops)
     nodes[n.name] = node;
   }
   return nodes;
+}
+
+nlohmann::json docker_settings(const scenario::Lab& lab, const topology::LabState& state,
+                               topology::NetlinkOps& ops, docker::ContainerRuntime& runtime) {
+  nlohmann::json out;
+  if (auto info = runtime.info(); info.ok()) {
+    out["engine"] = {{"server_version", info->server_version}, {"api_version", info->api_version},
+                     {"storage_driver", info->storage_driver}, {"cgroup_driver", info->cgroup_driver},
+                     {"cgroup_version", info->cgroup_version}, {"security_options", info->security_options}};
+  } else {
+    out["engine"] = {{"error", info.error().message()}};
+  }
+  nlohmann::json nf = nlohmann::json::object();
+  for (const char* name : {"net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables",
+                           "net.netfilter.nf_conntrack_count", "net.netfilter.nf_conntrack_max"}) {
+    auto v = ops.read_sysctl("", name);
+    nf[name] = v.ok() ? nlohmann::json(*v) : nlohmann::json(nullptr);  // null: module not loaded
+  }
+  out["netfilter"] = nf;
+  nlohmann::json containers = nlohmann::json::object();
+  for (const auto& c : state.containers) {
+    nlohmann::json j = {{"name", c.name}, {"image", c.image}, {"network", c.network}, {"ipv4", c.ipv4}};
+    const scenario::Node* n = lab.find_node(c.node);
+    j["agent"] = n && n->agent_exec ? "exec" : "setns";
+    if (auto ci = runtime.inspect_container(c.name); ci.ok()) {
+      j["id"] = ci->id;
+      j["cpuset_cpus"] = ci->cpuset_cpus;
+      j["nano_cpus"] = ci->nano_cpus;
+      j["security_options"] = ci->security_options;
+      bool unconfined = std::any_of(ci->security_options.begin(), ci->security_options.end(),
+                                    [](const std::string& o) { return o.find("seccomp=unconfined") != std::string::npos ||
+                                                                      o.find("seccomp:unconfined") != std::string::npos; });
+      j["seccomp"] = unconfined ? "unconfined" : "default profile";
+      if (ci->pid > 0) {
+        std::ifstream cg("/proc/" + std::to_string(ci->pid) + "/cgroup");
+        std::string line;
+        if (std::getline(cg, line)) j["cgroup"] = line;
+      }
+    }
+    containers[c.node] = j;
+  }
+  out["containers"] = containers;
+  return out;
 }
 
 }  // namespace latlab::run

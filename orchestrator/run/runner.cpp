@@ -98,6 +98,24 @@ std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops
 
 bool interrupted() { return interrupts().count.load() > 0; }
 
+// What the engine chose at `up` for the interfaces it addresses (docker0):
+// each container's eth0 there, and docker0 itself for the host node.
+std::map<std::string, scenario::Prefix> engine_addresses(const topology::LabState& st) {
+  std::map<std::string, scenario::Prefix> out;
+  auto bridge = scenario::Prefix::parse(st.docker_bridge_ipv4);
+  if (!bridge) return out;
+  for (const auto& c : st.containers) {
+    auto ip = scenario::IpAddr::parse(c.ipv4);
+    if (c.network != "bridge" || !ip) continue;
+    scenario::Prefix p = *bridge;
+    p.addr = *ip;
+    out[c.node + ":eth0"] = p;
+  }
+  for (const auto& n : st.nodes)
+    if (n.netns.empty()) out[n.name + ":docker0"] = *bridge;
+  return out;
+}
+
 // "a; b" (either may be empty).
 std::string joined(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty()) return a + b;
@@ -118,6 +136,7 @@ struct Runner::Impl {
   std::string run_dir;
   std::vector<Slot> order;
   nlohmann::json host;
+  topology::LabState state;  // the journal once the lab is up
   std::map<std::string, ExperimentTally> tallies;
 
   void note(const std::string& text) const {
@@ -189,9 +208,14 @@ Status Runner::Impl::bring_up(topology::Engine& engine) {
   topology::ApplyOptions apply;
   apply.scenario_path = r.opt_.scenario_path;
   apply.cancel = &interrupts().cancel;
+  apply.runtime = r.opt_.runtime;
+  apply.agent_path = r.opt_.agent_path;
   auto t0 = std::chrono::steady_clock::now();
   auto up = engine.up(lab, plan, apply);
   if (!up.ok()) return up.error();
+  state = *up;
+  if (Status s = scenario::bind_engine_addresses(lab, engine_addresses(state)); !s)
+    return Error(s.error()).context("lab " + fmt::format("\"{}\"", lab.name));
   ProgressEvent ev(ProgressEvent::Kind::lab_up);
   ev.text = fmt::format("lab \"{}\" is up ({} actions in {:.3f} s)", lab.name, plan.actions.size(),
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -212,6 +236,7 @@ Error Runner::Impl::abandon_run(Error why) {
 
 Status Runner::Impl::record_lab_settings() {
   host["lab"] = lab_settings(lab, r.ops_);
+  if (!state.containers.empty()) host["docker"] = docker_settings(lab, state, r.ops_, *r.opt_.runtime);
   auto st = store.set_run_host(run_id, host.dump());
   if (st.ok()) return Ok{};
   Error e = st.error().with_context("record the lab's settings");
@@ -230,6 +255,7 @@ Status Runner::Impl::run_experiments() {
   scope.ops = &r.ops_;
   scope.store = &store;
   scope.launcher = &r.launcher_;
+  scope.runtime = r.opt_.runtime;
   scope.progress = r.progress_;
   for (size_t pos = 0; pos < order.size(); ++pos) {
     if (interrupted()) break;
@@ -295,7 +321,7 @@ Result<RunOutcome> Runner::run() {
   RunOutcome out;
   out.run_id = impl.run_id;
   out.run_dir = impl.run_dir;
-  topology::Engine engine(ops_, states_);
+  topology::Engine engine(ops_, states_, opt_.runtime);
   if (auto up = impl.bring_up(engine); !up.ok()) return impl.abandon_run(up.error());
   Status stopped = impl.record_lab_settings();
   if (stopped.ok()) stopped = impl.run_experiments();

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "docker/container_runtime.h"
 #include "process/process.h"
 #include "run/agent_argv.h"
 #include "scenario/load.h"
@@ -27,6 +28,8 @@ struct RunOptions {
   bool keep_lab = false;
   std::string agent_path;  // latlab-agent
   std::string runs_root;   // where run directories (captures) go
+  // The container engine, for labs with docker nodes (not owned; nullptr: none).
+  docker::ContainerRuntime* runtime = nullptr;
 };
 
 // One line of the run's summary table: an experiment over its repetitions.

@@ -30,6 +30,8 @@ struct NodeKind {
   std::vector<std::string> keys;  // node keys only this kind takes ("image")
   // Reads those keys into the node; nullptr when it has none.
   void (*parse)(ParseCtx& ctx, ObjReader& r, Node& node) = nullptr;
+  // Runs once every link is parsed (a container joins its Docker network).
+  void (*after_links)(ParseCtx& ctx, Node& node) = nullptr;
 };
 
 struct LinkKind {
@@ -131,6 +133,7 @@ const NodeKind& docker_node_kind();
 const LinkKind& veth_link_kind();
 const LinkKind& bridge_link_kind();
 const LinkKind& phys_link_kind();
+const LinkKind& docker_network_link_kind();
 const QdiscKind& tbf_qdisc_kind();
 const QdiscKind& netem_qdisc_kind();
 const ProbeKind& icmp_probe_kind();

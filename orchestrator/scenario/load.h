@@ -2,11 +2,13 @@
 // auto addresses) -> validate. Never touches the kernel.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "scenario/model.h"
+#include "util/result.h"
 
 namespace latlab::scenario {
 
@@ -33,5 +35,11 @@ inline constexpr size_t max_errors = 20;
 
 LoadResult load_scenario_file(const std::string& path);
 LoadResult load_scenario_text(const std::string& text, const std::string& display_name);
+
+// Fills in the addresses the container engine chose at `up` (docker0:
+// "c1:eth0" -> 172.17.0.2/16, "host:docker0" -> 172.17.0.1/16) and resolves
+// the experiments whose targets waited for them. Returns the first problem
+// ("experiment "x": target interface "c1:eth0" has no IPv4 address").
+Status bind_engine_addresses(Lab& lab, const std::map<std::string, Prefix>& by_interface);
 
 }  // namespace latlab::scenario

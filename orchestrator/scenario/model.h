@@ -67,7 +67,15 @@ struct Node {
   std::string cpus;  // cpu list for agents in this node ("" = any)
   std::vector<Route> routes;
   std::vector<Neighbor> neighbors;
-  std::string image;            // docker only
+  // docker only: the image, the container's Docker network at creation
+  // ("bridge" = docker0, "none", or a docker-network link's name), and how
+  // agents run in it: exec inside the container (its cgroup and seccomp
+  // apply) or from the host through setns (the network path alone).
+  std::string image;
+  std::string docker_network;
+  bool agent_setns = false;
+  bool agent_exec = false;  // its agents are exec'd inside the container (docker, "agent": "exec")
+  SourceRef network_src;  // where "network" is (the node's when absent)
   bool root_namespace = false;  // this machine's root namespace (its kind says)
   SourceRef src;
 };
@@ -116,7 +124,13 @@ enum class IfRole {
   bridge_member,  // the node-side end of a member's veth pair
   phys_moved,     // an existing device moved into the node
   macvlan,        // a macvlan on top of an existing device
+  container,      // a container's interface on a Docker network (the engine makes it)
+  docker_bridge,  // a Docker network's bridge in the root namespace (the engine makes it)
 };
+
+// Interfaces the container engine creates and addresses: latlab neither
+// builds nor configures them.
+inline bool engine_made(IfRole r) { return r == IfRole::container || r == IfRole::docker_bridge; }
 
 // One network interface in one node, created (or taken over) by the lab.
 struct Interface {
@@ -126,6 +140,7 @@ struct Interface {
   std::vector<Prefix> addresses;  // explicit or auto-assigned
   bool auto_addressed = false;
   bool addresses_declared = false;  // the scenario has an "addresses" key for it
+  bool engine_addressed = false;    // the engine picks its address at `up` (docker0)
   LinkSettings settings;
   std::string peer;          // "node:ifname" of the veth peer ("" otherwise)
   std::string master;        // bridge name in the same node, for bridge ports
@@ -143,6 +158,17 @@ struct Link {
   std::vector<std::string> interfaces;  // ids ("node:ifname") this link created
   std::string segment;                  // L2 segment id: interfaces sharing it are one broadcast domain
   bool static_neighbors = false;
+  // docker-network: the Docker network's name ("bridge" for docker0, which
+  // latlab uses but never creates or changes), its subnet and Linux bridge,
+  // and whether marked DOCKER-USER ACCEPT rules let routed traffic past
+  // Docker's FORWARD DROP policy.
+  std::string name;         // docker-network: its name in the scenario
+  std::string docker_name;  // ...and in Docker ("latlab-<lab>-<name>")
+  size_t members_attached = 0;
+  std::optional<Prefix> subnet;
+  std::string bridge;
+  bool docker_default = false;
+  bool forward = false;
   SourceRef src;
 };
 
@@ -198,6 +224,9 @@ struct Experiment {
   IpAddr target;       // resolved destination address
   std::string egress;  // "node:ifname" the probe leaves by ("lo" for local)
   PathKind path_kind = PathKind::peer;
+  // The target's address is the engine's (docker0): known after `up`, when
+  // the run fills it in (scenario::bind_engine_addresses).
+  bool target_late = false;
   int family = 4;
   std::optional<uint64_t> count;
   std::optional<uint64_t> duration_ns;

@@ -487,7 +487,7 @@ static void parse_links(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     }
     const JValue* kind = item.get("kind");
     if (!kind) {
-      ctx.d.add(item.pos, p, "missing required key \"kind\" (veth, bridge or phys)");
+      ctx.d.add(item.pos, p, "missing required key \"kind\" (" + join_names(kind_names(link_kinds())) + ")");
       continue;
     }
     if (kind->type != JValue::Type::string) {
@@ -798,6 +798,10 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
   if (auto me = read_min_effect(r)) lab.min_effect = *me;
   if (const JValue* nodes = r.require("nodes")) parse_nodes(ctx, *nodes, r.ptr("nodes"));
   if (const JValue* links = r.get("links")) parse_links(ctx, *links, r.ptr("links"));
+  for (auto& n : lab.nodes) {
+    const NodeKind* nk = find_node_kind(n.kind);
+    if (nk && nk->after_links) nk->after_links(ctx, n);
+  }
   if (const JValue* exps = r.get("experiments")) {
     if (exps->type != JValue::Type::array) {
       d.add(exps->pos, r.ptr("experiments"), type_mismatch("an array of experiments", *exps));

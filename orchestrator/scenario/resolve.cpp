@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "scenario/kinds.h"
+#include "scenario/load.h"
 #include "scenario/parse.h"
 
 namespace latlab::scenario {
@@ -44,7 +45,7 @@ std::vector<size_t> auto_targets(const Lab& lab, size_t li, bool& wants_auto) {
   for (size_t i = 0; i < lab.interfaces.size(); ++i) {
     const Interface& f = lab.interfaces[i];
     if (f.link != li || f.role == IfRole::bridge_port) continue;
-    if (f.role == IfRole::phys_moved || f.role == IfRole::macvlan) wants_auto = false;
+    if (f.role == IfRole::phys_moved || f.role == IfRole::macvlan || engine_made(f.role)) wants_auto = false;
     if (f.addresses_declared) wants_auto = false;
     out.push_back(i);
   }
@@ -201,9 +202,13 @@ const Prefix* first_address(const Interface& f, int family) {
   return nullptr;
 }
 
-void resolve_targets(Diags& d, Lab& lab) {
+// late_only: only the experiments whose target the engine addresses, once
+// bind_engine_addresses() has filled those addresses in.
+void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
   for (auto& e : lab.experiments) {
     if (e.from_node.empty() || e.to_text.empty() || e.probe.empty()) continue;
+    if (late_only && !e.target_late) continue;
+    e.target_late = false;
     SourceRef to_ref = field_ref(e.src, e.fields, "to");
     const ProbeKind* pk = find_probe_kind(e.probe);
     if (e.responder.kind.empty()) e.responder.kind = pk->default_responder;
@@ -282,6 +287,12 @@ void resolve_targets(Diags& d, Lab& lab) {
           continue;
         }
         a = first_address(*f, e.family);
+        if (!a && f->engine_addressed && e.family == 4 && !late_only) {
+          e.target_late = true;  // docker0: the engine's address, known at `up`
+          e.path_kind = PathKind::peer;
+          if (e.responder.node.empty()) e.responder.node = e.to_node;
+          continue;
+        }
         if (!a && !own_address) {
           d.add(to_ref, "target interface \"" + e.to_text + "\" has no " + fam_name() + " address");
           continue;
@@ -302,6 +313,17 @@ void resolve_targets(Diags& d, Lab& lab) {
               }
         }
       chosen:
+        if (!a && e.family == 4 && !late_only) {
+          const auto ifs = lab.interfaces_of(node);
+          auto late = std::find_if(ifs.begin(), ifs.end(), [](const Interface* f) { return f->engine_addressed; });
+          if (late != ifs.end()) {
+            e.to_interface = (*late)->name;
+            e.target_late = true;
+            e.path_kind = PathKind::peer;
+            if (e.responder.node.empty()) e.responder.node = e.to_node;
+            continue;
+          }
+        }
         if (!a) {
           d.add(to_ref, "target node \"" + node + "\" has no " + fam_name() + " address");
           continue;
@@ -366,6 +388,19 @@ void resolve_scenario(Diags& d, Lab& lab) {
   assign_addresses(d, lab);
   add_static_neighbors(lab);
   resolve_targets(d, lab);
+}
+
+Status bind_engine_addresses(Lab& lab, const std::map<std::string, Prefix>& by_interface) {
+  for (auto& f : lab.interfaces) {
+    if (!f.engine_addressed) continue;
+    auto it = by_interface.find(f.id());
+    if (it != by_interface.end()) f.addresses = {it->second};
+  }
+  Diags d("");
+  resolve_targets(d, lab, true);
+  auto errs = d.take();
+  if (!errs.empty()) return Error(errs.front().pointer + ": " + errs.front().message);
+  return Ok{};
 }
 
 }  // namespace latlab::scenario

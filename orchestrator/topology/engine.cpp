@@ -1,5 +1,9 @@
 #include "topology/engine.h"
 
+#include "topology/netns.h"
+
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -61,7 +65,7 @@ Result<TeardownReport> Engine::down(const std::string& lab) {
   LabState state = std::move(**st);
   state.status = "tearing-down";
   LATLAB_TRY(store_.write(state));
-  TeardownReport rep = teardown(ops_, state);
+  TeardownReport rep = teardown(ops_, state, teardown_options());
   if (!rep.ok()) {
     state.status = "failed";
     (void)store_.write(state);
@@ -159,7 +163,7 @@ Result<TeardownReport> Engine::cleanup(const std::optional<std::string>& lab) {
       lock->remove_file();
       continue;
     }
-    TeardownReport rep = teardown(ops_, **st);
+    TeardownReport rep = teardown(ops_, **st, teardown_options());
     all.removed.insert(all.removed.end(), rep.removed.begin(), rep.removed.end());
     all.left.insert(all.left.end(), rep.left.begin(), rep.left.end());
     if (rep.ok()) {
@@ -171,6 +175,47 @@ Result<TeardownReport> Engine::cleanup(const std::optional<std::string>& lab) {
   }
   if (Status s = sweep_orphans(lab, all); !s) all.errors.push_back(std::move(s).error());
   return all;
+}
+
+// A /run/netns entry that is a symbolic link to nothing.
+static bool dangling_netns_link(const std::string& name) {
+  struct stat l {}, t {};
+  const std::string path = netns_path(name);
+  return ::lstat(path.c_str(), &l) == 0 && S_ISLNK(l.st_mode) && ::stat(path.c_str(), &t) != 0;
+}
+
+// Containers and networks labelled latlab.lab=<lab> whose lab has no journal:
+// the label proves them ours. Nothing else of Docker is touched. Without an
+// engine that answers there is nothing of Docker to sweep.
+Status Engine::sweep_docker_orphans(const std::optional<std::string>& lab, const std::set<std::string>& live,
+                                    TeardownReport& rep) {
+  if (runtime_ == nullptr || !runtime_->ping()) return Ok{};
+  const std::string filter = lab ? std::string(docker::label_lab) + "=" + *lab : std::string(docker::label_lab);
+  auto containers = runtime_->list_containers(filter);
+  if (!containers) return std::move(containers).error();
+  for (const auto& c : *containers) {
+    auto owner = c.labels.find(docker::label_lab);
+    if (owner == c.labels.end() || live.count(owner->second) != 0) continue;
+    if (Status s = runtime_->remove_container(c.name, owner->second); !s && s.error().sys_errno() != ENOENT) {
+      rep.errors.push_back(std::move(s).error());
+    } else {
+      rep.removed.push_back({owner->second, Removed::What::container,
+                             "container " + q(c.name) + " (no journal; labelled " + q(owner->second) + ")"});
+    }
+  }
+  auto networks = runtime_->list_networks(filter);
+  if (!networks) return std::move(networks).error();
+  for (const auto& n : *networks) {
+    auto owner = n.labels.find(docker::label_lab);
+    if (owner == n.labels.end() || live.count(owner->second) != 0) continue;
+    if (Status s = runtime_->remove_network(n.name, owner->second); !s && s.error().sys_errno() != ENOENT) {
+      rep.errors.push_back(std::move(s).error());
+    } else {
+      rep.removed.push_back({owner->second, Removed::What::network,
+                             "Docker network " + q(n.name) + " (no journal; labelled " + q(owner->second) + ")"});
+    }
+  }
+  return Ok{};
 }
 
 // Objects with a lab's name or mark that no journal lists (the journal was
@@ -187,9 +232,19 @@ Status Engine::sweep_orphans(const std::optional<std::string>& lab, TeardownRepo
   auto netns = ops_.list_netns();
   if (!netns) return std::move(netns).error();
   const std::string want_prefix = lab ? std::string(ns_prefix) + *lab + "-" : std::string(ns_prefix);
+  LATLAB_TRY(sweep_docker_orphans(lab, live, rep));
   for (const auto& ns : *netns) {
     if (ns.rfind(want_prefix, 0) != 0) continue;
     auto m = ops_.netns_mark(ns);
+    if (!m && dangling_netns_link(ns)) {
+      // A container's namespace link whose container is gone: a dead name.
+      if (Status s = ops_.delete_netns(ns); !s) {
+        rep.errors.push_back(std::move(s).error());
+      } else {
+        rep.removed.push_back({"", Removed::What::namespace_, "namespace link " + q(ns) + " (its container is gone)"});
+      }
+      continue;
+    }
     if (!m) {
       rep.errors.push_back(std::move(m).error().context("namespace " + q(ns)));
       continue;

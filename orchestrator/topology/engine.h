@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ struct Inspection {
 
 class Engine {
  public:
-  Engine(NetlinkOps& ops, FileStateStore& store) : ops_(ops), store_(store) {}
+  // runtime: the container engine, for labs with docker nodes (nullptr: none).
+  Engine(NetlinkOps& ops, FileStateStore& store, docker::ContainerRuntime* runtime = nullptr)
+      : ops_(ops), store_(store), runtime_(runtime) {}
 
   // Refuses a lab that already has a journal.
   Result<LabState> up(const scenario::Lab& lab, const Plan& plan, const ApplyOptions& opt = {});
@@ -49,8 +52,16 @@ class Engine {
 
  private:
   Status sweep_orphans(const std::optional<std::string>& lab, TeardownReport& rep);
+  Status sweep_docker_orphans(const std::optional<std::string>& lab, const std::set<std::string>& live,
+                              TeardownReport& rep);
+  TeardownOptions teardown_options() const {
+    TeardownOptions o;
+    o.runtime = runtime_;
+    return o;
+  }
   NetlinkOps& ops_;
   FileStateStore& store_;
+  docker::ContainerRuntime* runtime_ = nullptr;
 };
 
 }  // namespace latlab::topology

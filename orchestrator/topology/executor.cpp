@@ -47,6 +47,42 @@ scenario::MacAddr random_mac() {
   return m;
 }
 
+static bool uses_engine(const Plan& plan) {
+  return std::any_of(plan.actions.begin(), plan.actions.end(), [](const Action& a) {
+    return std::holds_alternative<EnsureImage>(a) || std::holds_alternative<CreateDockerNetwork>(a) ||
+           std::holds_alternative<CreateContainer>(a);
+  });
+}
+
+Status check_container_engine(const Plan& plan, const ApplyOptions& opt) {
+  if (!uses_engine(plan)) return Ok{};
+  const std::string alternative =
+      " (docker nodes need a Docker engine; node kind \"netns\" builds the same namespaces without one)";
+  if (opt.runtime == nullptr)
+    return Error("no Docker engine is configured" + alternative, ENOTCONN, ExitCode::environment);
+  if (Status s = opt.runtime->ping(); !s)
+    return Error(s.error().message() + alternative, s.error().sys_errno(), ExitCode::environment);
+  for (const Action& a : plan.actions) {
+    const auto* img = std::get_if<EnsureImage>(&a);
+    if (img == nullptr) continue;
+    auto have = opt.runtime->image_exists(img->image);
+    if (!have) return Error(have.error()).context("node " + q(img->node)).exit(ExitCode::environment);
+    if (*have) continue;
+    if (img->agent_image) {
+      if (opt.agent_path.empty() || ::access(opt.agent_path.c_str(), R_OK) != 0)
+        return Error("node " + q(img->node) + ": image " + q(img->image) +
+                         " is missing and no latlab-agent was found to build it; `latlab image build` builds it",
+                     ENOENT, ExitCode::environment);
+      continue;
+    }
+    return Error("node " + q(img->node) + ": image " + q(img->image) +
+                     " is not on this machine (latlab never pulls an image: build it or `docker load` it, or "
+                     "leave out \"image\" for latlab's own agent image, which `latlab image build` builds)",
+                 ENOENT, ExitCode::environment);
+  }
+  return Ok{};
+}
+
 static Result<NsMap> make_ns_map(const scenario::Lab& lab, LabState* st) {
   NsMap map;
   for (const auto& n : lab.nodes) {
@@ -76,6 +112,18 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
     Status s = std::visit(
         overloaded{
             [&](const CreateNetns& a) -> Status {
+              st.namespaces.push_back({a.node, a.netns});
+              return Ok{};
+            },
+            [&](const CreateDockerNetwork& a) -> Status {
+              st.docker_networks.push_back({a.link, a.name, a.bridge, a.subnet.str(), ""});
+              if (a.forward) {
+                for (char dir : {'i', 'o'}) st.fw_rules.push_back({"", a.bridge, 4, "DOCKER-USER", dir});
+              }
+              return Ok{};
+            },
+            [&](const CreateContainer& a) -> Status {
+              st.containers.push_back({a.node, a.container, a.netns, a.image, a.network, "", 0, ""});
               st.namespaces.push_back({a.node, a.netns});
               return Ok{};
             },
@@ -179,6 +227,7 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
 
 Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::Lab& lab, const Plan& plan,
                             const ApplyOptions& opt) {
+  if (Status s = check_container_engine(plan, opt); !s) return std::move(s).error().context("lab " + q(lab.name));
   auto jr = journal_for(ops, lab, plan, opt);
   if (!jr) return std::move(jr).error();
   LabState journal = std::move(*jr);
@@ -199,6 +248,7 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   created.lab = journal.lab;
   created.nodes = journal.nodes;
   size_t next_link = 0, next_phys = 0, next_sysctl = 0, next_route = 0, next_neigh = 0;
+  size_t next_container = 0, next_network = 0;
 
   // Firewall rules being added in the background, and their reaping.
   struct PendingRules {
@@ -224,7 +274,9 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   // Removes what exists so far; returns `err`, extended if the undo failed too.
   auto undo = [&](Error err) -> Error {
     (void)finish_rules();
-    TeardownReport rep = teardown(ops, created, opt.undo);
+    TeardownOptions undo_opt = opt.undo;
+    undo_opt.runtime = opt.runtime;
+    TeardownReport rep = teardown(ops, created, undo_opt);
     if (rep.ok()) {
       (void)store.remove(lab.name);
       return err;
@@ -234,6 +286,50 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     std::string msg = err.message() + "; the undo failed too (run `latlab cleanup " + lab.name + "`): ";
     msg += rep.errors.front().message();
     return Error(msg, err.sys_errno(), err.exit_code());
+  };
+
+  // A container: created (journalled first), the agent copied in when the
+  // image is not latlab's, started with the agent holding it as PID 1, and
+  // its namespace linked under /run/netns and marked.
+  auto create_container = [&](const CreateContainer& a) -> Status {
+    JContainer& jc = journal.containers.at(next_container++);
+    docker::ContainerSpec spec;
+    spec.name = a.container;
+    spec.image = a.image;
+    spec.labels = {{docker::label_lab, lab.name}, {docker::label_node, a.node}};
+    spec.network = a.network;
+    if (a.ipv4) spec.ipv4 = a.ipv4->str();
+    spec.entrypoint = {std::string("/") + docker::agent_file, "hold"};
+    spec.cpuset_cpus = a.cpus;
+    spec.hostname = a.node;
+    auto id = opt.runtime->create_container(spec);
+    if (!id) return std::move(id).error();
+    jc.id = *id;
+    created.containers.push_back(jc);
+    if (!a.agent_image)
+      LATLAB_TRY(opt.runtime->copy_file_in(a.container, opt.agent_path, std::string("/") + docker::agent_file));
+    LATLAB_TRY(opt.runtime->start_container(a.container));
+    auto info = opt.runtime->inspect_container(a.container);
+    if (!info) return std::move(info).error();
+    if (!info->running || info->pid <= 0)
+      return Error("container " + q(a.container) + " stopped right after its start", ECHILD);
+    jc.pid = info->pid;
+    if (auto ip = info->ipv4.find(a.network); ip != info->ipv4.end()) jc.ipv4 = ip->second;
+    if (a.network == "bridge" && journal.docker_bridge_ipv4.empty()) {
+      // docker0's own address (the host's side), read from the kernel.
+      auto links = ops.list_links("");
+      auto addrs = ops.list_addresses("");
+      if (links && addrs) {
+        for (const auto& l : *links) {
+          if (l.name != "docker0") continue;
+          for (const auto& ad : *addrs)
+            if (ad.ifindex == l.ifindex && ad.prefix.family() == 4) journal.docker_bridge_ipv4 = ad.prefix.str();
+        }
+      }
+    }
+    LATLAB_TRY(ops.link_netns(a.netns, "/proc/" + std::to_string(info->pid) + "/ns/net", mark));
+    created.namespaces.push_back({a.node, a.netns});
+    return Ok{};
   };
 
   // LATLAB_TOPOLOGY_PROFILE=1: time per action kind on stderr (bench/topology).
@@ -249,6 +345,37 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     }
     Status s = std::visit(
         overloaded{
+            [&](const EnsureImage& a) -> Status {
+              if (!a.agent_image) return Ok{};  // checked before anything was touched
+              auto have = opt.runtime->image_exists(a.image);
+              if (!have) return std::move(have).error();
+              if (*have) return Ok{};
+              return opt.runtime->build_agent_image(a.image, opt.agent_path);
+            },
+            [&](const CreateDockerNetwork& a) -> Status {
+              JDockerNetwork& jn = journal.docker_networks.at(next_network++);
+              docker::NetworkSpec spec;
+              spec.name = a.name;
+              spec.subnet = a.subnet.str();
+              spec.gateway = a.subnet.host(1)->str();
+              spec.bridge = a.bridge;
+              spec.labels = {{docker::label_lab, lab.name}, {docker::label_link, a.link}};
+              auto id = opt.runtime->create_network(spec);
+              if (!id) return std::move(id).error();
+              jn.id = *id;
+              created.docker_networks.push_back(jn);
+              if (!a.forward) return Ok{};
+              std::vector<const JFwRule*> mine;
+              std::vector<NetlinkOps::FwRule> rules;
+              for (const JFwRule& r : journal.fw_rules) {
+                if (r.chain != "DOCKER-USER" || r.bridge != a.bridge) continue;
+                mine.push_back(&r);
+                rules.push_back({r.family, r.bridge, mark, r.chain, r.dir});
+              }
+              pending_rules.push_back({ops.start_add_bridge_accept_rules(rules), std::move(mine)});
+              return Ok{};
+            },
+            [&](const CreateContainer& a) -> Status { return create_container(a); },
             [&](const CreateNetns& a) -> Status {
               if (Status c = ops.create_netns(a.netns, mark); !c) {
                 if (c.error().sys_errno() != EEXIST) return c;
@@ -344,7 +471,8 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     }
     if (!s) {
       Error err = std::move(s).error();
-      err.context("node " + q(node)).context("lab " + q(lab.name));
+      if (!node.empty()) err.context("node " + q(node));
+      err.context("lab " + q(lab.name));
       return undo(std::move(err));
     }
   }

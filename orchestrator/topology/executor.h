@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "docker/container_runtime.h"
 #include "scenario/model.h"
 #include "topology/journal.h"
 #include "topology/netlink_ops.h"
@@ -27,7 +28,17 @@ struct ApplyOptions {
   // Checked between actions: when set, `up` stops, undoes and fails with
   // ExitCode::interrupted (SIGINT/SIGTERM handlers set it).
   const std::atomic<bool>* cancel = nullptr;
+  // The container engine, for docker nodes and docker-network links (a lab
+  // with them fails before touching anything without one), and the host's
+  // latlab-agent, which the agent image holds and other images get copied in.
+  docker::ContainerRuntime* runtime = nullptr;
+  std::string agent_path;
 };
+
+// Before anything is touched: the engine answers and every image a docker
+// node names is on this machine (the agent image may be missing: up builds
+// it). Exit code 3 otherwise.
+Status check_container_engine(const Plan& plan, const ApplyOptions& opt);
 
 // The journal the plan will produce (status "building"), reading what must be
 // restored later (moved devices, host sysctls) from the kernel.

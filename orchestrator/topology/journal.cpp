@@ -110,7 +110,28 @@ json to_json(const LabState& s) {
   j["nf_off_bridges"] = s.nf_off_bridges;
   j["fw_rules"] = json::array();
   for (const auto& r : s.fw_rules)
-    j["fw_rules"].push_back({{"node", r.node}, {"bridge", r.bridge}, {"family", r.family}});
+    j["fw_rules"].push_back({{"node", r.node},
+                             {"bridge", r.bridge},
+                             {"family", r.family},
+                             {"chain", r.chain},
+                             {"dir", std::string(1, r.dir)}});
+  j["containers"] = json::array();
+  for (const auto& c : s.containers) {
+    j["containers"].push_back({{"node", c.node},
+                               {"name", c.name},
+                               {"netns", c.netns},
+                               {"image", c.image},
+                               {"network", c.network},
+                               {"id", c.id},
+                               {"pid", c.pid},
+                               {"ipv4", c.ipv4}});
+  }
+  j["docker_networks"] = json::array();
+  for (const auto& n : s.docker_networks) {
+    j["docker_networks"].push_back(
+        {{"link", n.link}, {"name", n.name}, {"bridge", n.bridge}, {"subnet", n.subnet}, {"id", n.id}});
+  }
+  if (!s.docker_bridge_ipv4.empty()) j["docker_bridge_ipv4"] = s.docker_bridge_ipv4;
   return j;
 }
 
@@ -176,10 +197,30 @@ Result<LabState> lab_state_from_json(const json& j) {
     s.nf_off_bridges = j.value("nf_off_bridges", std::vector<std::string>{});
     if (j.contains("fw_rules")) {
       for (const auto& x : j.at("fw_rules")) {
-        s.fw_rules.push_back(
-            {x.at("node").get<std::string>(), x.at("bridge").get<std::string>(), x.at("family").get<int>()});
+        JFwRule r{x.at("node").get<std::string>(), x.at("bridge").get<std::string>(), x.at("family").get<int>()};
+        r.chain = x.value("chain", std::string("FORWARD"));
+        std::string dir = x.value("dir", std::string("b"));
+        r.dir = dir.empty() ? 'b' : dir[0];
+        s.fw_rules.push_back(std::move(r));
       }
     }
+    for (const auto& x : j.value("containers", json::array())) {
+      JContainer c;
+      c.node = x.at("node").get<std::string>();
+      c.name = x.at("name").get<std::string>();
+      c.netns = x.at("netns").get<std::string>();
+      c.image = x.value("image", "");
+      c.network = x.value("network", "");
+      c.id = x.value("id", "");
+      c.pid = x.value("pid", 0);
+      c.ipv4 = x.value("ipv4", "");
+      s.containers.push_back(std::move(c));
+    }
+    for (const auto& x : j.value("docker_networks", json::array())) {
+      s.docker_networks.push_back({x.at("link").get<std::string>(), x.at("name").get<std::string>(),
+                                   x.value("bridge", ""), x.value("subnet", ""), x.value("id", "")});
+    }
+    s.docker_bridge_ipv4 = j.value("docker_bridge_ipv4", "");
     return s;
   } catch (const std::exception& e) {
     return Error(std::string("malformed journal: ") + e.what());

@@ -75,10 +75,37 @@ struct JNeighbor {
 
 // An iptables/ip6tables FORWARD ACCEPT rule for a host bridge (see
 // NetlinkOps::add_bridge_accept_rule), commented with the lab's mark.
+// A DOCKER-USER rule of a docker-network link is one direction: -i or -o
+// its bridge (chain "DOCKER-USER", dir 'i' or 'o'); a host bridge's is both
+// (chain "FORWARD", dir 'b').
 struct JFwRule {
   std::string node;
   std::string bridge;
   int family = 4;
+  std::string chain = "FORWARD";
+  char dir = 'b';
+};
+
+// A container, journalled by name before it is created; its id, PID and
+// engine-chosen address are filled in once it runs.
+struct JContainer {
+  std::string node;
+  std::string name;   // latlab-<lab>-<node>
+  std::string netns;  // the link /run/netns/<netns> -> /proc/<pid>/ns/net
+  std::string image;
+  std::string network;  // Docker's network name
+  std::string id;
+  int pid = 0;
+  std::string ipv4;  // "172.17.0.2/16" on its network ("" = none)
+};
+
+// A user-defined Docker network latlab created.
+struct JDockerNetwork {
+  std::string link;
+  std::string name;
+  std::string bridge;
+  std::string subnet;
+  std::string id;
 };
 
 struct LabState {
@@ -97,6 +124,9 @@ struct LabState {
   std::vector<JNeighbor> neighbors;         // host namespace only
   std::vector<std::string> nf_off_bridges;  // "node:bridge"
   std::vector<JFwRule> fw_rules;
+  std::vector<JContainer> containers;
+  std::vector<JDockerNetwork> docker_networks;
+  std::string docker_bridge_ipv4;  // docker0's address ("172.17.0.1/16") when a container uses it
 
   const JNode* find_node(const std::string& name) const;
 };

@@ -8,12 +8,13 @@
 namespace latlab::topology {
 
 const std::vector<NodeKind>& node_kinds() {
-  static const std::vector<NodeKind> kinds = {host_node_kind(), netns_node_kind()};
+  static const std::vector<NodeKind> kinds = {host_node_kind(), netns_node_kind(), docker_node_kind()};
   return kinds;
 }
 
 const std::vector<LinkKind>& link_kinds() {
-  static const std::vector<LinkKind> kinds = {veth_link_kind(), bridge_link_kind(), phys_link_kind()};
+  static const std::vector<LinkKind> kinds = {veth_link_kind(), bridge_link_kind(), phys_link_kind(),
+                                                docker_network_link_kind()};
   return kinds;
 }
 

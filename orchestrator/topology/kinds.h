@@ -26,7 +26,7 @@ struct NodeKind {
   // latlab's own, the root namespace).
   std::string (*netns_of)(const scenario::Node& node, const std::string& lab) = nullptr;
   // What builds the node: its namespace and loopback.
-  void (*plan)(const scenario::Node& node, PlanBuilder& plan) = nullptr;
+  void (*plan)(const scenario::Lab& lab, const scenario::Node& node, PlanBuilder& plan) = nullptr;
 };
 
 struct LinkKind {
@@ -66,9 +66,11 @@ std::string netns_path(const scenario::Node& node);
 
 const NodeKind& host_node_kind();
 const NodeKind& netns_node_kind();
+const NodeKind& docker_node_kind();
 const LinkKind& veth_link_kind();
 const LinkKind& bridge_link_kind();
 const LinkKind& phys_link_kind();
+const LinkKind& docker_network_link_kind();
 const QdiscKind& tbf_qdisc_kind();
 const QdiscKind& netem_qdisc_kind();
 

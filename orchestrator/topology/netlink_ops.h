@@ -73,6 +73,11 @@ class NetlinkOps {
   // the alias `mark`, so a namespace found without its journal can be proven ours.
   virtual Status create_netns(const Ns& ns, const std::string& mark) = 0;
   virtual Status delete_netns(const Ns& ns) = 0;
+  // Names a namespace someone else made (a container's /proc/<pid>/ns/net) as
+  // ns: a symbolic link under /run/netns, as containerlab does, and marks it
+  // like create_netns. delete_netns removes the link (the namespace stays
+  // its owner's).
+  virtual Status link_netns(const Ns& ns, const std::string& target, const std::string& mark) = 0;
   // Several at once (the real one overlaps the umounts' RCU grace periods on a
   // few threads); one status per namespace, in order.
   virtual std::vector<Status> delete_netns_many(const std::vector<Ns>& names) {
@@ -125,10 +130,15 @@ class NetlinkOps {
   // traffic between the bridge's ports still meets the iptables FORWARD
   // policy. latlab then inserts one ACCEPT rule for in=out=bridge, commented
   // with the lab's mark, and deletes it at teardown. family: 4 or 6.
+  // A DOCKER-USER rule of a docker-network is one direction (dir 'i': -i
+  // bridge, 'o': -o bridge); a host bridge's FORWARD rule is both ('b').
   struct FwRule {
     int family = 4;
     std::string bridge;
     std::string mark;
+    std::string chain = "FORWARD";
+    char dir = 'b';
+    bool operator==(const FwRule&) const = default;
   };
   // Starts applying the rules and returns the function that waits for them:
   // one status per rule, in order (deleting an absent rule is ENOENT). The
@@ -143,7 +153,7 @@ class NetlinkOps {
   std::vector<Status> delete_bridge_accept_rules(const std::vector<FwRule>& rules) {
     return start_delete_bridge_accept_rules(rules)();
   }
-  // Rules whose comment starts with "latlab:": (family, bridge, mark).
+  // Rules in FORWARD and DOCKER-USER whose comment starts with "latlab:".
   virtual Result<std::vector<FwRule>> list_bridge_accept_rules() = 0;
 
   // Sysctls by dotted name ("net.ipv4.icmp_ratelimit"), read and written in ns.

@@ -72,7 +72,9 @@ Status create_netns_and_enter(const std::string& name, int restore) {
 
 Status delete_netns(const std::string& name) {
   const std::string path = netns_path(name);
-  if (::umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+  // UMOUNT_NOFOLLOW: a container's namespace is a symbolic link to its
+  // /proc/<pid>/ns/net, which is not ours to unmount.
+  if (::umount2(path.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) != 0 && errno != EINVAL && errno != ENOENT) {
     return Error::from_errno("delete namespace \"" + name + "\": umount", errno);
   }
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {

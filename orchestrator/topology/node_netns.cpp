@@ -10,7 +10,7 @@ std::string netns_netns(const scenario::Node& node, const std::string& lab) {
   return node.netns_name.empty() ? scenario::netns_name_for(lab, node.name) : node.netns_name;
 }
 
-void plan_netns(const scenario::Node& node, PlanBuilder& b) {
+void plan_netns(const scenario::Lab& /*lab*/, const scenario::Node& node, PlanBuilder& b) {
   b.add(Phase::namespaces, CreateNetns{node.name, node.netns_name});
   b.add(Phase::node_setup, LinkUp{node.name, "lo"});
 }

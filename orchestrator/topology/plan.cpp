@@ -46,7 +46,8 @@ std::string route_text(const scenario::Route& r) {
 std::string experiment_line(const scenario::Experiment& e) {
   std::string out = fmt::format("{}: {} {}", e.name, e.probe, e.from_node);
   if (!e.from_interface.empty()) out += ":" + e.from_interface;
-  out += fmt::format(" -> {} ({}, {})", e.target.str(), e.to_text, scenario::path_kind_name(e.path_kind));
+  out += fmt::format(" -> {} ({}, {})", e.target_late ? std::string("Docker's address at up") : e.target.str(),
+                     e.to_text, scenario::path_kind_name(e.path_kind));
   if (!e.egress.empty()) out += " via " + e.egress;
   if (e.count) out += fmt::format(", count {}", *e.count);
   if (e.duration_ns) out += ", duration " + scenario::format_duration(*e.duration_ns);
@@ -71,6 +72,8 @@ std::string experiment_line(const scenario::Experiment& e) {
 
 }  // namespace
 
+std::string agent_image_ref() { return std::string("latlab-agent:") + LATLAB_VERSION; }
+
 std::vector<Action> PlanBuilder::take() {
   std::stable_sort(items_.begin(), items_.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
@@ -86,6 +89,7 @@ namespace {
 // What every interface gets whatever its link's kind: attributes, offloads,
 // a qdisc and addresses.
 void add_interface_settings(const Interface& f, PlanBuilder& b) {
+  if (scenario::engine_made(f.role)) return;  // the container engine makes and addresses it
   const auto& s = f.settings;
   if (s.mtu || s.txqueuelen || s.mac)
     b.add(Phase::attributes, SetLinkAttrs{f.node, f.name, s.mtu, s.txqueuelen, s.mac});
@@ -101,7 +105,7 @@ Plan make_plan(const Lab& lab) {
   p.lab = lab.name;
   PlanBuilder b;
   for (const auto& n : lab.nodes) {
-    if (auto k = node_kind(n); k && (*k)->plan) (*k)->plan(n, b);
+    if (auto k = node_kind(n); k && (*k)->plan) (*k)->plan(lab, n, b);
     for (const auto& s : n.sysctls)
       b.add(Phase::node_setup, SetSysctl{n.name, s.name, s.value, s.global || n.root_namespace});
   }
@@ -120,6 +124,21 @@ Plan make_plan(const Lab& lab) {
 namespace {
 
 struct Describe {
+  std::string operator()(const EnsureImage& a) const {
+    return a.agent_image ? fmt::format("docker: build image {} (FROM scratch, the agent alone) if missing", a.image)
+                         : fmt::format("docker: check that image {} is on this machine (latlab never pulls)", a.image);
+  }
+  std::string operator()(const CreateDockerNetwork& a) const {
+    return fmt::format("docker: create network {} ({}, bridge {}){}", a.name, a.subnet.str(), a.bridge,
+                       a.forward ? ", DOCKER-USER ACCEPT -i and -o it (deleted at teardown)" : "");
+  }
+  std::string operator()(const CreateContainer& a) const {
+    std::string out = fmt::format("docker: create container {} from {} on network {}", a.container, a.image, a.network);
+    if (a.ipv4) out += " address " + a.ipv4->str();
+    if (!a.cpus.empty()) out += " cpus " + a.cpus;
+    if (!a.agent_image) out += ", copy the agent in";
+    return out + fmt::format(", start it, link its namespace as {}", a.netns);
+  }
   std::string operator()(const CreateNetns& a) const {
     return fmt::format("create namespace {} for node {}", a.netns, a.node);
   }
@@ -177,6 +196,20 @@ struct Describe {
 using nlohmann::json;
 
 struct ToJson {
+  json operator()(const EnsureImage& a) const {
+    return {{"action", "ensure-image"}, {"node", a.node}, {"image", a.image}, {"agent_image", a.agent_image}};
+  }
+  json operator()(const CreateDockerNetwork& a) const {
+    return {{"action", "create-docker-network"}, {"link", a.link},       {"name", a.name},
+            {"subnet", a.subnet.str()},         {"bridge", a.bridge},   {"forward", a.forward}};
+  }
+  json operator()(const CreateContainer& a) const {
+    json j = {{"action", "create-container"}, {"node", a.node},   {"container", a.container},
+              {"image", a.image},             {"network", a.network}, {"cpus", a.cpus},
+              {"netns", a.netns},             {"agent_image", a.agent_image}};
+    if (a.ipv4) j["ipv4"] = a.ipv4->str();
+    return j;
+  }
   json operator()(const CreateNetns& a) const {
     return {{"action", "create-netns"}, {"node", a.node}, {"netns", a.netns}};
   }

@@ -17,6 +17,31 @@ using scenario::IpAddr;
 using scenario::MacAddr;
 using scenario::Prefix;
 
+// The container engine's part (docker nodes and docker-network links).
+struct EnsureImage {  // the agent image is built when missing; another image must exist
+  std::string node;
+  std::string image;
+  bool agent_image = false;  // latlab's own latlab-agent:<version>
+};
+struct CreateDockerNetwork {
+  std::string node;  // "" (Docker's, in the root namespace)
+  std::string link;  // the scenario's name
+  std::string name;  // Docker's: latlab-<lab>-<link>
+  Prefix subnet;
+  std::string bridge;    // its Linux bridge
+  bool forward = false;  // marked DOCKER-USER ACCEPT rules, -i and -o the bridge
+};
+struct CreateContainer {  // created, the agent copied in when the image is not latlab's, started, its namespace linked
+  std::string node;
+  std::string container;  // latlab-<lab>-<node>
+  std::string image;
+  bool agent_image = false;
+  std::string network;  // Docker's name: "bridge", "none", latlab-<lab>-<link>
+  std::optional<IpAddr> ipv4;
+  std::string cpus;
+  std::string netns;  // linked as /run/netns/<netns>
+};
+
 struct CreateNetns {
   std::string node;
   std::string netns;  // name under /run/netns
@@ -92,14 +117,16 @@ struct AddNeighbor {
   scenario::Neighbor neighbor;
 };
 
-using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan, MovePhys,
+using Action = std::variant<EnsureImage, CreateDockerNetwork, CreateContainer, CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan, MovePhys,
                             SetMaster, SetLinkAttrs, SetOffloads, SetQdisc, BridgeNetfilterOff, AddAddress,
                             LinkUp, AddRoute, AddNeighbor>;
 
 // The phases of a plan, in the order they run. Kinds add each action to its
 // phase; inside a phase actions keep the order they were added in.
 enum class Phase {
-  namespaces,
+  images,
+  docker_networks,
+  namespaces,  // and containers
   node_setup,  // loopback up, sysctls
   bridges,
   devices,
@@ -131,6 +158,9 @@ struct Plan {
   std::vector<Action> actions;
   std::vector<std::string> experiments;  // one line each, in declaration order
 };
+
+// "latlab-agent:0.1.0": the image of latlab's agent alone, FROM scratch.
+std::string agent_image_ref();
 
 // Each node and link kind's actions plus every interface's settings, in
 // phase order. Kinds the topology engine does not build add nothing (validate

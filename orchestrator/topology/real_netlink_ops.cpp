@@ -247,6 +247,30 @@ Status RealNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
   return Ok{};
 }
 
+Status RealNetlinkOps::link_netns(const Ns& ns, const std::string& target, const std::string& mark) {
+  if (!run_dir_ready_) {
+    LATLAB_TRY(prepare_netns_run_dir());
+    run_dir_ready_ = true;
+  }
+  const std::string path = topology::netns_path(ns);
+  if (::symlink(target.c_str(), path.c_str()) != 0)
+    return Error::from_errno("link namespace " + q(ns) + " to " + target, errno);
+  auto c = ctx(ns);
+  Status st = c ? Status(Ok{}) : Status(std::move(c).error());
+  if (st.ok() && !mark.empty()) {
+    NlMsg m = link_msg(RTM_NEWLINK, 0, 0);
+    nla_put_string(m.get(), IFLA_IFNAME, "lo");
+    nla_put_string(m.get(), IFLA_IFALIAS, mark.c_str());
+    st = (*c)->nl.request(std::move(m), "mark loopback");
+  }
+  if (!st.ok()) {
+    ctx_.erase(ns);
+    (void)::unlink(path.c_str());
+    return std::move(st).error().context("link namespace " + q(ns));
+  }
+  return Ok{};
+}
+
 Status RealNetlinkOps::delete_netns(const Ns& ns) {
   ctx_.erase(ns);  // our sockets would keep the namespace alive
   return topology::delete_netns(ns);
@@ -861,15 +885,68 @@ Status rule_result(Result<ChildPtr>& child, const std::string& what, int family,
       EIO);
 }
 
-std::vector<std::string> rule_args(int family, const char* op, const std::string& bridge,
-                                   const std::string& mark) {
-  std::vector<std::string> a = {family == 4 ? "iptables" : "ip6tables", "-w", "5", op, "FORWARD"};
+std::vector<std::string> rule_args(const NetlinkOps::FwRule& r, const char* op) {
+  std::vector<std::string> a = {tool(r.family), "-w", "5", op, r.chain};
   if (std::string(op) == "-I") a.push_back("1");
-  for (const char* x : {"-i", bridge.c_str(), "-o", bridge.c_str(), "-m", "comment", "--comment",
-                        mark.c_str(), "-j", "ACCEPT"}) {
-    a.emplace_back(x);
-  }
+  if (r.dir != 'o') a.insert(a.end(), {"-i", r.bridge});
+  if (r.dir != 'i') a.insert(a.end(), {"-o", r.bridge});
+  for (const char* x : {"-m", "comment", "--comment"}) a.emplace_back(x);
+  a.push_back(r.mark);
+  a.insert(a.end(), {"-j", "ACCEPT"});
   return a;
+}
+
+std::string rule_text(const NetlinkOps::FwRule& r) {
+  std::string t = std::string(tool(r.family)) + " " + r.chain + " rule " + q(r.mark);
+  if (r.dir == 'b') return t + " of bridge " + q(r.bridge);
+  return t + (r.dir == 'i' ? " -i " : " -o ") + r.bridge;
+}
+
+// Splits one line of `iptables -S`, honouring "quoted words".
+std::vector<std::string> split_words(const std::string& line) {
+  std::vector<std::string> w;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    size_t j = i;
+    if (i < line.size() && line[i] == '"') {
+      j = line.find('"', i + 1);
+      if (j == std::string::npos) j = line.size();
+      w.push_back(line.substr(i + 1, j - i - 1));
+      i = j + 1;
+      continue;
+    }
+    while (j < line.size() && line[j] != ' ') ++j;
+    if (j > i) w.push_back(line.substr(i, j - i));
+    i = j;
+  }
+  return w;
+}
+
+// -A CHAIN [-i BR] [-o BR] -m comment --comment latlab:LAB -j ACCEPT
+std::optional<NetlinkOps::FwRule> parse_rule(int family, const std::vector<std::string>& w) {
+  if (w.size() < 8 || w[0] != "-A") return std::nullopt;
+  NetlinkOps::FwRule r;
+  r.family = family;
+  r.chain = w[1];
+  size_t i = 2;
+  std::string in, out;
+  if (i + 1 < w.size() && w[i] == "-i") in = w[i + 1], i += 2;
+  if (i + 1 < w.size() && w[i] == "-o") out = w[i + 1], i += 2;
+  if (w.size() != i + 6 || w[i] != "-m" || w[i + 1] != "comment" || w[i + 2] != "--comment" ||
+      w[i + 3].rfind("latlab:", 0) != 0 || w[i + 4] != "-j" || w[i + 5] != "ACCEPT")
+    return std::nullopt;
+  r.mark = w[i + 3];
+  if (!in.empty() && in == out) {
+    r.dir = 'b', r.bridge = in;
+  } else if (!in.empty() && out.empty()) {
+    r.dir = 'i', r.bridge = in;
+  } else if (in.empty() && !out.empty()) {
+    r.dir = 'o', r.bridge = out;
+  } else {
+    return std::nullopt;
+  }
+  return r;
 }
 
 }  // namespace
@@ -887,15 +964,12 @@ NetlinkOps::RulesPending RealNetlinkOps::start_delete_bridge_accept_rules(const 
 NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& rules, const char* op) {
   const bool add = std::string(op) == "-I";
   auto children = std::make_shared<std::vector<Result<ChildPtr>>>();
-  for (const auto& r : rules) children->push_back(spawn_argv(rule_args(r.family, op, r.bridge, r.mark)));
+  for (const auto& r : rules) children->push_back(spawn_argv(rule_args(r, op)));
   return [rules, children, add] {
     std::vector<Status> out;
     for (size_t i = 0; i < rules.size(); ++i) {
       const FwRule& r = rules[i];
-      const std::string what = add ? "accept traffic between the ports of bridge " + q(r.bridge) + " (" +
-                                         tool(r.family) + " FORWARD rule " + q(r.mark) + ")"
-                                   : "delete " + std::string(tool(r.family)) + " FORWARD rule " + q(r.mark) +
-                                         " of bridge " + q(r.bridge);
+      const std::string what = (add ? "add " : "delete ") + rule_text(r);
       out.push_back(rule_result((*children)[i], what, r.family, add));
     }
     return out;
@@ -905,39 +979,20 @@ NetlinkOps::RulesPending RealNetlinkOps::run_rules(const std::vector<FwRule>& ru
 Result<std::vector<NetlinkOps::FwRule>> RealNetlinkOps::list_bridge_accept_rules() {
   std::vector<FwRule> out;
   for (int family : {4, 6}) {
-    std::string text;
-    auto r = run_argv({family == 4 ? "iptables" : "ip6tables", "-w", "5", "-S", "FORWARD"}, &text);
-    if (!r) {
-      if (r.error().exit_code() == ExitCode::environment) continue;  // not installed: no rules of ours
-      return std::move(r).error();
-    }
-    if (*r != 0) continue;  // no FORWARD chain / no table
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string::npos) end = text.size();
-      std::string line = text.substr(pos, end - pos);
-      pos = end + 1;
-      // -A FORWARD -i BR -o BR -m comment --comment latlab:LAB -j ACCEPT
-      std::vector<std::string> w;
-      size_t i = 0;
-      while (i < line.size()) {
-        while (i < line.size() && line[i] == ' ') ++i;
-        size_t j = i;
-        if (i < line.size() && line[i] == '"') {
-          j = line.find('"', i + 1);
-          if (j == std::string::npos) j = line.size();
-          w.push_back(line.substr(i + 1, j - i - 1));
-          i = j + 1;
-          continue;
-        }
-        while (j < line.size() && line[j] != ' ') ++j;
-        if (j > i) w.push_back(line.substr(i, j - i));
-        i = j;
+    for (const char* chain : {"FORWARD", "DOCKER-USER"}) {
+      std::string text;
+      auto r = run_argv({tool(family), "-w", "5", "-S", chain}, &text);
+      if (!r) {
+        if (r.error().exit_code() == ExitCode::environment) break;  // not installed: no rules of ours
+        return std::move(r).error();
       }
-      if (w.size() == 12 && w[0] == "-A" && w[2] == "-i" && w[4] == "-o" && w[3] == w[5] &&
-          w[8] == "--comment" && w[9].rfind("latlab:", 0) == 0 && w[10] == "-j" && w[11] == "ACCEPT") {
-        out.push_back({family, w[3], w[9]});
+      if (*r != 0) continue;  // no such chain (no Docker) / no table
+      size_t pos = 0;
+      while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        if (auto rule = parse_rule(family, split_words(text.substr(pos, end - pos)))) out.push_back(*rule);
+        pos = end + 1;
       }
     }
   }

@@ -21,6 +21,7 @@ class RealNetlinkOps final : public NetlinkOps {
 
   Status create_netns(const Ns& ns, const std::string& mark) override;
   Status delete_netns(const Ns& ns) override;
+  Status link_netns(const Ns& ns, const std::string& target, const std::string& mark) override;
   std::vector<Status> delete_netns_many(const std::vector<Ns>& names) override;
   Result<std::vector<std::string>> list_netns() override;
   Result<std::string> netns_mark(const Ns& ns) override;

@@ -26,6 +26,32 @@ bool link_is_ours(const LinkState& l, const std::string& mark, const scenario::M
   return l.alias.empty() && l.mac && *l.mac == mac;
 }
 
+// Only what carries latlab.lab=<lab>: the runtime refuses anything else
+// (EPERM), which is reported and left in place.
+template <typename Removed_, typename Fail>
+static void remove_containers(const LabState& st, const TeardownOptions& opt, TeardownReport& rep,
+                              Removed_& removed, Fail& fail) {
+  if (st.containers.empty() && st.docker_networks.empty()) return;
+  if (opt.runtime == nullptr) {
+    fail(Error("the lab has containers or Docker networks, and no Docker engine is configured to remove them",
+               ENOTCONN, ExitCode::environment));
+    return;
+  }
+  auto one = [&](const std::string& what, const std::string& name, Status s, Removed::What kind) {
+    if (s) {
+      removed(kind, what + " " + q(name));
+    } else if (s.error().sys_errno() == EPERM) {
+      rep.left.push_back(what + " " + q(name) + " has lab " + q(st.lab) + "'s name but not its label: left in place");
+    } else if (s.error().sys_errno() != ENOENT) {
+      fail(Error(s.error()));
+    }
+  };
+  for (auto it = st.containers.rbegin(); it != st.containers.rend(); ++it)
+    one("container", it->name, opt.runtime->remove_container(it->name, st.lab), Removed::What::container);
+  for (auto it = st.docker_networks.rbegin(); it != st.docker_networks.rend(); ++it)
+    one("Docker network", it->name, opt.runtime->remove_network(it->name, st.lab), Removed::What::network);
+}
+
 TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptions& opt) {
   TeardownReport rep;
   const std::string mark = scenario::ownership_mark(st.lab);
@@ -49,7 +75,7 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   // can only remove our own rule; absent = nothing to do.
   std::vector<NetlinkOps::FwRule> rules;
   for (auto it = st.fw_rules.rbegin(); it != st.fw_rules.rend(); ++it)
-    rules.push_back({it->family, it->bridge, mark});
+    rules.push_back({it->family, it->bridge, mark, it->chain, it->dir});
   NetlinkOps::RulesPending rules_pending;
   if (!rules.empty()) rules_pending = ops.start_delete_bridge_accept_rules(rules);
 
@@ -122,9 +148,16 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   }
   std::vector<std::string> delete_ns;
   std::set<std::string> dying;
+  std::set<std::string> container_ns;
+  for (const auto& c : st.containers) container_ns.insert(c.netns);
   for (auto it = st.namespaces.rbegin(); it != st.namespaces.rend(); ++it) {
     if (present_ns.count(it->name) == 0) continue;
     auto m = ops.netns_mark(it->name);
+    if (!m && container_ns.count(it->name) != 0) {
+      // The link to a container that is gone already: a dangling name.
+      delete_ns.push_back(it->name);
+      continue;
+    }
     if (!m) {
       fail(std::move(m).error().context("namespace " + q(it->name)));
       continue;
@@ -202,6 +235,10 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
   }
 
   phase("delete namespaces");
+  // 4b. Containers (their namespaces and the veth ends in them go with them),
+  //     then the Docker networks they were on.
+  remove_containers(st, opt, rep, removed, fail);
+  phase("containers and Docker networks");
   // 5. The kernel destroys namespaces asynchronously: wait until the host ends
   //    of their veths are gone, so the host is back as it was when we return.
   if (!waits.empty()) {
@@ -295,6 +332,8 @@ std::vector<std::string> summary_lines(const TeardownReport& rep) {
     std::vector<std::string> gone;
     if (c[What::namespace_]) gone.push_back(n(c[What::namespace_], "namespace", "namespaces"));
     if (c[What::interface]) gone.push_back(n(c[What::interface], "interface", "interfaces"));
+    if (c[What::container]) gone.push_back(n(c[What::container], "container", "containers"));
+    if (c[What::network]) gone.push_back(n(c[What::network], "Docker network", "Docker networks"));
     if (c[What::rule]) gone.push_back(n(c[What::rule], "firewall rule", "firewall rules"));
     std::string line = lab.empty() ? std::string("unowned objects") : "lab " + q(lab);
     std::string sep = ": ";

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "docker/container_runtime.h"
 #include "topology/journal.h"
 #include "topology/netlink_ops.h"
 
@@ -13,7 +14,7 @@ namespace latlab::topology {
 
 // One object teardown removed or put back.
 struct Removed {
-  enum class What { namespace_, interface, device, rule, sysctl };
+  enum class What { namespace_, interface, device, rule, sysctl, container, network };
   std::string lab;  // whose it was
   What what = What::interface;
   std::string text;  // "namespace \"latlab-demo-a\"", "interface \"br0\""
@@ -33,6 +34,9 @@ struct TeardownOptions {
   // ...but when none vanished for this long (a process inside keeps the
   // namespace alive), delete the remaining host ends one by one.
   std::chrono::milliseconds stall_timeout{1500};
+  // Removes the lab's containers and Docker networks (by name, and only
+  // those labelled latlab.lab=<lab>); required when the journal lists any.
+  docker::ContainerRuntime* runtime = nullptr;
 };
 
 // One line per lab: `lab "demo": removed 3 namespaces, 4 interfaces, 1

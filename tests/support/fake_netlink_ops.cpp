@@ -56,6 +56,17 @@ Status FakeNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
   return Ok{};
 }
 
+Status FakeNetlinkOps::link_netns(const Ns& ns, const std::string& target, const std::string& mark) {
+  LATLAB_TRY(call("link_netns " + ns + " " + target));
+  if (spaces.count(ns) != 0) return Error::from_errno("link namespace \"" + ns + "\"", EEXIST);
+  Link lo;
+  lo.state.name = "lo";
+  lo.state.ifindex = 1;
+  lo.state.alias = mark;
+  spaces[ns].links["lo"] = lo;
+  return Ok{};
+}
+
 Status FakeNetlinkOps::delete_netns(const Ns& ns) {
   LATLAB_TRY(call("delete_netns " + ns));
   auto it = spaces.find(ns);
@@ -288,9 +299,7 @@ NetlinkOps::RulesPending FakeNetlinkOps::start_delete_bridge_accept_rules(const 
   std::vector<Status> out;
   for (const auto& r : rules) {
     Status st = call("delete_bridge_accept_rule " + std::to_string(r.family) + " " + r.bridge + " " + r.mark);
-    auto same = [&](const FwRule& x) {
-      return x.family == r.family && x.bridge == r.bridge && x.mark == r.mark;
-    };
+    auto same = [&](const FwRule& x) { return x == r; };
     if (st && std::none_of(fw_rules.begin(), fw_rules.end(), same)) st = Error("no such rule", ENOENT);
     if (st) std::erase_if(fw_rules, same);
     out.push_back(std::move(st));

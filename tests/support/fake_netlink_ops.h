@@ -39,6 +39,7 @@ class FakeNetlinkOps final : public NetlinkOps {
 
   Status create_netns(const Ns& ns, const std::string& mark) override;
   Status delete_netns(const Ns& ns) override;
+  Status link_netns(const Ns& ns, const std::string& target, const std::string& mark) override;
   Result<std::vector<std::string>> list_netns() override;
   Result<std::string> netns_mark(const Ns& ns) override;
   Status create_bridge(const Ns& ns, const std::string& name, const scenario::MacAddr& mac) override;

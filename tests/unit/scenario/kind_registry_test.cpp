@@ -59,12 +59,12 @@ TEST(KindRegistry, ProbesNameRespondersThatExist) {
 TEST(KindRegistry, UnknownKindsAreRefusedWithTheSupportedOnes) {
   scenario::Node n;
   n.name = "c";
-  n.kind = "docker";
+  n.kind = "vm";
   auto r = topology::node_kind(n);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message(),
-            "node kind \"docker\" is not supported by the topology engine; supported kinds are host, netns");
-  EXPECT_EQ(scenario::implemented_node_kinds(), "host, netns");
+            "node kind \"vm\" is not supported by the topology engine; supported kinds are host, netns, docker");
+  EXPECT_EQ(scenario::implemented_node_kinds(), "host, netns, docker");
 }
 
 // A kind's own file: <family>_<kind>.cpp, or a layer's kinds.{h,cpp}.

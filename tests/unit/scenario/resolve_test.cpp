@@ -217,18 +217,57 @@ TEST(Nodes, NamespacesAreNamedAfterLabAndNode) {
   EXPECT_TRUE(lab.find_node("h")->root_namespace);
 }
 
-// The scenario layer knows docker nodes, but latlab cannot build them yet:
-// validate refuses them and names the kinds it can build.
-TEST(Nodes, DockerIsRefusedByValidateUntilImplemented) {
-  auto r = load_scenario_text(R"json({"latlab": 1, "name": "demo",
-    "nodes": {"a": {"kind": "netns"}, "c": {"kind": "docker", "image": "debian:12"}}})json",
-                              "x.json");
-  ASSERT_FALSE(r.ok());
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(
-      r.errors[0].str(),
-      "x.json:2:44: error: /nodes/c: node \"c\": node kind \"docker\" is not implemented yet; supported node "
-      "kinds are host, netns");
+// Containers on a docker-network get .2, .3 in node order; its bridge, the
+// host's side, .1. On docker0 the engine picks the address: the targets wait
+// for `up`, and bind_engine_addresses() resolves them.
+const char* kDocker = R"json({"latlab": 1, "name": "demo",
+  "nodes": {"h": {"kind": "host"},
+            "u1": {"kind": "docker", "network": "dn"}, "u2": {"kind": "docker", "network": "dn"},
+            "d1": {"kind": "docker"}, "d2": {"kind": "docker", "agent": "setns"}},
+  "links": [{"kind": "docker-network", "name": "dn", "subnet": "198.18.9.0/24", "bridge": "lldn0"}],
+  "experiments": [
+    {"name": "user", "probe": "icmp", "from": "u1", "to": "u2"},
+    {"name": "d0", "probe": "udp", "from": "d1", "to": "d2:eth0"},
+    {"name": "host", "probe": "icmp", "from": "h", "to": "d1"}]})json";
+
+TEST(Nodes, DockerNetworksAddressTheirMembers) {
+  Lab lab = load_ok(kDocker);
+  EXPECT_EQ(lab.find_node("u1")->netns_name, "latlab-demo-u1");
+  EXPECT_EQ(lab.find_interface("u1", "eth0")->addresses.at(0).str(), "198.18.9.2/24");
+  EXPECT_EQ(lab.find_interface("u2", "eth0")->addresses.at(0).str(), "198.18.9.3/24");
+  EXPECT_EQ(lab.find_interface("h", "lldn0")->addresses.at(0).str(), "198.18.9.1/24");
+  EXPECT_TRUE(lab.find_node("d1")->agent_exec);
+  EXPECT_FALSE(lab.find_node("d2")->agent_exec);
+  const Experiment& user = lab.experiments[0];
+  EXPECT_EQ(user.target.str(), "198.18.9.3");
+  EXPECT_EQ(user.egress, "u1:eth0");
+  EXPECT_FALSE(user.target_late);
+}
+
+TEST(Nodes, Docker0TargetsWaitForTheEngine) {
+  Lab lab = load_ok(kDocker);
+  EXPECT_TRUE(lab.find_interface("d1", "eth0")->engine_addressed);
+  EXPECT_TRUE(lab.find_interface("h", "docker0")->engine_addressed);
+  EXPECT_TRUE(lab.experiments[1].target_late);
+  EXPECT_EQ(lab.experiments[1].responder.node, "d2");
+  EXPECT_TRUE(lab.experiments[2].target_late);
+  std::map<std::string, Prefix> got = {{"d1:eth0", *Prefix::parse("172.17.0.2/16")},
+                                       {"d2:eth0", *Prefix::parse("172.17.0.3/16")},
+                                       {"h:docker0", *Prefix::parse("172.17.0.1/16")}};
+  ASSERT_TRUE(bind_engine_addresses(lab, got).ok());
+  EXPECT_FALSE(lab.experiments[1].target_late);
+  EXPECT_EQ(lab.experiments[1].target.str(), "172.17.0.3");
+  EXPECT_EQ(lab.experiments[1].egress, "d1:eth0");
+  EXPECT_EQ(lab.experiments[2].target.str(), "172.17.0.2");
+  EXPECT_EQ(lab.experiments[2].egress, "h:docker0");
+  EXPECT_EQ(lab.experiments[0].target.str(), "198.18.9.3");  // untouched
+}
+
+TEST(Nodes, Docker0TargetWithoutAnAddressFromTheEngineIsAnError) {
+  Lab lab = load_ok(kDocker);
+  auto st = bind_engine_addresses(lab, {});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message().find("has no IPv4 address"), std::string::npos) << st.error().message();
 }
 
 // b:eth1 (to c) is declared before b:eth0 (to a): "to": "b" must still pick

@@ -425,16 +425,39 @@ const InvalidCase kInvalid[] = {
 )json",
      "x.json:6:5: error: /nodes/h2: only one node can be of kind host (node \"h1\" already is: both would be "
      "this machine's root namespace)"},
-    {"docker_without_image",
+    {"docker_unknown_network",
      R"json({
   "latlab": 1,
   "name": "t",
   "nodes": {
-    "c": {"kind": "docker"}
+    "c": {"kind": "docker", "network": "nope"}
   }
 }
 )json",
-     "x.json:5:10: error: /nodes/c: missing required key \"image\""},
+     "x.json:5:40: error: /nodes/c/network: network \"nope\" is neither \"bridge\", \"none\" nor a docker-network "
+     "link of this lab (it declares none)"},
+    {"docker_agent_mode",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {
+    "c": {"kind": "docker", "agent": "ssh"}
+  }
+}
+)json",
+     "x.json:5:38: error: /nodes/c/agent: agent mode \"ssh\" is not supported; supported agent modes are exec, setns"},
+    {"docker_network_outside_pool",
+     R"json({
+  "latlab": 1,
+  "name": "t",
+  "nodes": {
+    "c": {"kind": "docker", "network": "dn"}
+  },
+  "links": [{"kind": "docker-network", "name": "dn", "subnet": "10.1.0.0/24"}]
+}
+)json",
+     "x.json:7:64: error: /links/0/subnet: subnet 10.1.0.0/24 is outside 198.18.0.0/15 (latlab's labs use only "
+     "that range)"},
     {"image_on_netns",
      R"json({
   "latlab": 1,
@@ -870,7 +893,7 @@ const InvalidCase kInvalid[] = {
   ]
 }
 )json",
-     "x.json:6:5: error: /links/0: missing required key \"kind\" (veth, bridge or phys)"},
+     "x.json:6:5: error: /links/0: missing required key \"kind\" (veth, bridge, phys, docker-network)"},
     {"link_kind_unknown",
      R"json({
   "latlab": 1,
@@ -882,7 +905,7 @@ const InvalidCase kInvalid[] = {
 }
 )json",
      "x.json:6:14: error: /links/0/kind: link kind \"vlan\" is not supported; supported link kinds are veth, "
-     "bridge, phys"},
+     "bridge, phys, docker-network"},
     {"link_kind_typo",
      R"json({
   "latlab": 1,
@@ -894,7 +917,7 @@ const InvalidCase kInvalid[] = {
 }
 )json",
      "x.json:6:14: error: /links/0/kind: link kind \"bridg\" is not supported; supported link kinds are "
-     "veth, bridge, phys (did you mean \"bridge\"?)"},
+     "veth, bridge, phys, docker-network (did you mean \"bridge\"?)"},
     {"link_unknown_key",
      R"json({
   "latlab": 1,

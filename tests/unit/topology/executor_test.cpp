@@ -226,13 +226,12 @@ TEST(TopologyNodeKinds, UnknownKindListsSupportedOnes) {
   std::vector<std::string> log;
   LoggingStore store(log);
   scenario::Lab lab = star_lab();
-  lab.nodes[1].kind = "docker";
+  lab.nodes[1].kind = "vm";
   auto r = apply_plan(ops, store, lab, star_plan());
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(
-      r.error().message(),
-      HasSubstr(
-          "node kind \"docker\" is not supported by the topology engine; supported kinds are host, netns"));
+  EXPECT_THAT(r.error().message(),
+              HasSubstr("node kind \"vm\" is not supported by the topology engine; supported kinds are host, "
+                        "netns, docker"));
   EXPECT_TRUE(log.empty());
 }
 
