@@ -117,6 +117,13 @@ void set_repetition_intervals(const std::vector<RepetitionStat>& reps, LatencySt
   s.p99_ci = to_interval(estimate(reps, Metric::p99));
 }
 
+// The node-kind table's rows: "docker -> docker (peer)", "netns (localhost)".
+std::string node_kind_key(const std::string& from, const std::string& to, const std::string& path) {
+  std::string f = from.empty() ? "-" : from;
+  if (path == "localhost" || path == "self" || to.empty()) return f + " (" + (path.empty() ? "-" : path) + ")";
+  return f + " -> " + to + " (" + (path.empty() ? "-" : path) + ")";
+}
+
 HowTaken how_taken(const ExperimentRecord& e) {
   HowTaken h;
   json p = json::parse(e.params_json, nullptr, false);
@@ -128,6 +135,7 @@ HowTaken how_taken(const ExperimentRecord& e) {
   str("responder", h.responder);
   if (h.responder.empty()) h.responder = "kernel";
   str("responder_wait", h.responder_wait);
+  str("agent", h.agent);
   if (h.responder != "kernel" && h.responder_wait.empty()) h.responder_wait = "block";
   if (auto d = json_int(p, "responder_delay_ns")) h.responder_delay_ns = *d;
   h.busy_poll_us = json_int(p, "busy_poll_us");
@@ -559,11 +567,12 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       x.path_kind = e0.path_kind;
       x.from_node = e0.from_node;
       x.from_kind = e0.from_kind;
+      x.to_kind = e0.to_kind;
       x.target = e0.target;
       x.repetitions = static_cast<uint32_t>(reps.size());
       x.how = how_taken(e0);
       auto& pg = group_for(path_groups, x.path_kind.empty() ? "-" : x.path_kind);
-      auto& ng = group_for(node_groups, x.from_kind.empty() ? "-" : x.from_kind);
+      auto& ng = group_for(node_groups, node_kind_key(x.from_kind, e0.to_kind, x.path_kind));
       auto s = fill_experiment(st, reps, req.exact_limit, x, pg.h, ng.h);
       if (!s.ok()) return Error(s.error()).exit(ExitCode::environment);
       if (!x.user.percentiles_exact)
@@ -663,7 +672,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
   rep.groups["path kind"] = make_groups(
       path_groups, [](const ExperimentReport& x) { return x.path_kind.empty() ? "-" : x.path_kind; });
   rep.groups["node kind"] = make_groups(
-      node_groups, [](const ExperimentReport& x) { return x.from_kind.empty() ? "-" : x.from_kind; });
+      node_groups, [](const ExperimentReport& x) { return node_kind_key(x.from_kind, x.to_kind, x.path_kind); });
   return rep;
 }
 

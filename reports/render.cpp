@@ -228,6 +228,7 @@ std::string wait_label(const HowTaken& h) {
     Unit du = choose_unit(static_cast<double>(h.responder_delay_ns));
     s += fmt::format(" +delay {}{}", fmt_in(static_cast<double>(h.responder_delay_ns), du), du.name);
   }
+  if (!h.agent.empty()) s += " agent " + h.agent;
   return s;
 }
 

@@ -53,6 +53,7 @@ struct HowTaken {
   int64_t responder_delay_ns = 0;
   std::optional<int64_t> busy_poll_us;  // SO_BUSY_POLL set by the scenario's options
   std::optional<int64_t> cpu;
+  std::string agent;  // in containers: "exec" | "setns" (probe/responder when they differ); "" elsewhere
   double min_effect = kDefaultMinEffect;  // the scenario's floor for verdicts
 };
 
@@ -102,6 +103,7 @@ struct ExperimentReport {
   std::string path_kind;  // peer | self | localhost
   std::string from_node;
   std::string from_kind;  // node kind: host | netns | docker
+  std::string to_kind;    // the target's node kind ("" for localhost)
   std::string target;
   uint32_t repetitions = 0;
   std::vector<int64_t> experiment_ids;  // store ids, one per repetition

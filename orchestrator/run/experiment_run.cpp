@@ -8,6 +8,7 @@
 
 #include "run/agent_stream.h"
 #include "run/signals.h"
+#include "scenario/kinds.h"
 #include "scenario/units.h"
 
 namespace latlab::run {
@@ -103,7 +104,23 @@ store::ExperimentRecord record_of(const scenario::Lab& lab, const scenario::Expe
   if (const scenario::Node* tn = lab.find_node(e.to_node)) rec.to_kind = tn->kind;
   rec.target = e.target.str();
   rec.egress = e.egress;
-  rec.params_json = experiment_params(e).dump();
+  nlohmann::json params = experiment_params(e);
+  // How the agents ran in a container: exec'd inside it, or from the host through setns.
+  std::string agent;
+  auto mode = [&](const std::string& node) -> std::string {
+    const scenario::Node* n = lab.find_node(node);
+    if (n == nullptr || (!n->agent_exec && !n->agent_setns)) return "";  // not a container
+    return n->agent_exec ? "exec" : "setns";
+  };
+  const std::string probe_mode = mode(e.from_node);
+  const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
+  const std::string resp_mode = rk && rk->user_space() ? mode(e.responder.node) : "";
+  if (!probe_mode.empty() || !resp_mode.empty()) {
+    agent = probe_mode.empty() ? "host" : probe_mode;
+    if (!resp_mode.empty() && resp_mode != agent) agent += "/" + resp_mode;
+    params["agent"] = agent;
+  }
+  rec.params_json = params.dump();
   return rec;
 }
 

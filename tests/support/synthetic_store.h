@@ -26,6 +26,7 @@ struct SyntheticExperiment {
   std::string name;
   std::string path_kind;
   std::string from_kind = "netns";
+  std::string to_kind = "netns";  // the target node's kind (none for localhost)
   int64_t base_ns = 0;
   int64_t step_ns = 50;  // offset unit
   int repetitions = 1;
@@ -87,6 +88,7 @@ inline int64_t write_run(store::SqliteStore& s, const std::string& scenario,
       e.from_node = "a";
       e.from_kind = x.from_kind;
       e.to_node = "b";
+      if (x.path_kind != "localhost") e.to_kind = x.to_kind;
       e.target = x.path_kind == "localhost" ? "127.0.0.1" : "198.18.0.2";
       e.params_json = x.params_json;
       const int64_t base =

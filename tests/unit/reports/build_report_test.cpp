@@ -187,7 +187,10 @@ TEST(BuildReport, Seed000Table) {
   EXPECT_EQ(g[0].key, "localhost");
   EXPECT_EQ(g[1].key, "peer");
   EXPECT_NEAR(*g[1].ratio_to_first, 174.03, 174.03 / 1024);  // pooled in the log histogram
-  EXPECT_EQ(r.groups.at("node kind").size(), 1u);
+  // By node kind and path: one row per (from kind, to kind, path kind).
+  const auto& nk = r.groups.at("node kind");
+  ASSERT_EQ(nk.size(), 3u);
+  EXPECT_EQ(nk[0].key, "netns (localhost)");
 
   EXPECT_EQ(r.runs[0].environment.at("machine.kernel"), "6.1.0");
   EXPECT_EQ(r.runs[0].environment.at("lab.a.interfaces.eth0.mtu"), "1500");
@@ -315,8 +318,8 @@ TEST(BuildReport, ContainerVsHostIsOneTable) {
   ASSERT_TRUE(r.ok());
   const auto& g = r->groups.at("node kind");
   ASSERT_EQ(g.size(), 2u);
-  EXPECT_EQ(g[0].key, "host");  // the baseline (first row) kind first
-  EXPECT_EQ(g[1].key, "docker");
+  EXPECT_EQ(g[0].key, "host -> netns (peer)");  // the baseline (first row) kind first
+  EXPECT_EQ(g[1].key, "docker -> netns (peer)");
   EXPECT_EQ(g[1].samples, 820u);
   EXPECT_NEAR(*g[1].p50, 150000, 150000.0 / 2048);  // pooled in the log histogram
   EXPECT_NEAR(*g[1].ratio_to_first, 150.0, 0.1);
