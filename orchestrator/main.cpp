@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   latlab::cli::add_topology_commands(reg);
   latlab::cli::add_run_commands(reg);
   latlab::cli::add_report_commands(reg);
+  latlab::cli::add_image_commands(reg);
 
   try {
     app.parse(argc, argv);

@@ -20,5 +20,6 @@ void add_scenario_commands(Registry& reg);  // validate, plan
 void add_topology_commands(Registry& reg);  // up, down, ls, inspect, exec, cleanup
 void add_run_commands(Registry& reg);       // run
 void add_report_commands(Registry& reg);    // report, compare
+void add_image_commands(Registry& reg);     // image build
 
 }  // namespace latlab::cli

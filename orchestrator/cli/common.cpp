@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
+#include "docker/engine_api.h"
+#include "process/process.h"
 #include "util/result.h"
 
 namespace latlab::cli {
@@ -18,5 +21,25 @@ scenario::LoadResult load_lab_or_throw(const std::string& path) {
 }
 
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
+
+std::optional<std::string> find_agent() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto cand = self.parent_path() / "latlab-agent";
+    if (::access(cand.c_str(), X_OK) == 0) return cand.string();
+  }
+  return process::find_in_path("latlab-agent");
+}
+
+std::string agent_path() {
+  if (auto p = find_agent()) return *p;
+  throw FatalError("latlab-agent not found next to latlab or in PATH (build it: scripts/build.sh)",
+                   ExitCode::environment);
+}
+
+std::unique_ptr<docker::ContainerRuntime> make_container_runtime() {
+  return std::make_unique<docker::EngineApiRuntime>(docker::default_socket_path());
+}
 
 }  // namespace latlab::cli

@@ -1,8 +1,11 @@
 // Helpers shared by subcommands.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "docker/container_runtime.h"
 #include "scenario/load.h"
 
 namespace latlab::cli {
@@ -13,5 +16,14 @@ scenario::LoadResult load_lab_or_throw(const std::string& path);
 
 // True when stdout is a terminal (progress, colours).
 bool stdout_is_tty();
+
+// latlab-agent next to this latlab, else in PATH; nullopt when neither.
+std::optional<std::string> find_agent();
+// The same, or FatalError (exit 3) naming how to build it.
+std::string agent_path();
+
+// The Docker engine at $DOCKER_HOST (unix://) or /var/run/docker.sock. Makes
+// no connection until it is asked something.
+std::unique_ptr<docker::ContainerRuntime> make_container_runtime();
 
 }  // namespace latlab::cli

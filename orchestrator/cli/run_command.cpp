@@ -92,18 +92,6 @@ class ProgressPrinter {
   bool on_line_ = false;
 };
 
-std::string agent_path() {
-  std::error_code ec;
-  auto self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto cand = self.parent_path() / "latlab-agent";
-    if (::access(cand.c_str(), X_OK) == 0) return cand.string();
-  }
-  if (auto p = process::find_in_path("latlab-agent")) return *p;
-  throw FatalError("latlab-agent not found next to latlab or in PATH (build it: scripts/build.sh)",
-                   ExitCode::environment);
-}
-
 int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat,
             bool keep_lab, bool json) {
   auto scenario = load_lab_or_throw(file);
@@ -126,6 +114,8 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   opt.repeat = repeat;
   opt.keep_lab = keep_lab;
   opt.agent_path = agent_path();
+  auto runtime = make_container_runtime();
+  opt.runtime = runtime.get();
   fs::path dbp = fs::absolute(db_path);
   opt.runs_root = (dbp.parent_path() / "latlab-runs").string();
   ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);

@@ -97,7 +97,8 @@ int run_up(const std::string& file, bool as_json) {
   auto ops = make_ops();
   // LATLAB_JOURNAL_FSYNC=1 fsyncs each journal write (see docs/topology.md).
   FileStateStore store(FileStateStore::default_root(), std::getenv("LATLAB_JOURNAL_FSYNC") != nullptr);
-  Engine engine(*ops, store);
+  auto runtime = make_container_runtime();
+  Engine engine(*ops, store, runtime.get());
 
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -106,6 +107,8 @@ int run_up(const std::string& file, bool as_json) {
   topology::ApplyOptions opt;
   opt.scenario_path = file;
   opt.cancel = &g_cancel;
+  opt.runtime = runtime.get();
+  opt.agent_path = find_agent().value_or("");
   auto t0 = std::chrono::steady_clock::now();
   auto r = engine.up(lab, plan, opt);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -172,7 +175,8 @@ int run_down(const std::string& lab, bool verbose) {
   require_root("down");
   auto ops = make_ops();
   FileStateStore store(FileStateStore::default_root());
-  Engine engine(*ops, store);
+  auto runtime = make_container_runtime();
+  Engine engine(*ops, store, runtime.get());
   auto t0 = std::chrono::steady_clock::now();
   auto r = engine.down(lab);
   if (!r) fail(r.error());
@@ -190,7 +194,8 @@ int run_cleanup(const std::string& lab, bool all, bool verbose) {
   if (!lab.empty() && all) throw FatalError("cleanup takes a LAB or --all, not both", ExitCode::bad_input);
   auto ops = make_ops();
   FileStateStore store(FileStateStore::default_root());
-  Engine engine(*ops, store);
+  auto runtime = make_container_runtime();
+  Engine engine(*ops, store, runtime.get());
   auto r = engine.cleanup(all ? std::nullopt : std::optional<std::string>(lab));
   if (!r) fail(r.error());
   int rc = print_report(*r, verbose);
