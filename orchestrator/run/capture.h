@@ -56,6 +56,9 @@ class Capture {
   virtual Status start(ExperimentContext& ctx) = 0;
   // A capture may wrap the probe's command (perf record -- latlab-agent ...).
   virtual void wrap_probe(std::vector<std::string>& /*argv*/, ExperimentContext& /*ctx*/) {}
+  // Right after the probe started, with its PID (a probe exec'd inside a
+  // container cannot be wrapped: perf attaches to it instead).
+  virtual void probe_started(ExperimentContext& /*ctx*/, pid_t /*pid*/) {}
   // After the probe finished and responders stopped.
   virtual Status stop(ExperimentContext& ctx) = 0;
   // Parses what was captured and writes it to the store, including one

@@ -1,9 +1,11 @@
 // Capture kind "perf": the probe runs under
 //   perf record -g -e cpu-clock -F 4999 -o <dir>/perf-<exp>.data -- <probe argv>
+// (a probe exec'd inside a container: perf record -p <its PID> from the host)
 // and its samples are folded FlameGraph-style (perf_fold.h) into `stacks`.
 // cpu-clock is a software event: it works in VMs where the hardware cycle
 // counter is missing, so it is the one event we use (the summary says so).
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -75,8 +77,13 @@ class PerfCapture : public Capture {
     return Ok{};
   }
 
-  void wrap_probe(std::vector<std::string>& argv, ExperimentContext&) override {
+  void wrap_probe(std::vector<std::string>& argv, ExperimentContext& ctx) override {
     if (!ready_ || argv.empty()) return;
+    const scenario::Node* from = ctx.lab ? ctx.lab->find_node(ctx.exp->from_node) : nullptr;
+    if (from && from->agent_exec) {
+      attach_ = true;  // exec'd inside its container: perf attaches to its PID from the host
+      return;
+    }
     std::vector<std::string> w = {perf_, "record",   "-q", "-g",
                                   "-e",  perf_event, "-F", std::to_string(perf_frequency),
                                   "-o",  file_,      "--"};
@@ -85,8 +92,28 @@ class PerfCapture : public Capture {
     wrapped_ = true;
   }
 
+  void probe_started(ExperimentContext& ctx, pid_t pid) override {
+    if (!attach_ || pid <= 0) return;
+    process::SpawnSpec s;
+    s.argv = {perf_, "record", "-q", "-g", "-e", perf_event, "-F", std::to_string(perf_frequency),
+              "-o", file_, "-p", std::to_string(pid)};
+    auto child = ctx.launcher->spawn(s);
+    if (child.ok()) {
+      attached_ = std::move(*child);
+      wrapped_ = true;
+    }
+  }
+
   Status stop(ExperimentContext&) override {
-    // perf record ends with the probe it wraps; the runner waited for it.
+    // perf record ends with the probe it wraps; the runner waited for it. One
+    // attached to a probe in a container ends with it too, or on SIGINT.
+    if (attached_) {
+      if (!attached_->wait(std::chrono::seconds(2)).ok()) {
+        attached_->signal(SIGINT);
+        (void)attached_->wait(std::chrono::seconds(20));
+      }
+      attached_.reset();
+    }
     if (wrapped_) ::chmod(file_.c_str(), 0600);
     return Ok{};
   }
@@ -160,6 +187,8 @@ class PerfCapture : public Capture {
   std::string paranoid_ = "?";
   bool ready_ = false;
   bool wrapped_ = false;
+  bool attach_ = false;                       // the probe runs in a container: attach by PID
+  std::unique_ptr<process::Child> attached_;  // that perf record
 };
 
 }  // namespace

@@ -286,6 +286,7 @@ Status ExperimentRun::start_probe() {
   if (!child.ok()) return child.error();
   probe_ = std::move(*child);
   ctx_.agent_pids.push_back(probe_->pid());
+  for (auto& c : captures_) c->probe_started(ctx_, probe_->pid());
   return Ok{};
 }
 
