@@ -59,10 +59,14 @@ int fail(latlab::agent::JsonLineWriter& out, const Error& error) {
 int main(int argc, char** argv) {
   // When whoever started us dies (latlab killed, or the perf wrapping us), stop
   // as if asked to: a probe prints its summary and exits, nothing is left
-  // running in a lab.
+  // running in a lab. Not when the parent is outside our PID namespace
+  // (getppid() is 0: a container's PID 1, or `docker exec`): that parent is
+  // runc, which exits as soon as we run, and the engine owns our lifetime.
   const pid_t parent = ::getppid();
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != parent) return 130;
+  if (parent != 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) return 130;
+  }
   latlab::agent::JsonLineWriter out(STDOUT_FILENO);
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const auto& a : args) {

@@ -9,6 +9,7 @@ BUILD_DEPS=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev
   googletest libgtest-dev libgmock-dev
   libcli11-dev libfmt-dev libpcap-dev
+  libcurl4-openssl-dev
 )
 RUNTIME_DEPS=(
   iproute2 iptables tcpdump linux-perf iputils-ping sockperf sqlite3 procps

@@ -11,6 +11,7 @@ constexpr ModeEntry kModeRunners[] = {
     {Mode::raw, run_raw_probe},
     {Mode::udp_reflector, run_udp_reflector},
     {Mode::raw_responder, run_raw_responder},
+    {Mode::hold, run_hold},
 };
 }  // namespace
 

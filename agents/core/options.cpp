@@ -35,6 +35,7 @@ constexpr ModeName kModes[] = {
     {Mode::udp_reflector, "udp-reflector"},
     {Mode::raw_responder, "raw-responder"},
     {Mode::version, "version"},
+    {Mode::hold, "hold"},
 };
 
 enum class Arity { none, required, optional };
@@ -369,8 +370,8 @@ Result<AgentOptions> parse_options(const std::vector<std::string>& args, const S
   if (!found) {
     return usage_error("unknown mode \"" + *mode_text + "\"; supported modes are " + supported_modes());
   }
-  if (o.mode == Mode::version) {
-    if (!raws.empty()) return usage_error("mode version takes no options");
+  if (o.mode == Mode::version || o.mode == Mode::hold) {
+    if (!raws.empty()) return usage_error(std::string("mode ") + mode_name(o.mode) + " takes no options");
     return o;
   }
   for (const auto& raw : spec_raws) {

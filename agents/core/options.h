@@ -15,11 +15,11 @@
 
 namespace latlab::agent {
 
-enum class Mode : std::uint8_t { icmp, udp, raw, udp_reflector, raw_responder, version };
+enum class Mode : std::uint8_t { icmp, udp, raw, udp_reflector, raw_responder, version, hold };
 
 const char* mode_name(Mode mode);
 bool is_probe(Mode mode);
-// "icmp, udp, raw, udp-reflector, raw-responder, version"
+// "icmp, udp, raw, udp-reflector, raw-responder, version, hold"
 std::string supported_modes();
 
 inline constexpr std::int64_t kSecond = 1'000'000'000;

@@ -110,6 +110,9 @@ class ContainerRuntime {
   // Builds `ref` FROM scratch holding the one host file `agent_path` as
   // /latlab-agent (mode 0755), labelled latlab.image=agent.
   virtual Status build_agent_image(const std::string& ref, const std::string& agent_path) = 0;
+  // Removes an image latlab built (force); EPERM when it lacks the label
+  // latlab.image, ENOENT when absent.
+  virtual Status remove_image(const std::string& ref) = 0;
 
   // Creates (not starts) a container; returns its id. EEXIST when the name is taken.
   virtual Result<std::string> create_container(const ContainerSpec& spec) = 0;

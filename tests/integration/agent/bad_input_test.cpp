@@ -24,7 +24,7 @@ TEST(AgentBadInput, UsageErrorsExitTwo) {
   expect_error(run_agent({"udp", "--target", "198.18.0.2", "--family", "7"}), 2,
                "--family \"7\": unknown address family (expected 4 or 6)");
   expect_error(run_agent({"ping"}), 2,
-               "unknown mode \"ping\"; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version");
+               "unknown mode \"ping\"; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version, hold");
   expect_error(run_agent({"icmp", "--spec", "-"}, 5000, "{\"target\": 5"), 2,
                "spec: line 1 column 13: expected ',' or '}'");
 }

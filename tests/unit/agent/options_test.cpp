@@ -74,9 +74,9 @@ TEST(Options, FamilyInferredOrForced) {
 }
 
 TEST(Options, ExactErrors) {
-  EXPECT_EQ(error_of({}), "missing mode; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version");
+  EXPECT_EQ(error_of({}), "missing mode; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version, hold");
   EXPECT_EQ(error_of({"tcp"}),
-            "unknown mode \"tcp\"; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version");
+            "unknown mode \"tcp\"; supported modes are icmp, udp, raw, udp-reflector, raw-responder, version, hold");
   EXPECT_EQ(error_of({"icmp", "--target", "198.18.0.2", "--bogus", "1"}), "unknown option \"--bogus\"");
   EXPECT_EQ(error_of({"icmp", "--target", "198.18.0.2", "--interval", "-1ms"}),
             "--interval \"-1ms\": must not be negative");
@@ -187,6 +187,14 @@ TEST(Options, SpecErrors) {
   EXPECT_EQ(error_of({"udp", "--spec", "-"}, R"({"mode":"icmp"})"),
             "spec: mode \"icmp\" contradicts mode \"udp\" on the command line");
   EXPECT_EQ(error_of({"icmp", "--spec", "/nonexistent"}), "--spec /nonexistent: No such file or directory (ENOENT)");
+}
+
+TEST(Options, HoldTakesNoOptions) {
+  auto o = parse({"hold"});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->mode, Mode::hold);
+  EXPECT_EQ(error_of({"hold", "--count", "1"}), "mode hold takes no options");
+  EXPECT_EQ(error_of({"version", "--count", "1"}), "mode version takes no options");
 }
 
 TEST(SpecJson, ParsesFlatObject) {
