@@ -320,6 +320,7 @@ Result<std::string> EngineApiRuntime::create_network(const NetworkSpec& spec) {
                {"IPAM", {{"Driver", "default"}, {"Config", config.empty() ? json::array() : json::array({config})}}}};
   json options = json::object();
   if (!spec.mtu.empty()) options["com.docker.network.driver.mtu"] = spec.mtu;
+  if (!spec.bridge.empty()) options["com.docker.network.bridge.name"] = spec.bridge;
   body["Options"] = options;
   auto j = call_json(http_, what, "POST", "/networks/create", &body, EEXIST);
   if (!j) return std::move(j).error();
