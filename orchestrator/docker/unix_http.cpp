@@ -94,18 +94,33 @@ std::string url_escape(std::string_view s) {
 
 UnixHttpClient::UnixHttpClient(std::string socket_path) : socket_path_(std::move(socket_path)) {
   global_init();
-  curl_ = curl_easy_init();
 }
 
 UnixHttpClient::~UnixHttpClient() {
-  if (curl_ != nullptr) curl_easy_cleanup(curl_);
+  for (CURL* c : idle_) curl_easy_cleanup(c);
 }
 
 Result<HttpResponse> UnixHttpClient::perform(const HttpRequest& req) {
-  std::lock_guard lock(mu_);
   const std::string where = "the Docker engine did not answer at " + socket_path_;
-  if (curl_ == nullptr) return Error(where + ": curl_easy_init failed", ENOMEM, ExitCode::environment);
-  CURL* c = curl_;
+  CURL* c = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      c = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  if (c == nullptr) c = curl_easy_init();
+  if (c == nullptr) return Error(where + ": curl_easy_init failed", ENOMEM, ExitCode::environment);
+  // Back to the idle ones whatever happens.
+  struct Lease {
+    UnixHttpClient* self;
+    CURL* c;
+    ~Lease() {
+      std::lock_guard lock(self->mu_);
+      self->idle_.push_back(c);
+    }
+  } lease{this, c};
   HttpResponse resp;
   Transfer t{&req, &resp, c};
   char errbuf[CURL_ERROR_SIZE] = {};

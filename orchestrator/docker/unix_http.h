@@ -1,6 +1,7 @@
-// HTTP/1.1 over a unix socket (the Docker engine's), on one libcurl easy
-// handle: its connection is kept open and reused from request to request.
-// One request at a time per client (a mutex serialises callers).
+// HTTP/1.1 over a unix socket (the Docker engine's), on libcurl easy
+// handles whose connections are kept open and reused from request to
+// request. Callers on several threads each get a handle of their own (idle
+// ones are reused), so requests of one client can run at once.
 #pragma once
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.h"
 
@@ -51,7 +53,7 @@ class UnixHttpClient {
 
  private:
   std::string socket_path_;
-  CURL* curl_ = nullptr;
+  std::vector<CURL*> idle_;  // handles not in use, each with its open connection
   std::mutex mu_;
 };
 

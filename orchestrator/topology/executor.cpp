@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include "topology/kinds.h"
@@ -291,8 +293,11 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
   // A container: created (journalled first), the agent copied in when the
   // image is not latlab's, started with the agent holding it as PID 1, and
   // its namespace linked under /run/netns and marked.
-  auto create_container = [&](const CreateContainer& a) -> Status {
-    JContainer& jc = journal.containers.at(next_container++);
+  // A container in the engine: created (journalled first), the agent copied
+  // in when the image is not latlab's, started with the agent holding it as
+  // PID 1, inspected for its PID and address. Runs on several threads at once
+  // (the engine's own work dominates); `made` says whether it was created.
+  auto engine_container = [&](const CreateContainer& a, JContainer& jc, bool& made) -> Status {
     docker::ContainerSpec spec;
     spec.name = a.container;
     spec.image = a.image;
@@ -305,7 +310,7 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     auto id = opt.runtime->create_container(spec);
     if (!id) return std::move(id).error();
     jc.id = *id;
-    created.containers.push_back(jc);
+    made = true;
     if (!a.agent_image)
       LATLAB_TRY(opt.runtime->copy_file_in(a.container, opt.agent_path, std::string("/") + docker::agent_file));
     LATLAB_TRY(opt.runtime->start_container(a.container));
@@ -315,21 +320,67 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
       return Error("container " + q(a.container) + " stopped right after its start", ECHILD);
     jc.pid = info->pid;
     if (auto ip = info->ipv4.find(a.network); ip != info->ipv4.end()) jc.ipv4 = ip->second;
-    if (a.network == "bridge" && journal.docker_bridge_ipv4.empty()) {
-      // docker0's own address (the host's side), read from the kernel.
-      auto links = ops.list_links("");
-      auto addrs = ops.list_addresses("");
-      if (links && addrs) {
-        for (const auto& l : *links) {
-          if (l.name != "docker0") continue;
-          for (const auto& ad : *addrs)
-            if (ad.ifindex == l.ifindex && ad.prefix.family() == 4) journal.docker_bridge_ipv4 = ad.prefix.str();
-        }
-      }
-    }
-    LATLAB_TRY(ops.link_netns(a.netns, "/proc/" + std::to_string(info->pid) + "/ns/net", mark));
-    created.namespaces.push_back({a.node, a.netns});
     return Ok{};
+  };
+  // docker0's own address (the host's side), read from the kernel.
+  auto note_docker0 = [&] {
+    if (!journal.docker_bridge_ipv4.empty()) return;
+    auto links = ops.list_links("");
+    auto addrs = ops.list_addresses("");
+    if (!links || !addrs) return;
+    for (const auto& l : *links) {
+      if (l.name != "docker0") continue;
+      for (const auto& ad : *addrs)
+        if (ad.ifindex == l.ifindex && ad.prefix.family() == 4) journal.docker_bridge_ipv4 = ad.prefix.str();
+    }
+  };
+  // The run of CreateContainer actions from `ai` on: the engine's part on up
+  // to kContainerWorkers threads, then, in plan order, each namespace linked
+  // under /run/netns and marked (netlink, one thread). failed_node names the
+  // node of the error returned.
+  std::string failed_node;
+  auto create_containers = [&](size_t& ai) -> Status {
+    constexpr size_t kContainerWorkers = 32;  // the engine, not latlab, is the bottleneck
+    size_t last = ai;
+    while (last + 1 < plan.actions.size() && std::holds_alternative<CreateContainer>(plan.actions[last + 1])) ++last;
+    const size_t n = last - ai + 1;
+    std::vector<const CreateContainer*> batch;
+    for (size_t k = ai; k <= last; ++k) batch.push_back(&std::get<CreateContainer>(plan.actions[k]));
+    const size_t first_container = next_container;
+    next_container += n;
+    std::vector<Status> st(n);
+    std::vector<char> made(n, 0);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t k = next++; k < n; k = next++) {
+        bool m = false;
+        st[k] = engine_container(*batch[k], journal.containers.at(first_container + k), m);
+        made[k] = m;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < std::min(n, kContainerWorkers); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    ai = last;
+    Status first;
+    for (size_t k = 0; k < n; ++k) {
+      const CreateContainer& a = *batch[k];
+      const JContainer& jc = journal.containers.at(first_container + k);
+      if (made[k]) created.containers.push_back(jc);
+      if (!st[k]) {
+        if (first) failed_node = a.node, first = std::move(st[k]);
+        continue;
+      }
+      if (!first) continue;  // undone with the rest
+      if (a.network == "bridge") note_docker0();
+      if (Status l = ops.link_netns(a.netns, "/proc/" + std::to_string(jc.pid) + "/ns/net", mark); !l) {
+        failed_node = a.node, first = std::move(l);
+        continue;
+      }
+      created.namespaces.push_back({a.node, a.netns});
+    }
+    return first;
   };
 
   // LATLAB_TOPOLOGY_PROFILE=1: time per action kind on stderr (bench/topology).
@@ -375,7 +426,7 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
               pending_rules.push_back({ops.start_add_bridge_accept_rules(rules), std::move(mine)});
               return Ok{};
             },
-            [&](const CreateContainer& a) -> Status { return create_container(a); },
+            [&](const CreateContainer&) -> Status { return create_containers(ai); },
             [&](const CreateNetns& a) -> Status {
               if (Status c = ops.create_netns(a.netns, mark); !c) {
                 if (c.error().sys_errno() != EEXIST) return c;
@@ -471,7 +522,8 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
     }
     if (!s) {
       Error err = std::move(s).error();
-      if (!node.empty()) err.context("node " + q(node));
+      const std::string& where = failed_node.empty() ? node : failed_node;
+      if (!where.empty()) err.context("node " + q(where));
       err.context("lab " + q(lab.name));
       return undo(std::move(err));
     }

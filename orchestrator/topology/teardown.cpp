@@ -1,6 +1,7 @@
 #include "topology/teardown.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -46,8 +47,19 @@ static void remove_containers(const LabState& st, const TeardownOptions& opt, Te
       fail(Error(s.error()));
     }
   };
-  for (auto it = st.containers.rbegin(); it != st.containers.rend(); ++it)
-    one("container", it->name, opt.runtime->remove_container(it->name, st.lab), Removed::What::container);
+  // The engine's work dominates (stop, unmount, delete): several at once.
+  constexpr size_t kWorkers = 8;
+  const size_t n = st.containers.size();
+  std::vector<Status> res(n);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t k = next++; k < n; k = next++) res[k] = opt.runtime->remove_container(st.containers[k].name, st.lab);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < std::min(n, kWorkers); ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  for (size_t k = n; k-- > 0;) one("container", st.containers[k].name, std::move(res[k]), Removed::What::container);
   for (auto it = st.docker_networks.rbegin(); it != st.docker_networks.rend(); ++it)
     one("Docker network", it->name, opt.runtime->remove_network(it->name, st.lab), Removed::What::network);
 }

@@ -106,19 +106,25 @@ NetworkInfo FakeContainerRuntime::info_of(const Network& n) const {
   return NetworkInfo{n.id, n.spec.name, "br-" + n.id.substr(0, 12), n.spec.subnet, n.spec.labels};
 }
 
-Status FakeContainerRuntime::ping() { return call("ping", "ping"); }
+Status FakeContainerRuntime::ping() {
+  std::lock_guard lock(mu_);
+  return call("ping", "ping");
+}
 
 Result<EngineInfo> FakeContainerRuntime::info() {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("info", "info"));
   return EngineInfo{"20.10.24+dfsg1", "1.41", "overlay2", "cgroupfs", "2", "6.1.0-fake", {"name=seccomp,profile=default"}};
 }
 
 Result<bool> FakeContainerRuntime::image_exists(const std::string& ref) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("image_exists", "image_exists " + ref));
   return images.count(ref) != 0;
 }
 
 Status FakeContainerRuntime::build_agent_image(const std::string& ref, const std::string& agent_path) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("build_agent_image", "build_agent_image " + ref + " agent=" + agent_path));
   if (::access(agent_path.c_str(), R_OK) != 0)
     return Error::from_errno("docker: build image " + q(ref) + ": open " + q(agent_path), errno);
@@ -127,6 +133,7 @@ Status FakeContainerRuntime::build_agent_image(const std::string& ref, const std
 }
 
 Status FakeContainerRuntime::remove_image(const std::string& ref) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("remove_image", "remove_image " + ref));
   const std::string what = "remove image " + q(ref);
   const auto it = images.find(ref);
@@ -138,6 +145,7 @@ Status FakeContainerRuntime::remove_image(const std::string& ref) {
 }
 
 Result<std::string> FakeContainerRuntime::create_container(const ContainerSpec& spec) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   std::string line = "create_container " + spec.name + " image=" + spec.image + " network=" + spec.network;
   if (spec.ipv4) line += " ipv4=" + *spec.ipv4;
   LATLAB_TRY(call("create_container", line));
@@ -167,6 +175,7 @@ Result<std::string> FakeContainerRuntime::create_container(const ContainerSpec& 
 
 Status FakeContainerRuntime::copy_file_in(const std::string& container, const std::string& host_file,
                                           const std::string& path) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("copy_file_in", "copy_file_in " + container + " " + host_file + " " + path));
   const std::string what = "copy " + q(host_file) + " into container " + q(container) + " at " + q(path);
   Container* c = find_container(container);
@@ -177,6 +186,7 @@ Status FakeContainerRuntime::copy_file_in(const std::string& container, const st
 }
 
 Status FakeContainerRuntime::start_container(const std::string& container) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("start_container", "start_container " + container));
   Container* c = find_container(container);
   if (c == nullptr) return not_found("start container " + q(container), "container", container);
@@ -198,6 +208,7 @@ Status FakeContainerRuntime::start_container(const std::string& container) {
 }
 
 Result<ContainerInfo> FakeContainerRuntime::inspect_container(const std::string& container) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("inspect_container", "inspect_container " + container));
   Container* c = find_container(container);
   if (c == nullptr) return not_found("inspect container " + q(container), "container", container);
@@ -205,6 +216,7 @@ Result<ContainerInfo> FakeContainerRuntime::inspect_container(const std::string&
 }
 
 Status FakeContainerRuntime::remove_container(const std::string& container, const std::string& lab) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("remove_container", "remove_container " + container + " lab=" + lab));
   const std::string what = "remove container " + q(container);
   Container* c = find_container(container);
@@ -215,6 +227,7 @@ Status FakeContainerRuntime::remove_container(const std::string& container, cons
 }
 
 Result<std::vector<ContainerInfo>> FakeContainerRuntime::list_containers(const std::string& label_filter) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("list_containers", "list_containers " + label_filter));
   std::vector<ContainerInfo> out;
   for (const auto& [name, c] : containers) {
@@ -224,6 +237,7 @@ Result<std::vector<ContainerInfo>> FakeContainerRuntime::list_containers(const s
 }
 
 Result<std::string> FakeContainerRuntime::create_network(const NetworkSpec& spec) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("create_network", "create_network " + spec.name + " subnet=" + spec.subnet));
   if (networks.count(spec.name) != 0 || builtin_network(spec.name)) {
     return Error("docker: create network " + q(spec.name) + ": 409 Conflict: network with name " + spec.name +
@@ -239,6 +253,7 @@ Result<std::string> FakeContainerRuntime::create_network(const NetworkSpec& spec
 }
 
 Result<NetworkInfo> FakeContainerRuntime::inspect_network(const std::string& network) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("inspect_network", "inspect_network " + network));
   Network* n = find_network(network);
   if (n == nullptr) return not_found("inspect network " + q(network), "network", network);
@@ -247,6 +262,7 @@ Result<NetworkInfo> FakeContainerRuntime::inspect_network(const std::string& net
 
 Status FakeContainerRuntime::connect_network(const std::string& network, const std::string& container,
                                              const std::optional<std::string>& ipv4) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   std::string line = "connect_network " + network + " " + container;
   if (ipv4) line += " ipv4=" + *ipv4;
   LATLAB_TRY(call("connect_network", line));
@@ -266,6 +282,7 @@ Status FakeContainerRuntime::connect_network(const std::string& network, const s
 }
 
 Status FakeContainerRuntime::remove_network(const std::string& network, const std::string& lab) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("remove_network", "remove_network " + network + " lab=" + lab));
   const std::string what = "remove network " + q(network);
   Network* n = find_network(network);
@@ -284,6 +301,7 @@ Status FakeContainerRuntime::remove_network(const std::string& network, const st
 }
 
 Result<std::vector<NetworkInfo>> FakeContainerRuntime::list_networks(const std::string& label_filter) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   LATLAB_TRY(call("list_networks", "list_networks " + label_filter));
   std::vector<NetworkInfo> out;
   for (const auto& [name, n] : networks) {
@@ -293,6 +311,7 @@ Result<std::vector<NetworkInfo>> FakeContainerRuntime::list_networks(const std::
 }
 
 Result<std::unique_ptr<process::Child>> FakeContainerRuntime::exec(const std::string& container, const ExecSpec& spec) {
+  std::lock_guard lock(mu_);  // the engine takes calls from several threads at once
   std::string line = "exec " + container;
   for (const auto& a : spec.argv) line += " " + a;
   LATLAB_TRY(call("exec", line));

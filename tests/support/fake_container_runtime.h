@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,7 @@ class FakeContainerRuntime final : public ContainerRuntime {
   std::string next_id();
 
   std::map<std::string, int> calls_;
+  std::recursive_mutex mu_;
   int next_id_ = 1;
   int next_bridge_host_ = 2;
 };
