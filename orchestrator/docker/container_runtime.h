@@ -146,6 +146,10 @@ class ContainerRuntime {
   virtual Result<std::unique_ptr<process::Child>> exec(const std::string& container, const ExecSpec& spec) = 0;
 };
 
+// Ok when labels carry latlab.lab=<lab>; else EPERM, saying whose it is:
+// "docker: remove container "x": refused: latlab did not create it (no latlab.lab label)".
+Status check_lab(const std::string& what, const std::map<std::string, std::string>& labels, const std::string& lab);
+
 // The socket latlab talks to: $DOCKER_HOST when it is unix://<path>, else
 // /var/run/docker.sock.
 std::string default_socket_path();

@@ -97,14 +97,6 @@ NetworkInfo network_info(const json& j) {
   return n;
 }
 
-// latlab's own by its label, or EPERM saying whose it is.
-Status check_lab(const std::string& what, const std::map<std::string, std::string>& labels, const std::string& lab) {
-  const auto it = labels.find(label_lab);
-  if (it != labels.end() && it->second == lab) return Ok{};
-  const std::string why = it == labels.end() ? "latlab did not create it (no " + std::string(label_lab) + " label)"
-                                             : "it belongs to lab " + q(it->second) + ", not " + q(lab);
-  return Error("docker: " + what + ": refused: " + why, EPERM);
-}
 
 Result<UniqueFd> open_output(const std::string& what, const std::string& path) {
   if (path.empty()) return UniqueFd();
@@ -114,6 +106,14 @@ Result<UniqueFd> open_output(const std::string& what, const std::string& path) {
 }
 
 }  // namespace
+
+Status check_lab(const std::string& what, const std::map<std::string, std::string>& labels, const std::string& lab) {
+  const auto it = labels.find(label_lab);
+  if (it != labels.end() && it->second == lab) return Ok{};
+  const std::string why = it == labels.end() ? "latlab did not create it (no " + std::string(label_lab) + " label)"
+                                             : "it belongs to lab " + q(it->second) + ", not " + q(lab);
+  return Error("docker: " + what + ": refused: " + why, EPERM);
+}
 
 std::string default_socket_path() {
   const char* host = std::getenv("DOCKER_HOST");

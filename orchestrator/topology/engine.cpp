@@ -160,6 +160,9 @@ Result<TeardownReport> Engine::cleanup(const std::optional<std::string>& lab) {
       continue;
     }
     if (!st->has_value()) {
+      // No journal: nothing was created. A journal cut off while being
+      // written (its .tmp) lists nothing that exists yet.
+      (void)store_.remove(name);
       lock->remove_file();
       continue;
     }
@@ -191,30 +194,28 @@ Status Engine::sweep_docker_orphans(const std::optional<std::string>& lab, const
                                     TeardownReport& rep) {
   if (runtime_ == nullptr || !runtime_->ping()) return Ok{};
   const std::string filter = lab ? std::string(docker::label_lab) + "=" + *lab : std::string(docker::label_lab);
+  // One orphan: removed (its label names its lab), or the error kept.
+  auto sweep = [&](const std::string& what, const std::string& name, const std::map<std::string, std::string>& labels,
+                   Removed::What kind, auto remove) {
+    auto owner = labels.find(docker::label_lab);
+    if (owner == labels.end() || live.count(owner->second) != 0) return;
+    if (Status s = remove(name, owner->second); !s && s.error().sys_errno() != ENOENT) {
+      rep.errors.push_back(std::move(s).error());
+    } else {
+      rep.removed.push_back(
+          {owner->second, kind, what + " " + q(name) + " (no journal; labelled " + q(owner->second) + ")"});
+    }
+  };
   auto containers = runtime_->list_containers(filter);
   if (!containers) return std::move(containers).error();
-  for (const auto& c : *containers) {
-    auto owner = c.labels.find(docker::label_lab);
-    if (owner == c.labels.end() || live.count(owner->second) != 0) continue;
-    if (Status s = runtime_->remove_container(c.name, owner->second); !s && s.error().sys_errno() != ENOENT) {
-      rep.errors.push_back(std::move(s).error());
-    } else {
-      rep.removed.push_back({owner->second, Removed::What::container,
-                             "container " + q(c.name) + " (no journal; labelled " + q(owner->second) + ")"});
-    }
-  }
+  for (const auto& c : *containers)
+    sweep("container", c.name, c.labels, Removed::What::container,
+          [&](const std::string& n, const std::string& l) { return runtime_->remove_container(n, l); });
   auto networks = runtime_->list_networks(filter);
   if (!networks) return std::move(networks).error();
-  for (const auto& n : *networks) {
-    auto owner = n.labels.find(docker::label_lab);
-    if (owner == n.labels.end() || live.count(owner->second) != 0) continue;
-    if (Status s = runtime_->remove_network(n.name, owner->second); !s && s.error().sys_errno() != ENOENT) {
-      rep.errors.push_back(std::move(s).error());
-    } else {
-      rep.removed.push_back({owner->second, Removed::What::network,
-                             "Docker network " + q(n.name) + " (no journal; labelled " + q(owner->second) + ")"});
-    }
-  }
+  for (const auto& n : *networks)
+    sweep("Docker network", n.name, n.labels, Removed::What::network,
+          [&](const std::string& x, const std::string& l) { return runtime_->remove_network(x, l); });
   return Ok{};
 }
 

@@ -242,7 +242,8 @@ TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptio
     if (!deleted[i]) {
       fail(Error(deleted[i].error()));
     } else {
-      removed(Removed::What::namespace_, "namespace " + q(delete_ns[i]));
+      removed(Removed::What::namespace_,
+              (container_ns.count(delete_ns[i]) ? "namespace link " : "namespace ") + q(delete_ns[i]));
     }
   }
 

@@ -19,13 +19,6 @@ bool matches(const std::map<std::string, std::string>& labels, const std::string
   return eq == std::string::npos || it->second == filter.substr(eq + 1);
 }
 
-Status check_lab(const std::string& what, const std::map<std::string, std::string>& labels, const std::string& lab) {
-  const auto it = labels.find(label_lab);
-  if (it != labels.end() && it->second == lab) return Ok{};
-  const std::string why = it == labels.end() ? "latlab did not create it (no " + std::string(label_lab) + " label)"
-                                             : "it belongs to lab " + q(it->second) + ", not " + q(lab);
-  return Error("docker: " + what + ": refused: " + why, EPERM);
-}
 
 Error not_found(const std::string& what, const std::string& kind, const std::string& name) {
   return Error("docker: " + what + ": 404 Not Found: No such " + kind + ": " + name, ENOENT);

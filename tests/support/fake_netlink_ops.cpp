@@ -45,9 +45,9 @@ bool FakeNetlinkOps::has_link(const Ns& ns, const std::string& name) const {
   return it != spaces.end() && it->second.links.count(name) != 0;
 }
 
-Status FakeNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
-  LATLAB_TRY(call("create_netns " + ns));
-  if (spaces.count(ns) != 0) return Error::from_errno("create namespace \"" + ns + "\"", EEXIST);
+// A namespace with its loopback marked; EEXIST when it is there already.
+Status FakeNetlinkOps::add_space(const Ns& ns, const std::string& mark, const std::string& what) {
+  if (spaces.count(ns) != 0) return Error::from_errno(what + " \"" + ns + "\"", EEXIST);
   Link lo;
   lo.state.name = "lo";
   lo.state.ifindex = 1;
@@ -56,15 +56,14 @@ Status FakeNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
   return Ok{};
 }
 
+Status FakeNetlinkOps::create_netns(const Ns& ns, const std::string& mark) {
+  LATLAB_TRY(call("create_netns " + ns));
+  return add_space(ns, mark, "create namespace");
+}
+
 Status FakeNetlinkOps::link_netns(const Ns& ns, const std::string& target, const std::string& mark) {
   LATLAB_TRY(call("link_netns " + ns + " " + target));
-  if (spaces.count(ns) != 0) return Error::from_errno("link namespace \"" + ns + "\"", EEXIST);
-  Link lo;
-  lo.state.name = "lo";
-  lo.state.ifindex = 1;
-  lo.state.alias = mark;
-  spaces[ns].links["lo"] = lo;
-  return Ok{};
+  return add_space(ns, mark, "link namespace");
 }
 
 Status FakeNetlinkOps::delete_netns(const Ns& ns) {

@@ -73,6 +73,7 @@ class FakeNetlinkOps final : public NetlinkOps {
   Status write_sysctl(const Ns& ns, const std::string& name, const std::string& value) override;
 
  private:
+  Status add_space(const Ns& ns, const std::string& mark, const std::string& what);
   Status call(const std::string& line);
   Result<Space*> space(const Ns& ns);
   Result<Link*> link(const Ns& ns, const std::string& name);

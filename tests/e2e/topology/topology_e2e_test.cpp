@@ -67,14 +67,7 @@ TEST(TopologyE2E, SigkillDuringUpThenCleanupLeavesNothing) {
   std::uniform_int_distribution<long> delay(0, full * 95 / 100);
   int killed_midway = 0;
   for (int i = 0; i < 80 && killed_midway < 20; ++i) {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
-      ::execl(latlab_bin.c_str(), "latlab", "up", file.c_str(), nullptr);
-      ::_exit(127);
-    }
+    pid_t pid = spawn_silent({latlab_bin, "up", file});
     std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
     ::kill(pid, SIGKILL);
     int st = 0;
