@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const std::string kAgent = LATLAB_BIN_DIR "/latlab-agent";
+const std::string kAgent = LATLAB_IMAGE_AGENT;  // static: the images are FROM scratch
 
 std::string prefix() { return "latlab-itest-" + std::to_string(::getpid()); }
 std::string lab() { return "itest-" + std::to_string(::getpid()); }
