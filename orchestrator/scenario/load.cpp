@@ -1,12 +1,12 @@
 #include "scenario/load.h"
 
+#include <sys/stat.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
 
 #include "scenario/diag.h"
 #include "scenario/json_pos.h"
@@ -97,36 +97,41 @@ std::optional<std::pair<TextPos, unsigned char>> invalid_utf8(const std::string&
 
 }  // namespace
 
-LoadResult load_scenario_text(const std::string& text, const std::string& name) {
-  LoadResult out;
-  out.text = text;
-  Diags d(name);
+bool read_json_document(const std::string& text, Diags& d, const char* what, JValue& out) {
   if (text.size() > max_scenario_bytes) {
-    d.add(TextPos{0, 0}, "", "file is " + std::to_string(text.size()) + " bytes; scenarios are limited to " +
-                                 std::to_string(max_scenario_bytes) + " bytes");
-    out.errors = d.take();
-    return out;
+    d.add(TextPos{0, 0}, "",
+          "file is " + std::to_string(text.size()) + " bytes; " + what + " are limited to " +
+              std::to_string(max_scenario_bytes) + " bytes");
+    return false;
   }
   if (auto bad = invalid_utf8(text)) {
     char buf[80];
     std::snprintf(buf, sizeof buf, "the file is not valid UTF-8 (byte 0x%02x)", bad->second);
     d.add(bad->first, "", buf);
-    out.errors = d.take();
-    return out;
+    return false;
   }
   auto parsed = parse_json_with_positions(text);
   if (parsed.syntax_error) {
     d.add(parsed.errors[0].pos, "", "invalid JSON: " + parsed.errors[0].message);
-    out.errors = d.take();
-    return out;
+    return false;
   }
   for (const auto& e : parsed.errors) d.add(e.pos, e.pointer, e.message);
-  if (d.any()) {
+  if (d.any()) return false;
+  out = std::move(parsed.value);
+  return true;
+}
+
+LoadResult load_scenario_text(const std::string& text, const std::string& name) {
+  LoadResult out;
+  out.text = text;
+  Diags d(name);
+  JValue doc;
+  if (!read_json_document(text, d, "scenarios", doc)) {
     out.errors = d.take();
     return out;
   }
   Lab lab;
-  parse_scenario(parsed.value, d, lab);
+  parse_scenario(doc, d, lab);
   if (!d.any()) resolve_scenario(d, lab);
   if (!d.any()) validate_scenario(d, lab);
   if (d.any()) {

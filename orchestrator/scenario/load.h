@@ -24,14 +24,22 @@ struct Diagnostic {
 };
 
 struct LoadResult {
-  std::optional<Lab> lab;           // set when there are no errors
-  std::vector<Diagnostic> errors;   // at most max_errors, in file order
-  std::string text;                 // the scenario text as read
+  std::optional<Lab> lab;          // set when there are no errors
+  std::vector<Diagnostic> errors;  // at most max_errors, in file order
+  std::string text;                // the scenario text as read
   bool ok() const { return lab.has_value(); }
 };
 
 inline constexpr size_t max_scenario_bytes = 1 << 20;  // 1 MiB
 inline constexpr size_t max_errors = 20;
+
+class Diags;
+struct JValue;
+// The prelude of every document latlab reads (scenarios, suites): the size
+// limit (`what` names them in the error: "scenarios"), UTF-8, strict JSON
+// with positions and no duplicate keys. Errors go to d; out is set when
+// there are none, and then it returns true.
+bool read_json_document(const std::string& text, Diags& d, const char* what, JValue& out);
 
 LoadResult load_scenario_file(const std::string& path);
 LoadResult load_scenario_text(const std::string& text, const std::string& display_name);

@@ -32,18 +32,20 @@ std::string quote_text(const std::string& text) {
   return out + "\"";
 }
 
+// Edit distance with adjacent transpositions (optimal string alignment):
+// "upd" is one typo from "udp", not two.
 static size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::optional<std::string> closest(const std::string& word, const std::vector<std::string>& candidates) {
@@ -126,11 +128,11 @@ std::optional<std::string> ObjReader::str(const std::string& key, bool required)
   return as_string(d_, *v, ptr(key));
 }
 
-std::optional<int64_t> ObjReader::integer(const std::string& key, int64_t min, int64_t max,
-                                          bool required) {
+std::optional<int64_t> ObjReader::integer(const std::string& key, int64_t min, int64_t max, bool required) {
   const JValue* v = required ? require(key) : get(key);
   if (!v) return std::nullopt;
-  bool integer_literal = v->type == JValue::Type::number && v->string.find_first_of(".eE") == std::string::npos;
+  bool integer_literal =
+      v->type == JValue::Type::number && v->string.find_first_of(".eE") == std::string::npos;
   if (integer_literal && !v->is_integer) {  // beyond int64
     d_.add(v->pos, ptr(key),
            v->string + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
@@ -146,6 +148,28 @@ std::optional<int64_t> ObjReader::integer(const std::string& key, int64_t min, i
     return std::nullopt;
   }
   return v->integer;
+}
+
+std::optional<double> ObjReader::percent(const std::string& key, double max) {
+  const JValue* v = get(key);
+  if (!v) return std::nullopt;
+  if (v->type != JValue::Type::string) {
+    d_.add(v->pos, ptr(key), type_mismatch("a percentage string such as \"5%\"", *v));
+    return std::nullopt;
+  }
+  auto f = parse_percent(v->string);
+  if (!f) {
+    d_.add(v->pos, ptr(key),
+           quote_text(v->string) + " is not a percentage (a number and a % sign, e.g. \"5%\" or \"2.5%\")");
+    return std::nullopt;
+  }
+  if (!(*f > 0) || *f > max) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " is out of range (more than 0%%, at most %g%%)", max * 100);
+    d_.add(v->pos, ptr(key), quote_text(v->string) + buf);
+    return std::nullopt;
+  }
+  return f;
 }
 
 std::optional<double> ObjReader::number(const std::string& key, double min, double max) {
@@ -190,8 +214,9 @@ std::optional<uint64_t> ObjReader::duration(const std::string& key, uint64_t min
     shown = "\"" + v->string + "\"";
   }
   if (!ns) {
-    d_.add(v->pos, ptr(key),
-           "\"" + v->string + "\" is not a duration (use a number and a unit: ns, us, ms, s, m; e.g. \"10ms\")");
+    d_.add(
+        v->pos, ptr(key),
+        "\"" + v->string + "\" is not a duration (use a number and a unit: ns, us, ms, s, m; e.g. \"10ms\")");
     return std::nullopt;
   }
   if (*ns < min_ns || *ns > max_ns) {
@@ -202,15 +227,14 @@ std::optional<uint64_t> ObjReader::duration(const std::string& key, uint64_t min
   return ns;
 }
 
-std::optional<std::string> ObjReader::one_of(const std::string& key,
-                                             const std::vector<std::string>& allowed,
+std::optional<std::string> ObjReader::one_of(const std::string& key, const std::vector<std::string>& allowed,
                                              const char* what, bool required) {
   auto s = str(key, required);
   if (!s) return std::nullopt;
   if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
   const JValue* v = get(key);
-  std::string msg = std::string(what) + " \"" + *s + "\" is not supported; supported " + what +
-                    "s are " + join_names(allowed);
+  std::string msg = std::string(what) + " \"" + *s + "\" is not supported; supported " + what + "s are " +
+                    join_names(allowed);
   if (auto c = closest(*s, allowed)) msg += " (did you mean \"" + *c + "\"?)";
   d_.add(v->pos, ptr(key), msg);
   return std::nullopt;

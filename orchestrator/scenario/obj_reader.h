@@ -28,8 +28,8 @@ class ObjReader {
  public:
   // what: "node", "link", ... used in messages. When v is not an object an
   // error is recorded and valid() is false; getters then return nullopt.
-  ObjReader(Diags& d, const JValue& v, std::string pointer, std::vector<std::string> keys,
-            const char* what, bool report_unknown = true);
+  ObjReader(Diags& d, const JValue& v, std::string pointer, std::vector<std::string> keys, const char* what,
+            bool report_unknown = true);
 
   bool valid() const { return valid_; }
   const JValue& value() const { return v_; }
@@ -43,11 +43,12 @@ class ObjReader {
   const JValue* require(const std::string& key);
 
   std::optional<std::string> str(const std::string& key, bool required = false);
-  std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max,
-                                 bool required = false);
+  std::optional<int64_t> integer(const std::string& key, int64_t min, int64_t max, bool required = false);
   std::optional<double> number(const std::string& key, double min, double max);
   std::optional<bool> boolean(const std::string& key);
   std::optional<uint64_t> duration(const std::string& key, uint64_t min_ns, uint64_t max_ns);
+  // "5%" as a fraction, more than 0 and at most max (1.0 = 100 %).
+  std::optional<double> percent(const std::string& key, double max = 1.0);
   // A string from a fixed set ("kind"): "kind \"x\" is not supported; supported kinds are a, b".
   std::optional<std::string> one_of(const std::string& key, const std::vector<std::string>& allowed,
                                     const char* what, bool required = false);

@@ -633,26 +633,7 @@ static void parse_options(ParseCtx& ctx, Experiment& e, const JValue& v, const s
 
 // "min_effect": "5%": the smallest relative effect a verdict reports, more
 // than 0% and at most 100%, as a fraction.
-static std::optional<double> read_min_effect(ObjReader& r) {
-  const JValue* v = r.get("min_effect");
-  if (!v) return std::nullopt;
-  if (v->type != JValue::Type::string) {
-    r.diags().add(v->pos, r.ptr("min_effect"), type_mismatch("a percentage string such as \"5%\"", *v));
-    return std::nullopt;
-  }
-  auto f = parse_percent(v->string);
-  if (!f) {
-    r.diags().add(v->pos, r.ptr("min_effect"),
-                  quote(v->string) + " is not a percentage (a number and a % sign, e.g. \"5%\" or \"2.5%\")");
-    return std::nullopt;
-  }
-  if (!(*f > 0) || *f > 1) {
-    r.diags().add(v->pos, r.ptr("min_effect"),
-                  quote(v->string) + " is out of range (more than 0%, at most 100%)");
-    return std::nullopt;
-  }
-  return f;
-}
+static std::optional<double> read_min_effect(ObjReader& r) { return r.percent("min_effect"); }
 
 static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& ptr) {
   ObjReader r(

@@ -14,6 +14,14 @@
 
 #include "scenario/load.h"
 
+// scenarios/ holds scenarios, their schemas and nightly suites (the files with a "suite" key).
+static bool is_example_scenario(const std::filesystem::path& p) {
+  if (p.extension() != ".json" || p.filename().string().find(".schema.") != std::string::npos) return false;
+  std::ifstream in(p);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.find("\"suite\":") == std::string::npos;
+}
+
 namespace latlab::scenario {
 namespace {
 
@@ -74,7 +82,8 @@ std::string lab_with(const std::string& marker, const std::string& replacement) 
       {"NODE_A", R"({"kind": "netns", "routes": [ROUTE], "neighbors": [NEIGHBOR]})"},
       {"ROUTE", R"({"to": "default", "via": "198.18.0.2"})"},
       {"NEIGHBOR", R"({"ip": "198.18.0.2", "mac": "02:00:00:00:00:02", "dev": "eth0"})"},
-      {"LINK", R"({"kind": "veth", "endpoints": [ENDPOINT, "b:eth0"], "qdisc": QDISC, "offloads": OFFLOADS})"},
+      {"LINK",
+       R"({"kind": "veth", "endpoints": [ENDPOINT, "b:eth0"], "qdisc": QDISC, "offloads": OFFLOADS})"},
       {"ENDPOINT", R"({"at": "a:eth0"})"},
       {"QDISC", R"({"kind": "netem", "delay": "1ms"})"},
       {"OFFLOADS", R"({"gro": false})"},
@@ -145,7 +154,8 @@ const ObjectCase kObjects[] = {
     {"pools", "pools", "POOLS", R"({"ipv4": "198.18.0.0/15"})"},
     {"node", "node", "NODE_A", R"({"kind": "netns"})"},
     {"route", "route", "ROUTE", R"({"to": "default", "via": "198.18.0.2"})"},
-    {"neighbor", "neighbor", "NEIGHBOR", R"({"ip": "198.18.0.2", "mac": "02:00:00:00:00:02", "dev": "eth0"})"},
+    {"neighbor", "neighbor", "NEIGHBOR",
+     R"({"ip": "198.18.0.2", "mac": "02:00:00:00:00:02", "dev": "eth0"})"},
     {"veth link", "vethLink", "LINK", R"({"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]})"},
     {"bridge link", "bridgeLink", "LINK", R"({"kind": "bridge", "node": "a", "name": "br1", "members": []})"},
     {"phys link", "physLink", "LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a"})"},
@@ -155,7 +165,8 @@ const ObjectCase kObjects[] = {
     {"bridge member", "bridgeMemberObject", "MEMBER", R"({"at": "b:eth1"})"},
     {"qdisc", "qdisc", "QDISC", R"({"kind": "netem"})"},
     {"offloads", "offloads", "OFFLOADS", R"({"gro": false})"},
-    {"experiment", "experiment", "EXPERIMENT", R"({"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0"})"},
+    {"experiment", "experiment", "EXPERIMENT",
+     R"({"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0"})"},
     {"responder", "responder", "RESPONDER", R"({"kind": "kernel"})"},
     {"probe options", "options", "OPTIONS", R"({"priority": 1})"},
     {"capture", "captureObject", "CAPTURE", R"({"kind": "perf"})"},
@@ -236,8 +247,8 @@ StrSet parser_kinds(const std::string& text, const std::string& what) {
     if (hint != std::string::npos) list.resize(hint);
     return split_list(list);
   }
-  ADD_FAILURE() << "no \"" << lead << "\" message; errors: "
-                << (r.errors.empty() ? std::string("none") : r.errors[0].str());
+  ADD_FAILURE() << "no \"" << lead
+                << "\" message; errors: " << (r.errors.empty() ? std::string("none") : r.errors[0].str());
   return {};
 }
 
@@ -253,19 +264,22 @@ TEST(SchemaSync, KindEnumsMatchTheRegistries) {
   StrSet link_kinds;
   for (const auto& alt : schema().at("properties").at("links").at("items").at("oneOf")) {
     std::string ref = alt.at("$ref").get<std::string>();
-    link_kinds.insert(def(ref.substr(ref.rfind('/') + 1)).at("properties").at("kind").at("const").get<std::string>());
+    link_kinds.insert(
+        def(ref.substr(ref.rfind('/') + 1)).at("properties").at("kind").at("const").get<std::string>());
   }
   EXPECT_EQ(link_kinds, parser_kinds(lab_with("LINK", R"({"kind": "zzz"})"), "link kind"));
   EXPECT_EQ(enum_of(def("experiment").at("properties").at("probe")),
             parser_kinds(lab_with("EXPERIMENT", R"({"name": "e", "probe": "zzz", "from": "a", "to": "b"})"),
                          "probe kind"));
-  EXPECT_EQ(enum_of(def("captureKind")), parser_kinds(lab_with("CAPTURE", R"({"kind": "zzz"})"), "capture kind"));
+  EXPECT_EQ(enum_of(def("captureKind")),
+            parser_kinds(lab_with("CAPTURE", R"({"kind": "zzz"})"), "capture kind"));
   EXPECT_EQ(enum_of(def("qdisc").at("properties").at("kind")),
             parser_kinds(lab_with("QDISC", R"({"kind": "zzz"})"), "qdisc kind"));
 }
 
 TEST(SchemaSync, OtherEnumsMatchTheParser) {
-  EXPECT_EQ(enum_of(schema().at("properties").at("order")), parser_kinds(lab_with("TOP", R"(, "order": "zzz")"), "order"));
+  EXPECT_EQ(enum_of(schema().at("properties").at("order")),
+            parser_kinds(lab_with("TOP", R"(, "order": "zzz")"), "order"));
   EXPECT_EQ(enum_of(def("responder").at("properties").at("kind")),
             parser_kinds(lab_with("RESPONDER", R"({"kind": "zzz"})"), "responder kind"));
   EXPECT_EQ(def("experiment").at("properties").at("wait").at("$ref"), "#/$defs/wait");
@@ -276,13 +290,15 @@ TEST(SchemaSync, OtherEnumsMatchTheParser) {
                             R"({"name": "e", "probe": "icmp", "from": "a", "to": "b:eth0", "wait": "zzz"})"),
                    "wait mode"));
   EXPECT_EQ(enum_of(def("wait")), parser_kinds(lab_with("RESPONDER", R"({"wait": "zzz"})"), "wait mode"));
-  EXPECT_EQ(enum_of(def("physLink").at("properties").at("mode")),
-            parser_kinds(lab_with("LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a", "mode": "zzz"})"),
-                         "phys mode"));
-  EXPECT_EQ(enum_of(def("physLink").at("properties").at("macvlan_mode")),
-            parser_kinds(lab_with("LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a", "mode": "macvlan",
+  EXPECT_EQ(
+      enum_of(def("physLink").at("properties").at("mode")),
+      parser_kinds(lab_with("LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a", "mode": "zzz"})"),
+                   "phys mode"));
+  EXPECT_EQ(
+      enum_of(def("physLink").at("properties").at("macvlan_mode")),
+      parser_kinds(lab_with("LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a", "mode": "macvlan",
                                              "ifname": "mv0", "macvlan_mode": "zzz"})"),
-                         "macvlan mode"));
+                   "macvlan mode"));
 }
 
 TEST(SchemaSync, SchemaDeclaresItsDialectAndDescribesEveryProperty) {
@@ -315,7 +331,7 @@ void check_structure(const std::string& where, const json& instance, const json&
 std::vector<std::filesystem::path> example_scenarios() {
   std::vector<std::filesystem::path> out;
   for (const auto& e : std::filesystem::directory_iterator(kSource + "/scenarios"))
-    if (e.path().extension() == ".json" && e.path().filename() != "scenario.schema.json") out.push_back(e.path());
+    if (is_example_scenario(e.path())) out.push_back(e.path());
   std::sort(out.begin(), out.end());
   return out;
 }

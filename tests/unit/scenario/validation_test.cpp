@@ -1599,8 +1599,7 @@ const InvalidCase kInvalid[] = {
   ]
 }
 )json",
-     "x.json:7:33: error: /links/0/qdisc/dealy: unknown key \"dealy\" in qdisc (allowed: burst, delay, "
-     "jitter, kind, latency, limit, loss, rate)"},
+     "x.json:7:33: error: /links/0/qdisc/dealy: unknown key \"dealy\" in qdisc (did you mean \"delay\"?)"},
     {"offloads_unknown_key",
      R"json({
   "latlab": 1,
