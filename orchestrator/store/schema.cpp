@@ -111,6 +111,72 @@ CREATE TABLE trace_events (
 );
 CREATE INDEX trace_events_experiment ON trace_events(experiment_id, t_ns);
 )sql",
+      // 2: nightly jobs. A night is one `latlab nightly` of a suite; its
+      // runs are ordinary runs; night_metrics keeps, per gated metric, the
+      // night's value over repetitions and its verdict, so the history of a
+      // metric stays readable after `latlab gc` removed the runs' samples.
+      R"sql(
+CREATE TABLE nights (
+  id INTEGER PRIMARY KEY,
+  suite TEXT NOT NULL,
+  suite_file TEXT,
+  suite_hash TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running','complete','incomplete','aborted')),
+  started_ns INTEGER NOT NULL,
+  ended_ns INTEGER,
+  host_fingerprint TEXT NOT NULL,
+  host_json TEXT NOT NULL DEFAULT '{}',
+  kernel TEXT NOT NULL,
+  latlab_version TEXT NOT NULL,
+  pid INTEGER,
+  boot_id TEXT,
+  note TEXT,
+  note_ns INTEGER,
+  exit_code INTEGER,
+  error TEXT
+);
+CREATE INDEX nights_suite ON nights(suite, id);
+CREATE TABLE night_runs (
+  night_id INTEGER NOT NULL REFERENCES nights(id) ON DELETE CASCADE,
+  scenario TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  PRIMARY KEY (night_id, scenario)
+);
+CREATE TABLE night_metrics (
+  night_id INTEGER NOT NULL REFERENCES nights(id) ON DELETE CASCADE,
+  scenario TEXT NOT NULL,
+  experiment TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  measurement TEXT NOT NULL,
+  measurement_json TEXT NOT NULL,
+  system_json TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  mean REAL,
+  se2 REAL,
+  center REAL,
+  low REAL,
+  high REAL,
+  values_json TEXT NOT NULL DEFAULT '[]',
+  verdict TEXT NOT NULL,
+  estimate REAL,
+  estimate_low REAL,
+  estimate_high REAL,
+  floor REAL,
+  baseline_json TEXT NOT NULL DEFAULT '[]',
+  change_json TEXT,
+  reason TEXT,
+  PRIMARY KEY (night_id, scenario, experiment, metric)
+) WITHOUT ROWID;
+CREATE TABLE baselines (
+  name TEXT PRIMARY KEY,
+  suite TEXT NOT NULL,
+  nights_json TEXT NOT NULL,
+  created_ns INTEGER NOT NULL,
+  note TEXT
+);
+)sql",
   };
   return m;
 }

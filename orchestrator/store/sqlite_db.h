@@ -53,6 +53,7 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
+  Stmt& bind(int i, const std::optional<double>& v) { return v ? bind(i, *v) : bind_null(i); }
 
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> an error
   // "store <path>: <sqlite message>".
@@ -72,6 +73,10 @@ class Stmt {
   std::optional<int64_t> opt_int64(int col) const {
     if (is_null(col)) return std::nullopt;
     return int64(col);
+  }
+  std::optional<double> opt_real(int col) const {
+    if (is_null(col)) return std::nullopt;
+    return real(col);
   }
   std::string text(int col) const {
     const unsigned char* p = sqlite3_column_text(s_, col);

@@ -159,6 +159,25 @@ Status SqliteStore::mark_dead_runs() {
     LATLAB_TRY(ex->run());
   }
   aborted_ = dead;
+  // Nights (schema 2) whose `latlab nightly` died the same way.
+  auto nights = db_.prepare("SELECT id, pid, boot_id FROM nights WHERE status = 'running'");
+  if (!nights.ok()) return nights.error();
+  std::vector<int64_t> dead_nights;
+  while (true) {
+    auto row = nights->step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    auto pid = static_cast<pid_t>(nights->int64(1));
+    bool alive = nights->text(2) == boot && pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+    if (!alive) dead_nights.push_back(nights->int64(0));
+  }
+  for (int64_t id : dead_nights) {
+    auto up = db_.prepare(
+        "UPDATE nights SET status = 'aborted', error = 'the latlab process running it died' WHERE id = ?");
+    if (!up.ok()) return up.error();
+    up->bind(1, id);
+    LATLAB_TRY(up->run());
+  }
   return Ok{};
 }
 
