@@ -120,9 +120,12 @@ void set_repetition_intervals(const std::vector<RepetitionStat>& reps, LatencySt
 // The node-kind table's rows: "docker -> docker (peer)", "netns (localhost)".
 std::string node_kind_key(const std::string& from, const std::string& to, const std::string& path) {
   std::string f = from.empty() ? "-" : from;
-  if (path == "localhost" || path == "self" || to.empty()) return f + " (" + (path.empty() ? "-" : path) + ")";
+  if (path == "localhost" || path == "self" || to.empty())
+    return f + " (" + (path.empty() ? "-" : path) + ")";
   return f + " -> " + to + " (" + (path.empty() ? "-" : path) + ")";
 }
+
+}  // namespace
 
 HowTaken how_taken(const ExperimentRecord& e) {
   HowTaken h;
@@ -143,6 +146,8 @@ HowTaken how_taken(const ExperimentRecord& e) {
   if (p.contains("min_effect") && p["min_effect"].is_number()) h.min_effect = p["min_effect"].get<double>();
   return h;
 }
+
+namespace {
 
 // Streams the samples of one experiment's repetitions and fills its statistics.
 Status fill_experiment(store::SqliteStore& st, const std::vector<const ExperimentRecord*>& reps,
@@ -401,6 +406,8 @@ void compare(ExperimentReport& x, const ExperimentReport& base, const std::optio
   if (const Comparison* c = x.verdict(Metric::p50); c && c->estimate) x.ratio_p50_pct = 100.0 * *c->estimate;
 }
 
+}  // namespace
+
 // One stored repetition's statistics (rtt_user), for the run history.
 Result<RepetitionStat> read_repetition(store::SqliteStore& st, const ExperimentRecord& e) {
   Quantiles q(kSplitExactLimit);
@@ -419,6 +426,8 @@ Result<RepetitionStat> read_repetition(store::SqliteStore& st, const ExperimentR
   fill_repetition(q, rs);
   return rs;
 }
+
+namespace {
 
 constexpr int64_t kHistoryRuns = 20;  // the latest runs of each scenario looked at
 
@@ -671,8 +680,9 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
   };
   rep.groups["path kind"] = make_groups(
       path_groups, [](const ExperimentReport& x) { return x.path_kind.empty() ? "-" : x.path_kind; });
-  rep.groups["node kind"] = make_groups(
-      node_groups, [](const ExperimentReport& x) { return node_kind_key(x.from_kind, x.to_kind, x.path_kind); });
+  rep.groups["node kind"] = make_groups(node_groups, [](const ExperimentReport& x) {
+    return node_kind_key(x.from_kind, x.to_kind, x.path_kind);
+  });
   return rep;
 }
 

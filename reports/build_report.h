@@ -35,6 +35,11 @@ struct ReportRequest {
 // environment (the store cannot be read).
 Result<Report> build_report(store::SqliteStore& store, const ReportRequest& req);
 
+// One stored repetition's statistics (rtt_user, warm-up excluded).
+Result<RepetitionStat> read_repetition(store::SqliteStore& st, const store::ExperimentRecord& e);
+// How an experiment was taken, from its params_json.
+HowTaken how_taken(const store::ExperimentRecord& e);
+
 // host_json flattened: {"machine":{"kernel":"6.1"}} -> "machine.kernel" = "6.1";
 // arrays as key[i]; strings unquoted, other scalars as JSON text.
 std::map<std::string, std::string> flatten_json(const std::string& json_text);
