@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
   CLI::App app{
       "latlab: network latency lab orchestrator. Declare a topology and experiments in a JSON "
       "scenario; latlab builds the lab through netlink, runs its agents, captures and reports.\n\n"
-      "Exit codes: 0 ok, 1 failure, 2 usage or input error, 3 environment error "
-      "(privilege, missing tool or kernel feature), 130 interrupted.",
+      "Exit codes: 0 ok, 1 failure (a confirmed regression for nightly), 2 usage or input error, 3 "
+      "environment error (privilege, missing tool or kernel feature), 4 suspected change only (nightly), "
+      "130 interrupted.",
       "latlab"};
   app.set_version_flag("--version", LATLAB_VERSION);
   app.require_subcommand(1);
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   latlab::cli::add_run_commands(reg);
   latlab::cli::add_report_commands(reg);
   latlab::cli::add_image_commands(reg);
+  latlab::cli::add_nightly_commands(reg);
 
   try {
     app.parse(argc, argv);

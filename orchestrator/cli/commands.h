@@ -21,5 +21,6 @@ void add_topology_commands(Registry& reg);  // up, down, ls, inspect, exec, clea
 void add_run_commands(Registry& reg);       // run
 void add_report_commands(Registry& reg);    // report, compare
 void add_image_commands(Registry& reg);     // image build
+void add_nightly_commands(Registry& reg);   // nightly, nights, baseline, note, gc
 
 }  // namespace latlab::cli

@@ -3,14 +3,15 @@
 // delay injected into one run gives a "worse" verdict and exit 1; bad input 2;
 // a missing store 3.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 
 #include "support/privileged.h"
 #include "support/run_command.h"
+#include "support/udp_pair_scenario.h"
 
 namespace fs = std::filesystem;
 using latlab::test::latlab_bin;
@@ -36,22 +37,8 @@ class CompareE2E : public ::testing::Test {
   // A UDP ping-pong over a veth pair, 5 repetitions in shuffled rounds, probe
   // and responder on CPUs of their own; `delay` is injected in the responder.
   int64_t run(const std::string& delay) {
-    json responder = {{"kind", "udp-reflector"}, {"cpu", 0}};
-    if (!delay.empty()) responder["delay"] = delay;
-    json s = {{"latlab", 1},
-              {"name", lab_},
-              {"nodes", {{"a", {{"kind", "netns"}}}, {"b", {{"kind", "netns"}}}}},
-              {"links", json::array({{{"kind", "veth"}, {"endpoints", {"a:eth0", "b:eth0"}}}})},
-              {"experiments", json::array({{{"name", "udp"},
-                                            {"probe", "udp"},
-                                            {"from", "a"},
-                                            {"to", "b:eth0"},
-                                            {"count", 50},
-                                            {"interval", "2ms"},
-                                            {"cpu", 1},
-                                            {"warmup", 5},
-                                            {"responder", responder}}})},
-              {"repeat", 5}};
+    json s = latlab::test::udp_pair_scenario(lab_, delay, 50);
+    s["repeat"] = 5;
     auto path = (dir_ / "s.json").string();
     std::ofstream(path) << s.dump(2);
     auto r = run_command({latlab_bin(), "run", path, "--db", db_, "--json"});
@@ -62,7 +49,8 @@ class CompareE2E : public ::testing::Test {
   }
 
   latlab::test::CommandResult compare(int64_t a, int64_t b, std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {latlab_bin(), "compare", std::to_string(a), std::to_string(b), "--db", db_};
+    std::vector<std::string> argv = {latlab_bin(),      "compare", std::to_string(a),
+                                     std::to_string(b), "--db",    db_};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run_command(argv);
   }
@@ -80,7 +68,8 @@ TEST_F(CompareE2E, AAIsQuietAndAnInjectedResponderDelayIsWorse) {
   EXPECT_EQ(early.exit_code, 0) << early.err;
   json e = json::parse(early.out);
   EXPECT_EQ(e["comparisons"][0]["verdict"], "no verdict");
-  EXPECT_EQ(e["comparisons"][0]["reason"], "run-to-run variance unknown: 1 other stored run taken the same way, 3 needed");
+  EXPECT_EQ(e["comparisons"][0]["reason"],
+            "run-to-run variance unknown: 1 other stored run taken the same way, 3 needed");
 
   int64_t c = run(""), d = run(""), slow = run("1ms");
   ASSERT_TRUE(c && d && slow);
@@ -110,7 +99,8 @@ TEST_F(CompareE2E, AAIsQuietAndAnInjectedResponderDelayIsWorse) {
   EXPECT_EQ(w["comparisons"][0]["how"]["responder_delay_ns"], 1000000);
   EXPECT_EQ(w["summary"]["worse"], 1);
   bool warned = false;  // the runs took the experiment differently
-  for (const auto& m : w["warnings"]) warned = warned || m.get<std::string>().find("taken differently") != std::string::npos;
+  for (const auto& m : w["warnings"])
+    warned = warned || m.get<std::string>().find("taken differently") != std::string::npos;
   EXPECT_TRUE(warned) << w["warnings"].dump();
 
   // The other way round it is better, and the exit code says no worse.
