@@ -14,9 +14,10 @@ BUILD_DEPS=(
 RUNTIME_DEPS=(
   iproute2 iptables tcpdump linux-perf iputils-ping sockperf sqlite3 procps
 )
-# The benchmarks' reference tools and their summarizers (bench/).
+# The benchmarks' reference tools and their summarizers (bench/), and
+# systemd-analyze, which checks contrib/systemd's units.
 BENCH_DEPS=(
-  irtt python3
+  irtt python3 systemd
 )
 
 missing=()
