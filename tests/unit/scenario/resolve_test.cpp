@@ -13,14 +13,8 @@
 #include <vector>
 
 #include "scenario/load.h"
+#include "support/example_scenarios.h"
 
-// scenarios/ holds scenarios, their schemas and nightly suites (the files with a "suite" key).
-static bool is_example_scenario(const std::filesystem::path& p) {
-  if (p.extension() != ".json" || p.filename().string().find(".schema.") != std::string::npos) return false;
-  std::ifstream in(p);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.find("\"suite\":") == std::string::npos;
-}
 
 namespace latlab::scenario {
 namespace {
@@ -52,10 +46,7 @@ const Experiment& find_exp(const Lab& lab, const std::string& name) {
 }
 
 TEST(ExampleScenarios, EveryExampleLoadsWithoutErrors) {
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(LATLAB_SOURCE_DIR) + "/scenarios"))
-    if (is_example_scenario(e.path())) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
+  auto files = latlab::test::example_scenario_files(std::string(LATLAB_SOURCE_DIR) + "/scenarios");
   ASSERT_GE(files.size(), 6u);
   for (const auto& f : files) {
     auto r = load_scenario_file(f.string());

@@ -13,14 +13,8 @@
 #include <vector>
 
 #include "scenario/load.h"
+#include "support/example_scenarios.h"
 
-// scenarios/ holds scenarios, their schemas and nightly suites (the files with a "suite" key).
-static bool is_example_scenario(const std::filesystem::path& p) {
-  if (p.extension() != ".json" || p.filename().string().find(".schema.") != std::string::npos) return false;
-  std::ifstream in(p);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text.find("\"suite\":") == std::string::npos;
-}
 
 namespace latlab::scenario {
 namespace {
@@ -329,11 +323,7 @@ void check_structure(const std::string& where, const json& instance, const json&
 }
 
 std::vector<std::filesystem::path> example_scenarios() {
-  std::vector<std::filesystem::path> out;
-  for (const auto& e : std::filesystem::directory_iterator(kSource + "/scenarios"))
-    if (is_example_scenario(e.path())) out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
+  return latlab::test::example_scenario_files(kSource + "/scenarios");
 }
 
 TEST(SchemaSync, ExampleScenariosFitTheSchemaStructure) {
