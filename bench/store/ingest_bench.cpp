@@ -70,13 +70,14 @@ double reference_ingest(const std::string& path, int64_t n) {
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db,
                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-               "CREATE TABLE samples (experiment_id INTEGER NOT NULL, seq INTEGER NOT NULL, status INTEGER NOT NULL,"
+               "CREATE TABLE samples (experiment_id INTEGER NOT NULL, pair INTEGER NOT NULL, seq INTEGER NOT NULL,"
+               " status INTEGER NOT NULL,"
                " warmup INTEGER NOT NULL, t_send_user INTEGER, t_send_kernel INTEGER, t_recv_kernel INTEGER,"
                " t_recv_user INTEGER, rtt_user INTEGER, rtt_kernel INTEGER, peer_proc INTEGER, wire_send INTEGER,"
-               " wire_recv INTEGER, PRIMARY KEY (experiment_id, seq)) WITHOUT ROWID;",
+               " wire_recv INTEGER, PRIMARY KEY (experiment_id, pair, seq)) WITHOUT ROWID;",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO samples VALUES (1,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)", -1, &st, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO samples VALUES (1,0,?,?,?,?,?,?,?,?,?,NULL,NULL,NULL)", -1, &st, nullptr);
   auto t0 = std::chrono::steady_clock::now();
   sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
   for (int64_t i = 0; i < n; ++i) {

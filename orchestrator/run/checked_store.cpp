@@ -67,4 +67,6 @@ Status CheckedStore::add_trace_events(int64_t experiment_id, const std::vector<s
   return check(inner_.add_trace_events(experiment_id, ev));
 }
 
+Status CheckedStore::add_load(const store::LoadRecord& l) { return check(inner_.add_load(l)); }
+
 }  // namespace latlab::run

@@ -37,6 +37,7 @@ class CheckedStore final : public store::ResultStore {
   Status add_counters(int64_t experiment_id, const std::vector<store::CounterRecord>& c) override;
   Status add_stacks(int64_t experiment_id, const std::vector<store::StackRecord>& s) override;
   Status add_trace_events(int64_t experiment_id, const std::vector<store::TraceEventRecord>& ev) override;
+  Status add_load(const store::LoadRecord& l) override;
 
   // Keeps r's error when it is the first; returns r.
   template <typename R>

@@ -54,6 +54,7 @@ struct ExperimentRecord {
 };
 
 struct SampleRecord {
+  int64_t pair = 0;  // which of the experiment's concurrent probes (0 when it runs one)
   int64_t seq = 0;
   SampleStatus status = SampleStatus::ok;
   bool warmup = false;
@@ -92,6 +93,30 @@ struct CounterRecord {
   std::string source;  // softnet | snmp | netstat | link | qdisc | softirqs
   std::string name;
   int64_t value = 0;
+};
+
+// One background load of an experiment (iperf3), with what it achieved.
+struct LoadRecord {
+  int64_t experiment_id = 0;
+  int64_t idx = 0;   // its place in the experiment's "load" list
+  std::string kind;  // tcp | udp
+  std::string from_node;
+  std::string to_node;
+  std::string target;
+  int64_t streams = 1;
+  int64_t bandwidth_bps = 0;  // asked for, all streams together (0 = as fast as it goes)
+  int64_t payload = 0;        // bytes a write (0 = iperf3's default)
+  std::string cpus;           // where it ran
+  std::string status;         // complete | failed
+  std::string error;
+  std::optional<int64_t> started_ns;  // CLOCK_REALTIME
+  std::optional<int64_t> ended_ns;
+  std::optional<double> bits_per_second;  // received (TCP), or sent and not lost (UDP)
+  std::optional<int64_t> retransmits;     // TCP
+  std::optional<int64_t> lost_packets;    // UDP
+  std::optional<int64_t> packets;         // UDP
+  std::string peak_json = "{}";           // the largest qdisc backlog seen while it ran, per interface
+  std::string result_json;                // iperf3's own JSON result
 };
 
 struct StackRecord {

@@ -177,6 +177,57 @@ CREATE TABLE baselines (
   note TEXT
 );
 )sql",
+      // 3: latency under load. An experiment may run several probes at once
+      // (its samples carry the probe's pair), and background loads, whose
+      // results are kept in loads.
+      R"sql(
+CREATE TABLE samples_v3 (
+  experiment_id INTEGER NOT NULL,
+  pair INTEGER NOT NULL DEFAULT 0,
+  seq INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  warmup INTEGER NOT NULL,
+  t_send_user INTEGER,
+  t_send_kernel INTEGER,
+  t_recv_kernel INTEGER,
+  t_recv_user INTEGER,
+  rtt_user INTEGER,
+  rtt_kernel INTEGER,
+  peer_proc INTEGER,
+  wire_send INTEGER,
+  wire_recv INTEGER,
+  PRIMARY KEY (experiment_id, pair, seq)
+) WITHOUT ROWID;
+INSERT INTO samples_v3 (experiment_id, pair, seq, status, warmup, t_send_user, t_send_kernel, t_recv_kernel,
+                        t_recv_user, rtt_user, rtt_kernel, peer_proc, wire_send, wire_recv)
+  SELECT experiment_id, 0, seq, status, warmup, t_send_user, t_send_kernel, t_recv_kernel, t_recv_user,
+         rtt_user, rtt_kernel, peer_proc, wire_send, wire_recv FROM samples;
+DROP TABLE samples;
+ALTER TABLE samples_v3 RENAME TO samples;
+CREATE TABLE loads (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  from_node TEXT NOT NULL,
+  to_node TEXT NOT NULL,
+  target TEXT NOT NULL,
+  streams INTEGER NOT NULL,
+  bandwidth_bps INTEGER NOT NULL,
+  payload INTEGER NOT NULL,
+  cpus TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('complete','failed')),
+  error TEXT,
+  started_ns INTEGER,
+  ended_ns INTEGER,
+  bits_per_second REAL,
+  retransmits INTEGER,
+  lost_packets INTEGER,
+  packets INTEGER,
+  peak_json TEXT NOT NULL DEFAULT '{}',
+  result_json TEXT,
+  PRIMARY KEY (experiment_id, idx)
+);
+)sql",
   };
   return m;
 }

@@ -5,7 +5,7 @@
 
 namespace latlab::store {
 
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 
 // WAL mode, foreign keys, then every migration newer than the file's
 // user_version, each in its own transaction. Refuses a file from a newer latlab.

@@ -53,17 +53,17 @@ class SqliteSampleSink : public SampleSink {
       LATLAB_TRY(db_.exec("BEGIN"));
       in_tx_ = true;
     }
-    insert_.bind(1, experiment_id_).bind(2, s.seq).bind(3, static_cast<int64_t>(s.status));
-    insert_.bind(4, static_cast<int64_t>(s.warmup ? 1 : 0));
-    bind_opt(insert_, 5, s.t_send_user);
-    bind_opt(insert_, 6, s.t_send_kernel);
-    bind_opt(insert_, 7, s.t_recv_kernel);
-    bind_opt(insert_, 8, s.t_recv_user);
-    bind_opt(insert_, 9, s.rtt_user);
-    bind_opt(insert_, 10, s.rtt_kernel);
-    bind_opt(insert_, 11, s.peer_proc);
-    bind_opt(insert_, 12, s.wire_send);
-    bind_opt(insert_, 13, s.wire_recv);
+    insert_.bind(1, experiment_id_).bind(2, s.pair).bind(3, s.seq).bind(4, static_cast<int64_t>(s.status));
+    insert_.bind(5, static_cast<int64_t>(s.warmup ? 1 : 0));
+    bind_opt(insert_, 6, s.t_send_user);
+    bind_opt(insert_, 7, s.t_send_kernel);
+    bind_opt(insert_, 8, s.t_recv_kernel);
+    bind_opt(insert_, 9, s.t_recv_user);
+    bind_opt(insert_, 10, s.rtt_user);
+    bind_opt(insert_, 11, s.rtt_kernel);
+    bind_opt(insert_, 12, s.peer_proc);
+    bind_opt(insert_, 13, s.wire_send);
+    bind_opt(insert_, 14, s.wire_recv);
     auto r = insert_.step();
     if (!r.ok()) {
       Error e = db_.error("sample " + std::to_string(s.seq));  // before the reset: SQLite's message
@@ -265,12 +265,12 @@ Result<std::unique_ptr<SampleSink>> SqliteStore::samples(int64_t experiment_id) 
   if (!*found)
     return Error("store " + db_.path() + ": experiment " + std::to_string(experiment_id) + " does not exist");
   auto st = db_.prepare(
-      "INSERT INTO samples (experiment_id, seq, status, warmup, t_send_user, t_send_kernel, "
+      "INSERT INTO samples (experiment_id, pair, seq, status, warmup, t_send_user, t_send_kernel, "
       "t_recv_kernel, t_recv_user, rtt_user, rtt_kernel, peer_proc, wire_send, wire_recv) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       // The agent reports a late reply as a second line for the same seq:
       // the later line wins.
-      "ON CONFLICT (experiment_id, seq) DO UPDATE SET status = excluded.status, warmup = excluded.warmup, "
+      "ON CONFLICT (experiment_id, pair, seq) DO UPDATE SET status = excluded.status, warmup = excluded.warmup, "
       "t_send_user = excluded.t_send_user, t_send_kernel = excluded.t_send_kernel, "
       "t_recv_kernel = excluded.t_recv_kernel, t_recv_user = excluded.t_recv_user, rtt_user = "
       "excluded.rtt_user, "
@@ -284,7 +284,7 @@ Status SqliteStore::set_wire_times(int64_t experiment_id, const std::vector<Wire
   LATLAB_TRY(tx.begun());
   auto st = db_.prepare(
       "UPDATE samples SET wire_send = coalesce(?, wire_send), wire_recv = coalesce(?, wire_recv) "
-      "WHERE experiment_id = ? AND seq = ?");
+      "WHERE experiment_id = ? AND pair = 0 AND seq = ?");
   if (!st.ok()) return st.error();
   for (const auto& t : times) {
     bind_opt(*st, 1, t.send);
@@ -468,7 +468,7 @@ Status SqliteStore::for_each_sample(int64_t experiment_id,
   auto st = db_.prepare(
       "SELECT seq, status, warmup, t_send_user, t_send_kernel, t_recv_kernel, t_recv_user, rtt_user, "
       "rtt_kernel, "
-      "peer_proc, wire_send, wire_recv FROM samples WHERE experiment_id = ? ORDER BY seq");
+      "peer_proc, wire_send, wire_recv, pair FROM samples WHERE experiment_id = ? ORDER BY pair, seq");
   if (!st.ok()) return st.error();
   st->bind(1, experiment_id);
   SampleRecord r;
@@ -488,6 +488,7 @@ Status SqliteStore::for_each_sample(int64_t experiment_id,
     r.peer_proc = st->opt_int64(9);
     r.wire_send = st->opt_int64(10);
     r.wire_recv = st->opt_int64(11);
+    r.pair = st->int64(12);
     fn(r);
   }
   return Ok{};
@@ -518,6 +519,60 @@ Result<std::vector<CounterRecord>> SqliteStore::counters(int64_t experiment_id) 
   if (st.ok()) st->bind(1, experiment_id);
   return collect<CounterRecord>(std::move(st), [](const Stmt& s) {
     return CounterRecord{s.text(0), s.text(1), s.text(2), s.text(3), s.int64(4)};
+  });
+}
+
+Status SqliteStore::add_load(const LoadRecord& l) {
+  auto st = db_.prepare(
+      "INSERT INTO loads (experiment_id, idx, kind, from_node, to_node, target, streams, bandwidth_bps, payload, "
+      "cpus, status, error, started_ns, ended_ns, bits_per_second, retransmits, lost_packets, packets, "
+      "peak_json, result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st.ok()) return st.error();
+  st->bind(1, l.experiment_id).bind(2, l.idx).bind(3, l.kind).bind(4, l.from_node).bind(5, l.to_node);
+  st->bind(6, l.target).bind(7, l.streams).bind(8, l.bandwidth_bps).bind(9, l.payload).bind(10, l.cpus);
+  st->bind(11, l.status);
+  if (l.error.empty())
+    st->bind_null(12);
+  else
+    st->bind(12, l.error);
+  st->bind(13, l.started_ns).bind(14, l.ended_ns).bind(15, l.bits_per_second).bind(16, l.retransmits);
+  st->bind(17, l.lost_packets).bind(18, l.packets).bind(19, l.peak_json);
+  if (l.result_json.empty())
+    st->bind_null(20);
+  else
+    st->bind(20, l.result_json);
+  return st->run();
+}
+
+Result<std::vector<LoadRecord>> SqliteStore::loads(int64_t experiment_id) {
+  auto st = db_.prepare(
+      "SELECT experiment_id, idx, kind, from_node, to_node, target, streams, bandwidth_bps, payload, cpus, "
+      "status, error, started_ns, ended_ns, bits_per_second, retransmits, lost_packets, packets, peak_json, "
+      "result_json FROM loads WHERE experiment_id = ? ORDER BY idx");
+  if (st.ok()) st->bind(1, experiment_id);
+  return collect<LoadRecord>(std::move(st), [](const Stmt& s) {
+    LoadRecord l;
+    l.experiment_id = s.int64(0);
+    l.idx = s.int64(1);
+    l.kind = s.text(2);
+    l.from_node = s.text(3);
+    l.to_node = s.text(4);
+    l.target = s.text(5);
+    l.streams = s.int64(6);
+    l.bandwidth_bps = s.int64(7);
+    l.payload = s.int64(8);
+    l.cpus = s.text(9);
+    l.status = s.text(10);
+    l.error = s.text(11);
+    l.started_ns = s.opt_int64(12);
+    l.ended_ns = s.opt_int64(13);
+    l.bits_per_second = s.opt_real(14);
+    l.retransmits = s.opt_int64(15);
+    l.lost_packets = s.opt_int64(16);
+    l.packets = s.opt_int64(17);
+    l.peak_json = s.text(18);
+    l.result_json = s.text(19);
+    return l;
   });
 }
 

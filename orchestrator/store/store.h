@@ -43,6 +43,7 @@ class ResultStore {
   virtual Status add_counters(int64_t experiment_id, const std::vector<CounterRecord>& c) = 0;
   virtual Status add_stacks(int64_t experiment_id, const std::vector<StackRecord>& s) = 0;
   virtual Status add_trace_events(int64_t experiment_id, const std::vector<TraceEventRecord>& ev) = 0;
+  virtual Status add_load(const LoadRecord& l) = 0;
 };
 
 class SqliteStore : public ResultStore {
@@ -67,6 +68,7 @@ class SqliteStore : public ResultStore {
   Status add_counters(int64_t experiment_id, const std::vector<CounterRecord>& c) override;
   Status add_stacks(int64_t experiment_id, const std::vector<StackRecord>& s) override;
   Status add_trace_events(int64_t experiment_id, const std::vector<TraceEventRecord>& ev) override;
+  Status add_load(const LoadRecord& l) override;
 
   // Reader side.
   Result<std::vector<RunRecord>> runs(const std::string& scenario = "", int64_t last = 0);
@@ -78,6 +80,7 @@ class SqliteStore : public ResultStore {
   Result<std::vector<CounterRecord>> counters(int64_t experiment_id);
   Result<std::vector<StackRecord>> stacks(int64_t experiment_id);
   Result<std::vector<TraceEventRecord>> trace_events(int64_t experiment_id);
+  Result<std::vector<LoadRecord>> loads(int64_t experiment_id);
   // Runs marked aborted by the last open().
   const std::vector<int64_t>& aborted_on_open() const { return aborted_; }
   Status integrity_check();

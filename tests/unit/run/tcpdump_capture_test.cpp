@@ -258,6 +258,7 @@ class RecordingStore : public store::ResultStore {
   Status add_counters(int64_t, const std::vector<store::CounterRecord>&) override { return Ok{}; }
   Status add_stacks(int64_t, const std::vector<store::StackRecord>&) override { return Ok{}; }
   Status add_trace_events(int64_t, const std::vector<store::TraceEventRecord>&) override { return Ok{}; }
+  Status add_load(const store::LoadRecord&) override { return Ok{}; }
 
   std::map<int64_t, std::pair<std::optional<int64_t>, std::optional<int64_t>>> wire;
   std::vector<store::CaptureRecord> captures;

@@ -110,7 +110,8 @@ TEST_F(StoreTest, RefusesAStoreFromANewerLatlab) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(
       s.error().message(),
-      "store " + path_ + ": schema version 99 is newer than this latlab understands (2); use a newer latlab");
+      "store " + path_ + ": schema version 99 is newer than this latlab understands (" +
+          std::to_string(schema_version) + "); use a newer latlab");
 }
 
 TEST_F(StoreTest, RoundTripsRunExperimentAndSamplesInOrder) {
