@@ -56,6 +56,10 @@ bp::error_code ChildSetup::on_exec_setup(bp::posix::default_launcher&, const bp:
     if (::setns(netns_fd, CLONE_NEWNET) != 0) return last_error();
     if (netns_sysfs) mount_netns_sysfs(sysfs_source);
   }
+  if (cpus != nullptr) {
+    mark(stage_fd, Stage::cpu_affinity);
+    if (::sched_setaffinity(0, sizeof(cpu_set_t), cpus) != 0) return last_error();
+  }
   mark(stage_fd, Stage::stdio);
   return {};
 }
@@ -89,6 +93,8 @@ std::string stage_text(Stage stage, const std::string& netns_path) {
       return "reset signals";
     case Stage::netns:
       return "enter network namespace " + netns_path;
+    case Stage::cpu_affinity:
+      return "set CPU affinity";
     case Stage::stdio:
       return "redirect stdio";
     case Stage::exec:

@@ -4,6 +4,7 @@
 // one that failed and Boost's error pipe says why.
 #pragma once
 
+#include <sched.h>
 #include <sys/types.h>
 
 #include <boost/process/v2/posix/default_launcher.hpp>
@@ -19,6 +20,7 @@ enum class Stage : unsigned char {
   death_signal,
   signals,
   netns,
+  cpu_affinity,
   stdio,
   exec,
 };
@@ -32,6 +34,7 @@ struct ChildSetup {
   int netns_fd = -1;      // setns(CLONE_NEWNET) when >= 0
   bool netns_sysfs = false;
   const char* sysfs_source = "sysfs";  // the source name of the namespace's /sys mount
+  const cpu_set_t* cpus = nullptr;     // sched_setaffinity when set
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*);
   // After a failed setup or exec: _exit, never exit() (Boost's choice), which

@@ -31,6 +31,7 @@ struct SpawnSpec {
   std::string stderr_file;        // stderr to this file ("" = kept in memory, last 64 KiB)
   bool stderr_to_stdout = false;  // stderr where stdout goes (2>&1); overrides stderr_file
   std::string stdin_text;         // written to stdin, then closed
+  std::vector<int> cpus;          // CPUs the child may run on (sched_setaffinity); empty = any
 };
 
 class Child {

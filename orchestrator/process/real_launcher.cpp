@@ -134,12 +134,17 @@ Result<Launched> launch(const SpawnSpec& spec, const std::string& exe, ChildIo& 
   argv.push_back(nullptr);
   const char** args = argv.data();
   const std::string sysfs_source = spec.netns_path.substr(spec.netns_path.rfind('/') + 1);
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  for (int c : spec.cpus)
+    if (c >= 0 && c < CPU_SETSIZE) CPU_SET(c, &cpus);
   ChildSetup setup{.stage_fd = stages->write.get(),
                    .parent = ::getpid(),
                    .own_group = !spec.interactive,
                    .netns_fd = io.netns.get(),
                    .netns_sysfs = spec.netns_sysfs,
-                   .sysfs_source = sysfs_source.c_str()};
+                   .sysfs_source = sysfs_source.c_str(),
+                   .cpus = spec.cpus.empty() ? nullptr : &cpus};
   ExecStage exec_stage{.stage_fd = stages->write.get()};
   bp::posix::default_launcher launcher;
   bp::error_code ec;
