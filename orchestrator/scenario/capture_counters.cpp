@@ -5,7 +5,7 @@
 namespace latlab::scenario {
 
 const CaptureKind& counters_capture_kind() {
-  static const CaptureKind k{.name = "counters"};
+  static const CaptureKind k{.name = "counters", .many_probes = true};
   return k;
 }
 

@@ -56,6 +56,13 @@ const ResponderKind* find_responder_kind(const std::string& n) {
 }
 const CaptureKind* find_capture_kind(const std::string& n) { return find_kind_by_name(capture_kinds(), n); }
 
+const std::vector<LoadKind>& load_kinds() {
+  static const std::vector<LoadKind> kinds = {tcp_load_kind(), udp_load_kind()};
+  return kinds;
+}
+
+const LoadKind* find_load_kind(const std::string& n) { return find_kind_by_name(load_kinds(), n); }
+
 std::vector<std::string> with_link_settings(std::vector<std::string> keys) {
   for (const char* k : {"mtu", "txqueuelen", "qdisc", "offloads"}) keys.push_back(k);
   return keys;

@@ -73,8 +73,15 @@ struct ResponderKind {
   bool user_space() const { return !agent_mode.empty(); }
 };
 
+struct LoadKind {
+  std::string name;
+  bool needs_bandwidth = false;  // iperf3 paces it at 1 Mbit/s unless told (udp)
+  uint32_t max_payload = 0;      // bytes a write
+};
+
 struct CaptureKind {
   std::string name;
+  bool many_probes = false;  // works for an experiment that runs several probes at once ("pairs")
   std::vector<std::string> keys;  // capture object keys only this kind takes
   void (*parse)(ParseCtx& ctx, ObjReader& r, CaptureSpec& c) = nullptr;
 };
@@ -86,6 +93,7 @@ const std::vector<QdiscKind>& qdisc_kinds();
 const std::vector<ProbeKind>& probe_kinds();
 const std::vector<ResponderKind>& responder_kinds();
 const std::vector<CaptureKind>& capture_kinds();
+const std::vector<LoadKind>& load_kinds();
 // How an agent waits for a packet: "block", "spin", "busy_poll".
 const std::vector<std::string>& wait_modes();
 
@@ -95,6 +103,7 @@ const QdiscKind* find_qdisc_kind(const std::string& name);
 const ProbeKind* find_probe_kind(const std::string& name);
 const ResponderKind* find_responder_kind(const std::string& name);
 const CaptureKind* find_capture_kind(const std::string& name);
+const LoadKind* find_load_kind(const std::string& name);
 
 template <typename K>
 std::vector<std::string> kind_names(const std::vector<K>& kinds) {
@@ -146,5 +155,7 @@ const CaptureKind& tcpdump_capture_kind();
 const CaptureKind& perf_capture_kind();
 const CaptureKind& trace_capture_kind();
 const CaptureKind& counters_capture_kind();
+const LoadKind& tcp_load_kind();
+const LoadKind& udp_load_kind();
 
 }  // namespace latlab::scenario

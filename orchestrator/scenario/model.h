@@ -212,6 +212,47 @@ enum class PathKind { peer, self, localhost };
 // "peer" | "self" | "localhost", as stored and printed.
 const char* path_kind_name(PathKind k);
 
+// Limits of "pairs" and "load".
+inline constexpr uint32_t kMaxPairs = 256;
+inline constexpr uint32_t kMaxLoadStreams = 128;  // iperf3's own limit for -P
+inline constexpr size_t kMaxLoads = 16;
+// iperf3 servers listen on kLoadBasePort + the load's index.
+inline constexpr uint32_t kLoadBasePort = 5201;
+
+// Background traffic while an experiment measures: iperf3 from one lab node
+// to another, started before the warm-up and stopped after the last probe.
+struct LoadSpec {
+  std::string kind;  // a load kind (scenario/kinds.h)
+  std::string from_node;
+  std::string to_text;  // as written: "node" or "node:ifname"
+  std::string to_node;
+  std::string to_interface;
+  IpAddr target;
+  std::string egress;  // "node:ifname" the load leaves by (its qdisc's backlog is watched)
+  uint32_t streams = 1;
+  std::optional<uint64_t> bandwidth_bps;  // all streams together; nullopt = as fast as it goes
+  std::optional<uint32_t> payload;        // bytes a write
+  std::vector<int> cpus;                  // where iperf3 runs; empty = the CPUs the probes leave free
+  uint32_t port = kLoadBasePort;
+  SourceRef src;
+  FieldRefs fields;
+};
+
+// One of the probes an experiment runs at once ("pairs"); the first is the
+// experiment's own from and to.
+struct ProbePair {
+  std::string from_node;
+  std::string from_interface;
+  std::string to_text;
+  std::string to_node;
+  IpAddr target;
+  std::string egress;
+  PathKind path_kind = PathKind::peer;
+  std::string responder_node;  // where its responder runs ("" = the kernel answers)
+  SourceRef src;
+  FieldRefs fields;
+};
+
 struct Experiment {
   std::string name;
   std::string probe;  // a probe kind (scenario/kinds.h)
@@ -243,6 +284,14 @@ struct Experiment {
   ProbeOptions options;
   std::vector<CaptureSpec> captures;
   std::map<std::string, std::vector<Sysctl>> sysctls;  // node -> sysctls for this experiment
+  std::vector<LoadSpec> load;
+  // The probes it runs at once: at least one after resolve; pairs[0] is the
+  // experiment's own from and to. pair_count and pair_texts are what the
+  // scenario said ("pairs": N, or a list of from/to).
+  std::vector<ProbePair> pairs;
+  uint32_t pair_count = 1;
+  std::vector<ProbePair> pair_texts;
+  std::string idle;  // the experiment to show as its idle reference ("" = found by the report)
   SourceRef src;
   FieldRefs fields;
 };

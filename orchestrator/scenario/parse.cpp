@@ -639,7 +639,8 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
   ObjReader r(
       ctx.d, v, ptr,
       {"name", "probe", "from", "to", "family", "count", "duration", "interval", "payload", "warmup",
-       "timeout", "wait", "min_effect", "cpu", "responder", "options", "captures", "sysctls", "description"},
+       "timeout", "wait", "min_effect", "cpu", "responder", "options", "captures", "sysctls", "load", "pairs",
+       "idle", "description"},
       "experiment");
   if (!r.valid()) return;
   Experiment e;
@@ -659,14 +660,27 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
     name.reset();
   }
   auto probe = r.one_of("probe", kind_names(probe_kinds()), "probe kind", true);
-  auto from = r.str("from", true);
-  auto to = r.str("to", true);
-  if (!name || !probe || !from || !to) {
-    // Still read the rest for more errors where possible.
+  // A list of pairs names every probe's from and to; the first is the experiment's own.
+  if (const JValue* pv = r.get("pairs")) parse_pairs(ctx, e, *pv, r.ptr("pairs"));
+  const bool listed = !e.pair_texts.empty();
+  if (listed) {
+    for (const char* key : {"from", "to"})
+      if (const JValue* kv = r.get(key))
+        ctx.d.add(kv->pos, r.ptr(key),
+                  std::string("give \"") + key + "\" or a list of \"pairs\", not both (the first pair is the "
+                  "experiment's own)");
   }
+  auto from = listed ? std::nullopt : r.str("from", true);
+  auto to = listed ? std::nullopt : r.str("to", true);
   e.name = name.value_or("");
   e.probe = probe.value_or("");
-  if (from) {
+  if (listed) {
+    e.from_node = e.pair_texts[0].from_node;
+    e.from_interface = e.pair_texts[0].from_interface;
+    if (!e.pair_texts[0].to_text.empty()) to = e.pair_texts[0].to_text;
+    for (const char* key : {"from", "to"})  // messages about pair 0's ends point into the list
+      if (auto it = e.pair_texts[0].fields.find(key); it != e.pair_texts[0].fields.end()) e.fields[key] = it->second;
+  } else if (from) {
     const JValue& fv = *r.get("from");
     auto colon = from->find(':');
     if (colon == std::string::npos) {
@@ -717,6 +731,8 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
                   std::to_string(kDefaultBusyPollUs) + " us)");
   }
   if (const JValue* caps = r.get("captures")) parse_captures(ctx, e, *caps, r.ptr("captures"));
+  if (const JValue* load = r.get("load")) parse_load(ctx, e, *load, r.ptr("load"));
+  if (auto idle = r.str("idle")) e.idle = *idle;
   if (const JValue* sys = r.object("sysctls")) {
     for (const auto& m : sys->members) {
       std::string p = r.ptr("sysctls") + "/" + json_pointer_escape(m.key);

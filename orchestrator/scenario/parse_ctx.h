@@ -46,4 +46,8 @@ struct ParseCtx {
                                  const JValue** object_out = nullptr);
 };
 
+// An experiment's "load" array and its "pairs" (parse_load.cpp).
+void parse_load(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr);
+void parse_pairs(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr);
+
 }  // namespace latlab::scenario

@@ -5,6 +5,7 @@
 
 #include "scenario/kinds.h"
 #include "scenario/load.h"
+#include "scenario/obj_reader.h"
 #include "scenario/parse.h"
 
 namespace latlab::scenario {
@@ -204,10 +205,10 @@ const Prefix* first_address(const Interface& f, int family) {
 
 // late_only: only the experiments whose target the engine addresses, once
 // bind_engine_addresses() has filled those addresses in.
-void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
-  for (auto& e : lab.experiments) {
-    if (e.from_node.empty() || e.to_text.empty() || e.probe.empty()) continue;
-    if (late_only && !e.target_late) continue;
+void resolve_target(Diags& d, const Lab& lab, Experiment& e, bool late_only) {
+  {
+    if (e.from_node.empty() || e.to_text.empty() || e.probe.empty()) return;
+    if (late_only && !e.target_late) return;
     e.target_late = false;
     SourceRef to_ref = field_ref(e.src, e.fields, "to");
     const ProbeKind* pk = find_probe_kind(e.probe);
@@ -219,7 +220,7 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
     if (!e.from_interface.empty() && !from_if) {
       d.add(field_ref(e.src, e.fields, "from"),
             "interface \"" + e.from_node + ":" + e.from_interface + "\" is not declared");
-      continue;
+      return;
     }
     auto fam_name = [&] { return "IPv" + std::to_string(e.family); };
     if (e.to_text == "localhost") {
@@ -239,7 +240,7 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
       }
       if (!a) {
         d.add(to_ref, "target \"self\": node \"" + e.from_node + "\" has no " + fam_name() + " address");
-        continue;
+        return;
       }
       e.target = a->addr;
       e.to_node = e.from_node;
@@ -259,7 +260,7 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
       if (e.to_node.empty()) {
         d.add(to_ref,
               "target " + lit->str() + " is not an address of this lab (latlab only sends to its own lab)");
-        continue;
+        return;
       }
       e.path_kind = e.to_node == e.from_node ? PathKind::self : PathKind::peer;
       if (e.path_kind == PathKind::self) e.egress = e.from_node + ":lo";
@@ -274,7 +275,7 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
         for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
         d.add(to_ref, "target node \"" + node + "\" is not declared (declared: " + list +
                           "; or use \"localhost\", \"self\", an address)");
-        continue;
+        return;
       }
       e.to_node = node;
       const Prefix* a = nullptr;
@@ -284,18 +285,18 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
         const Interface* f = lab.find_interface(node, e.to_interface);
         if (!f) {
           d.add(to_ref, "target interface \"" + e.to_text + "\" is not declared");
-          continue;
+          return;
         }
         a = first_address(*f, e.family);
         if (!a && f->engine_addressed && e.family == 4 && !late_only) {
           e.target_late = true;  // docker0: the engine's address, known at `up`
           e.path_kind = PathKind::peer;
           if (e.responder.node.empty()) e.responder.node = e.to_node;
-          continue;
+          return;
         }
         if (!a && !own_address) {
           d.add(to_ref, "target interface \"" + e.to_text + "\" has no " + fam_name() + " address");
-          continue;
+          return;
         }
       } else {
         e.to_kind = TargetKind::node;
@@ -321,12 +322,12 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
             e.target_late = true;
             e.path_kind = PathKind::peer;
             if (e.responder.node.empty()) e.responder.node = e.to_node;
-            continue;
+            return;
           }
         }
         if (!a) {
           d.add(to_ref, "target node \"" + node + "\" has no " + fam_name() + " address");
-          continue;
+          return;
         }
         for (const Interface* f : lab.interfaces_of(node))
           for (const auto& fa : f->addresses)
@@ -345,7 +346,7 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
       if (!e.responder.address) {
         d.add(field_ref(e.src, e.fields, "responder"),
               "a raw responder needs \"address\": the IPv4 address it answers for (not one the kernel has)");
-        continue;
+        return;
       }
       e.target = *e.responder.address;
       e.to_kind = TargetKind::address;
@@ -378,6 +379,131 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
         }
       }
     }
+  }
+}
+
+ProbePair pair_of(const Experiment& e) {
+  ProbePair p;
+  p.from_node = e.from_node;
+  p.from_interface = e.from_interface;
+  p.to_text = e.to_text;
+  p.to_node = e.to_node;
+  p.target = e.target;
+  p.egress = e.egress;
+  p.path_kind = e.path_kind;
+  const ResponderKind* rk = find_responder_kind(e.responder.kind);
+  if (rk && rk->user_space()) p.responder_node = e.responder.node.empty() ? e.to_node : e.responder.node;
+  p.src = e.src;
+  p.fields = e.fields;
+  return p;
+}
+
+// The probes of one experiment: pair 0 is its own; "pairs": N repeats it; a
+// list resolves each from and to as the experiment's own is.
+void resolve_pairs(Diags& d, const Lab& lab, Experiment& e) {
+  e.pairs.assign(1, pair_of(e));
+  if (e.pair_texts.empty()) {
+    for (uint32_t i = 1; i < e.pair_count; ++i) e.pairs.push_back(e.pairs[0]);
+    return;
+  }
+  const bool responder_placed = e.responder.fields.count("at") > 0;
+  for (size_t i = 1; i < e.pair_texts.size(); ++i) {
+    const ProbePair& t = e.pair_texts[i];
+    if (t.from_node.empty() || t.to_text.empty()) continue;  // said at parse
+    Experiment c = e;
+    c.pairs.clear();
+    c.pair_texts.clear();
+    c.load.clear();
+    c.from_node = t.from_node;
+    c.from_interface = t.from_interface;
+    c.to_text = t.to_text;
+    c.to_node.clear();
+    c.to_interface.clear();
+    c.egress.clear();
+    c.target_late = false;
+    if (!responder_placed) {
+      c.responder.node.clear();
+      c.responder.interface.clear();
+    }
+    c.src = t.src;
+    c.fields = t.fields;
+    size_t before = d.count();
+    resolve_target(d, lab, c, false);
+    if (d.count() != before) continue;
+    if (c.target_late) {
+      d.add(field_ref(t.src, t.fields, "to"),
+            "a pair cannot target an address the engine picks at `up` (docker0): name another interface");
+      continue;
+    }
+    e.pairs.push_back(pair_of(c));
+  }
+}
+
+// A load's target: the address of "node" or "node:ifname", preferring one on
+// a subnet its source shares, and the source's interface toward it.
+void resolve_loads(Diags& d, const Lab& lab, Experiment& e) {
+  for (auto& l : e.load) {
+    if (l.from_node.empty() || l.to_text.empty()) continue;
+    SourceRef to_ref = field_ref(l.src, l.fields, "to");
+    auto colon = l.to_text.find(':');
+    std::string node = colon == std::string::npos ? l.to_text : l.to_text.substr(0, colon);
+    if (!lab.find_node(node)) {
+      d.add(to_ref, "load target " + quote_text(l.to_text) +
+                        " is not a node of this lab (a load goes only to the lab's own nodes: \"b\" or \"b:eth0\")");
+      continue;
+    }
+    if (node == l.from_node) {
+      d.add(to_ref, "a load from node " + quote_text(node) + " to itself crosses no link; send it to another node");
+      continue;
+    }
+    std::vector<const Interface*> candidates;
+    if (colon != std::string::npos) {
+      const Interface* f = lab.find_interface(node, l.to_text.substr(colon + 1));
+      if (!f) {
+        d.add(to_ref, "load target interface " + quote_text(l.to_text) + " is not declared");
+        continue;
+      }
+      candidates.push_back(f);
+    } else {
+      for (const Interface* f : lab.interfaces_of(node))
+        if (f->role != IfRole::bridge_port) candidates.push_back(f);
+    }
+    const Prefix* chosen = nullptr;
+    const Interface* chosen_if = nullptr;
+    for (int family : {4, 6}) {
+      for (const Interface* f : candidates) {
+        const Prefix* a = first_address(*f, family);
+        if (!a) continue;
+        if (!chosen) chosen = a, chosen_if = f;
+        for (const Interface* g : lab.interfaces_of(l.from_node))
+          for (const auto& ga : g->addresses)
+            if (g->role != IfRole::bridge_port && ga.family() == family && ga.network().contains(a->addr) &&
+                l.egress.empty()) {
+              chosen = a;
+              chosen_if = f;
+              l.egress = g->id();
+            }
+      }
+      if (chosen) break;
+    }
+    if (!chosen) {
+      d.add(to_ref, "load target " + quote_text(l.to_text) + " has no address (the engine's docker0 address "
+                                                              "is not known before `up`; name another interface)");
+      continue;
+    }
+    l.to_node = node;
+    l.to_interface = chosen_if->name;
+    l.target = chosen->addr;
+  }
+}
+
+void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
+  for (auto& e : lab.experiments) {
+    const bool was_late = e.target_late;
+    resolve_target(d, lab, e, late_only);
+    if (late_only && !was_late) continue;
+    resolve_pairs(d, lab, e);
+    if (!late_only) resolve_loads(d, lab, e);
   }
 }
 

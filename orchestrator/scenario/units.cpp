@@ -1,5 +1,6 @@
 #include "scenario/units.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -93,6 +94,51 @@ std::optional<double> parse_percent(std::string_view text) {
   double v = std::strtod(num.c_str(), nullptr);
   if (!std::isfinite(v)) return std::nullopt;
   return v;
+}
+
+std::optional<std::vector<int>> parse_cpu_list(std::string_view text) {
+  std::vector<int> out;
+  if (text.empty()) return std::nullopt;
+  size_t i = 0;
+  auto number = [&]() -> std::optional<int> {
+    size_t start = i;
+    long v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 5) v = v * 10 + (text[i++] - '0');
+    if (i == start || v > 4095) return std::nullopt;
+    return static_cast<int>(v);
+  };
+  while (i < text.size()) {
+    auto lo = number();
+    if (!lo) return std::nullopt;
+    int hi = *lo;
+    if (i < text.size() && text[i] == '-') {
+      ++i;
+      auto h = number();
+      if (!h || *h < *lo) return std::nullopt;
+      hi = *h;
+    }
+    for (int c = *lo; c <= hi; ++c) out.push_back(c);
+    if (i < text.size()) {
+      if (text[i] != ',' || i + 1 == text.size()) return std::nullopt;
+      ++i;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string format_cpu_list(const std::vector<int>& cpus) {
+  std::string out;
+  for (size_t i = 0; i < cpus.size();) {
+    size_t j = i;
+    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
+    if (!out.empty()) out += ",";
+    out += std::to_string(cpus[i]);
+    if (j > i) out += "-" + std::to_string(cpus[j]);
+    i = j + 1;
+  }
+  return out;
 }
 
 std::string format_duration(uint64_t ns) {

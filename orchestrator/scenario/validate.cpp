@@ -271,6 +271,56 @@ void check_experiments(Diags& d, const Lab& lab) {
   }
 }
 
+// "pairs" and "load": what each needs of the experiment and of the lab.
+void check_pairs_and_loads(Diags& d, const Lab& lab) {
+  for (const auto& e : lab.experiments) {
+    const ProbeKind* pk = find_probe_kind(e.probe);
+    if (!pk) continue;
+    SourceRef pairs_ref = field_ref(e.src, e.fields, "pairs");
+    if (e.pair_count > 1) {
+      if (pk->needs_device)
+        d.add(pairs_ref, "probe " + quote(e.probe) + " sends on a device of its own and runs one at a time; "
+                         "\"pairs\" needs a probe that shares its node's stack");
+      for (const auto& c : e.captures) {
+        const CaptureKind* ck = find_capture_kind(c.kind);
+        if (ck && !ck->many_probes)
+          d.add(c.src, "capture " + quote(c.kind) + " follows one probe; with \"pairs\" above 1 only counters "
+                       "apply (run the capture in an experiment of its own)");
+      }
+    }
+    for (size_t i = 1; i < e.pairs.size() && !e.pair_texts.empty(); ++i) {
+      const ProbePair& p = e.pairs[i];
+      std::string why;
+      if (p.path_kind == PathKind::peer && p.target.is_set() &&
+          !reachable(lab, p.from_node, p.target, nullptr, e.family, 0, why))
+        d.add(field_ref(p.src, p.fields, "to"), "target " + p.target.str() + " (" + p.to_text +
+                                                    ") is not reachable from node " + quote(p.from_node) + ": " + why);
+    }
+    if (!e.load.empty() && e.interval_ns == 0 && !e.duration_ns)
+      d.add(field_ref(e.src, e.fields, "load"),
+            "a load runs for the probe's schedule: give the probe an \"interval\" above 0 or a \"duration\"");
+    for (const auto& l : e.load) {
+      std::string why;
+      if (!l.target.is_set()) continue;
+      if (!reachable(lab, l.from_node, l.target, nullptr, l.target.family, 0, why))
+        d.add(field_ref(l.src, l.fields, "to"), "load target " + l.target.str() + " (" + l.to_text +
+                                                    ") is not reachable from node " + quote(l.from_node) + ": " + why);
+    }
+    if (!e.idle.empty()) {
+      SourceRef idle_ref = field_ref(e.src, e.fields, "idle");
+      const Experiment* ref = nullptr;
+      for (const auto& o : lab.experiments)
+        if (o.name == e.idle) ref = &o;
+      if (!ref)
+        d.add(idle_ref, "idle reference " + quote(e.idle) + " is not an experiment of this scenario");
+      else if (ref == &e || !ref->load.empty())
+        d.add(idle_ref, "idle reference " + quote(e.idle) + " runs a load; name an experiment without one");
+      else if (e.load.empty())
+        d.add(idle_ref, "\"idle\" names the idle reference of an experiment under load; this one has no \"load\"");
+    }
+  }
+}
+
 // What to use instead of the kernel responder when an experiment wants the
 // responder to wait or delay.
 std::string user_space_hint(const ProbeKind& pk) {
@@ -336,6 +386,7 @@ void validate_scenario(Diags& d, const Lab& lab) {
   check_routes(d, lab);
   check_phys(d, lab);
   check_experiments(d, lab);
+  check_pairs_and_loads(d, lab);
   check_responder_waits(d, lab);
 }
 

@@ -46,6 +46,11 @@ StrSet schema_required(const json& obj) {
   StrSet out;
   if (obj.contains("required"))
     for (const auto& k : obj.at("required")) out.insert(k.get<std::string>());
+  // An object with two forms (an experiment's own from/to, or a list of
+  // "pairs") requires the first form's keys unless the second is used.
+  if (obj.contains("anyOf") && obj.at("anyOf").size() == 2 && obj.at("anyOf").at(1).contains("required") &&
+      obj.at("anyOf").at(1).at("required") == json::array({"pairs"}))
+    for (const auto& k : obj.at("anyOf").at(0).at("required")) out.insert(k.get<std::string>());
   return out;
 }
 
