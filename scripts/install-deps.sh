@@ -12,7 +12,7 @@ BUILD_DEPS=(
   libcurl4-openssl-dev
 )
 RUNTIME_DEPS=(
-  iproute2 iptables tcpdump linux-perf iputils-ping sockperf sqlite3 procps
+  iproute2 iptables tcpdump linux-perf iputils-ping sockperf sqlite3 procps iperf3
 )
 # The benchmarks' reference tools and their summarizers (bench/), and
 # systemd-analyze, which checks contrib/systemd's units.

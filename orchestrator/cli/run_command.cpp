@@ -1,5 +1,6 @@
 // latlab run: one command turns a scenario into stored, comparable evidence.
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,12 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
     nlohmann::json j = {
         {"run_id", out->run_id}, {"status", out->status}, {"db", db_path}, {"run_dir", out->run_dir}};
     if (!out->error.empty()) j["error"] = out->error;
+    // latlab's own cost (not its agents'): CPU seconds and peak resident memory.
+    struct rusage self {};
+    if (::getrusage(RUSAGE_SELF, &self) == 0)
+      j["orchestrator"] = {{"cpu_user_s", static_cast<double>(self.ru_utime.tv_sec) + self.ru_utime.tv_usec / 1e6},
+                           {"cpu_system_s", static_cast<double>(self.ru_stime.tv_sec) + self.ru_stime.tv_usec / 1e6},
+                           {"max_rss_kib", self.ru_maxrss}};
     j["experiments"] = nlohmann::json::array();
     for (const auto& s : out->experiments) {
       nlohmann::json x = {{"name", s.name},           {"probe", s.probe},

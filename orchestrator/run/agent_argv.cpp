@@ -37,14 +37,23 @@ std::string agent_in_container() { return std::string("/") + docker::agent_file;
 
 std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                     const std::string& agent_path, uint32_t ident) {
-  std::vector<std::string> a = {agent_for(lab, e.from_node, agent_path), e.probe};
-  add_netns(lab, e.from_node, a);
-  a.insert(a.end(), {"--target", e.target.str()});
+  scenario::ProbePair own;
+  own.from_node = e.from_node;
+  own.target = e.target;
+  return probe_argv(lab, e, own, agent_path, ident, e.cpu);
+}
+
+std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Experiment& e,
+                                    const scenario::ProbePair& pair, const std::string& agent_path, uint32_t ident,
+                                    std::optional<int> cpu) {
+  std::vector<std::string> a = {agent_for(lab, pair.from_node, agent_path), e.probe};
+  add_netns(lab, pair.from_node, a);
+  a.insert(a.end(), {"--target", pair.target.str()});
   if (e.count) a.insert(a.end(), {"--count", std::to_string(*e.count)});
   if (e.duration_ns) a.insert(a.end(), {"--duration", dur(*e.duration_ns)});
   a.insert(a.end(), {"--interval", dur(e.interval_ns), "--payload", std::to_string(e.payload), "--warmup",
                      std::to_string(e.warmup), "--timeout", dur(e.timeout_ns)});
-  if (e.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.cpu)});
+  if (cpu) a.insert(a.end(), {"--cpu", std::to_string(*cpu)});
   // "spin": paced, through the whole interval (the CPU never idles between
   // requests); back to back, through the whole wait for each reply.
   if (e.wait == "spin") a.insert(a.end(), {"--spin", dur(e.interval_ns > 0 ? e.interval_ns : e.timeout_ns)});
@@ -60,14 +69,20 @@ std::vector<std::string> probe_argv(const scenario::Lab& lab, const scenario::Ex
 
 std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
                                         const std::string& agent_path) {
+  return responder_argv(lab, e, e.responder.node.empty() ? e.to_node : e.responder.node, agent_path,
+                        e.responder.cpu);
+}
+
+std::vector<std::string> responder_argv(const scenario::Lab& lab, const scenario::Experiment& e,
+                                        const std::string& node, const std::string& agent_path,
+                                        std::optional<int> cpu) {
   const scenario::ResponderKind* rk = scenario::find_responder_kind(e.responder.kind);
   auto run_kind = responder_kind(e.responder.kind);
   if (!rk || !rk->user_space() || !run_kind || !(*run_kind)->agent_args) return {};
-  const std::string& node = e.responder.node.empty() ? e.to_node : e.responder.node;
   std::vector<std::string> a = {agent_for(lab, node, agent_path), rk->agent_mode};
   add_netns(lab, node, a);
   (*run_kind)->agent_args(e, a);
-  if (e.responder.cpu) a.insert(a.end(), {"--cpu", std::to_string(*e.responder.cpu)});
+  if (cpu) a.insert(a.end(), {"--cpu", std::to_string(*cpu)});
   if (e.responder.drop_every) a.insert(a.end(), {"--drop-every", std::to_string(e.responder.drop_every)});
   if (e.responder.wait == "spin")
     a.insert(a.end(), {"--spin", dur(std::max(2 * e.interval_ns, kResponderMinSpinNs))});

@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "run/agent_stream.h"
 #include "run/signals.h"
@@ -49,10 +53,13 @@ constexpr auto kResponderExitWait = 3s;
 
 uint64_t requests_of(const scenario::Experiment& e) { return e.count ? *e.count + e.warmup : 0; }
 
+uint64_t schedule_ns(const scenario::Experiment& e) {
+  return e.duration_ns ? *e.duration_ns : requests_of(e) * e.interval_ns;
+}
+
 uint64_t probe_budget_ns(const scenario::Experiment& e) {
   uint64_t requests = requests_of(e);
-  uint64_t schedule = e.duration_ns ? *e.duration_ns : requests * e.interval_ns;
-  return schedule + e.timeout_ns + requests * kWatchdogSlackPerRequestNs + kWatchdogStartupSlackNs;
+  return schedule_ns(e) + e.timeout_ns + requests * kWatchdogSlackPerRequestNs + kWatchdogStartupSlackNs;
 }
 
 // Stops a probe that outlives its budget, or that is asked to stop (Ctrl-C,
@@ -105,6 +112,7 @@ store::ExperimentRecord record_of(const scenario::Lab& lab, const scenario::Expe
   rec.target = e.target.str();
   rec.egress = e.egress;
   nlohmann::json params = experiment_params(e);
+  if (!e.pairs.empty()) rec.to_node = e.pairs[0].to_node;
   // How the agents ran in a container: exec'd inside it, or from the host through setns.
   std::string agent;
   auto mode = [&](const std::string& node) -> std::string {
@@ -125,6 +133,30 @@ store::ExperimentRecord record_of(const scenario::Lab& lab, const scenario::Expe
 }
 
 }  // namespace
+
+// Agent lines from the probes' reader threads, in arrival order; an empty
+// line (nullopt) is a probe's end of output.
+struct LineQueue {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<size_t, std::optional<std::string>>> lines;
+
+  void push(size_t pair, std::optional<std::string> line) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      lines.emplace_back(pair, std::move(line));
+    }
+    cv.notify_one();
+  }
+  // What arrived, waiting up to timeout for the first; and how many were waiting.
+  size_t take(std::deque<std::pair<size_t, std::optional<std::string>>>& out, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait_for(lock, timeout, [&] { return !lines.empty(); });
+    size_t n = lines.size();
+    out.swap(lines);
+    return n;
+  }
+};
 
 ExperimentRun::ExperimentRun(const RunScope& run, size_t position, const Slot& slot, ExperimentTally& tally)
     : run_(run),
@@ -151,9 +183,11 @@ Status ExperimentRun::run() {
   Status st = prepare();
   if (st.ok()) st = start_captures();
   if (st.ok()) st = start_responder();
+  if (st.ok()) st = start_load();
   if (st.ok()) st = start_probe();
   if (!st.ok()) return abandon(st.error().message());
   stream_probe();
+  finish_load();
   stop_responder();
   stop_and_ingest_captures();
   restore_sysctls();
@@ -184,6 +218,9 @@ Status ExperimentRun::prepare() {
       static_cast<uint32_t>((run_.run_id * 7919 + static_cast<int64_t>(position_) * 31 + 1) & 0xffff);
   if (::mkdir(ctx_.dir.c_str(), 0700) != 0 && errno != EEXIST)
     return Error::from_errno("create " + ctx_.dir, errno);
+  auto cpus = plan_cpus(exp_, allowed_cpus());
+  if (!cpus.ok()) return cpus.error();
+  cpus_ = *cpus;
   return apply_sysctls();
 }
 
@@ -244,21 +281,29 @@ Status ExperimentRun::start_capture(const scenario::CaptureSpec& spec) {
 
 // ---------------------------------------------------------------- responder start
 
+// One user-space responder per node the pairs' probes go to (one serves
+// every probe that reaches it).
 Status ExperimentRun::start_responder() {
-  auto argv = responder_argv(*run_.lab, exp_, run_.agent_path);
-  if (argv.empty()) return Ok{};  // the kernel answers
-  auto child = spawn_agent(exp_.responder.node.empty() ? exp_.to_node : exp_.responder.node, std::move(argv),
-                           "responder");
-  if (!child.ok()) return child.error();
-  responder_ = std::move(*child);
-  LATLAB_TRY(await_responder_header());
-  ctx_.agent_pids.push_back(responder_->pid());
+  std::vector<std::string> nodes;
+  for (const auto& p : exp_.pairs)
+    if (!p.responder_node.empty() && std::find(nodes.begin(), nodes.end(), p.responder_node) == nodes.end())
+      nodes.push_back(p.responder_node);
+  if (exp_.pairs.empty()) nodes.push_back(exp_.responder.node.empty() ? exp_.to_node : exp_.responder.node);
+  for (const auto& node : nodes) {
+    auto argv = responder_argv(*run_.lab, exp_, node, run_.agent_path, cpus_.responder);
+    if (argv.empty()) return Ok{};  // the kernel answers
+    auto child = spawn_agent(node, std::move(argv), "responder");
+    if (!child.ok()) return child.error();
+    responders_.push_back(std::move(*child));
+    LATLAB_TRY(await_responder_header(*responders_.back()));
+    ctx_.agent_pids.push_back(responders_.back()->pid());
+  }
   return Ok{};
 }
 
 // The responder's first line is its header once it listens, or why it cannot.
-Status ExperimentRun::await_responder_header() {
-  auto line = responder_->read_line(kResponderStartTimeout);
+Status ExperimentRun::await_responder_header(process::Child& responder) {
+  auto line = responder.read_line(kResponderStartTimeout);
   std::optional<AgentLine> first;
   if (line.ok() && *line) {
     auto parsed = parse_agent_line(**line);
@@ -268,44 +313,93 @@ Status ExperimentRun::await_responder_header() {
   if (first && first->type == AgentLine::Type::error)
     return Error(failed + first->json.value("message", std::string("error")));
   if (first && first->type == AgentLine::Type::header) return Ok{};
-  (void)responder_->wait(kResponderFailWait);  // only so that its stderr is complete
-  std::string err = without_trailing_newlines(responder_->stderr_text());
+  (void)responder.wait(kResponderFailWait);  // only so that its stderr is complete
+  std::string err = without_trailing_newlines(responder.stderr_text());
   if (!err.empty()) return Error(failed + err);
   return Error(failed + (line.ok() ? std::string("no output") : line.error().message()));
 }
 
 // ---------------------------------------------------------------- probe
 
+// Background load, once the responders listen and before the probe's warm-up.
+Status ExperimentRun::start_load() {
+  if (exp_.load.empty()) return Ok{};
+  loads_ = std::make_unique<LoadSet>(*run_.lab, exp_, *run_.launcher, ctx_.dir);
+  return loads_->start(cpus_, schedule_ns(exp_));
+}
+
+// Every pair's probe; captures wrap the first (with pairs, only counters run).
 Status ExperimentRun::start_probe() {
   auto sink = run_.store->samples(rec_.id);
   if (!sink.ok()) return store_failed(sink.error());
   sink_ = std::move(*sink);
-  auto argv = probe_argv(*run_.lab, exp_, run_.agent_path, *ctx_.icmp_ident);
-  for (auto& c : captures_) c->wrap_probe(argv, ctx_);
-  auto child = spawn_agent(exp_.from_node, std::move(argv), "probe");
-  if (!child.ok()) return child.error();
-  probe_ = std::move(*child);
-  ctx_.agent_pids.push_back(probe_->pid());
-  for (auto& c : captures_) c->probe_started(ctx_, probe_->pid());
+  scenario::ProbePair own;
+  own.from_node = exp_.from_node;
+  own.target = exp_.target;
+  const size_t n = exp_.pairs.empty() ? 1 : exp_.pairs.size();
+  for (size_t i = 0; i < n; ++i) {
+    const scenario::ProbePair& pair = exp_.pairs.empty() ? own : exp_.pairs[i];
+    auto argv = probe_argv(*run_.lab, exp_, pair, run_.agent_path,
+                           static_cast<uint32_t>((*ctx_.icmp_ident + i) & 0xffff), cpus_.probe);
+    if (i == 0)
+      for (auto& c : captures_) c->wrap_probe(argv, ctx_);
+    auto child = spawn_agent(pair.from_node, std::move(argv), n == 1 ? "probe" : fmt::format("probe {}", i));
+    if (!child.ok()) return child.error();
+    ctx_.agent_pids.push_back((*child)->pid());
+    probes_.push_back(PairRun{std::move(*child), "", -1});
+    if (i == 0)
+      for (auto& c : captures_) c->probe_started(ctx_, probes_[0].child->pid());
+  }
   return Ok{};
 }
 
-// Reads the probe's lines until EOF, streaming its samples into the store.
+// Reads every probe's lines until EOF, streaming their samples into the
+// store: one reader thread a probe, one writer (this thread).
 void ExperimentRun::stream_probe() {
-  ProbeWatchdog watchdog(probe_budget_ns(exp_));
-  last_progress_ = Clock::now();
-  while (true) {
-    if (auto overran = watchdog.poll(*probe_, stop_requested() || store_error_, hard_stop()))
-      agent_error_ = *overran;
-    auto line = probe_->read_line(kProbePoll);
-    if (!line.ok()) continue;  // no output for now: check the watchdog and signals again
-    if (!*line) break;         // EOF
-    on_probe_line(**line);
+  LineQueue queue;
+  std::vector<std::thread> readers;
+  for (size_t i = 0; i < probes_.size(); ++i) {
+    readers.emplace_back([&queue, i, child = probes_[i].child.get()] {
+      while (true) {
+        auto line = child->read_line(kProbePoll);
+        if (!line.ok()) continue;  // no output for now
+        queue.push(i, *line);
+        if (!*line) return;  // EOF
+      }
+    });
   }
+  std::vector<ProbeWatchdog> watchdogs(probes_.size(), ProbeWatchdog(probe_budget_ns(exp_)));
+  std::vector<bool> open(probes_.size(), true);
+  size_t still_open = probes_.size();
+  last_progress_ = Clock::now();
+  std::deque<std::pair<size_t, std::optional<std::string>>> batch;
+  while (still_open > 0) {
+    for (size_t i = 0; i < probes_.size(); ++i) {
+      if (!open[i]) continue;
+      if (auto overran = watchdogs[i].poll(*probes_[i].child, stop_requested() || store_error_, hard_stop()))
+        agent_error_ = *overran;
+    }
+    if (loads_) loads_->watch();
+    queue_peak_ = std::max(queue_peak_, queue.take(batch, kProbePoll));
+    for (auto& [i, line] : batch) {
+      if (!line) {
+        open[i] = false;
+        --still_open;
+      } else {
+        const bool failed_before = store_error_.has_value();
+        on_probe_line(i, *line);
+        if (store_error_ && !failed_before)  // stop every probe now, not after the batch
+          for (size_t k = 0; k < probes_.size(); ++k)
+            if (open[k]) (void)watchdogs[k].poll(*probes_[k].child, true, hard_stop());
+      }
+    }
+    batch.clear();
+  }
+  for (auto& t : readers) t.join();
   end_probe();
 }
 
-void ExperimentRun::on_probe_line(const std::string& raw) {
+void ExperimentRun::on_probe_line(size_t pair, const std::string& raw) {
   if (raw.empty() || raw[0] != '{') return;  // perf's own messages go to stderr; be lenient
   auto parsed = parse_agent_line(raw);
   if (!parsed.ok()) {
@@ -314,13 +408,13 @@ void ExperimentRun::on_probe_line(const std::string& raw) {
   }
   switch (parsed->type) {
     case AgentLine::Type::header:
-      on_header(raw, *parsed);
+      on_header(pair, raw, *parsed);
       break;
     case AgentLine::Type::sample:
-      on_sample(*parsed);
+      on_sample(pair, *parsed);
       break;
     case AgentLine::Type::summary:
-      on_summary(raw, *parsed);
+      on_summary(pair, raw, *parsed);
       break;
     case AgentLine::Type::error:
       agent_error_ = parsed->json.value("message", std::string("agent error"));
@@ -330,7 +424,8 @@ void ExperimentRun::on_probe_line(const std::string& raw) {
   }
 }
 
-void ExperimentRun::on_header(const std::string& raw, const AgentLine& line) {
+void ExperimentRun::on_header(size_t pair, const std::string& raw, const AgentLine& line) {
+  if (pair != 0) return;  // the record keeps the first probe's header
   ctx_.probe_header_json = raw;
   rec_.agent_json = raw;
   auto clk = line.json.value("clock", nlohmann::json::object());
@@ -341,13 +436,14 @@ void ExperimentRun::on_header(const std::string& raw, const AgentLine& line) {
     ctx_.icmp_ident = sock["identifier"].get<uint32_t>();
 }
 
-void ExperimentRun::on_sample(const AgentLine& line) {
+void ExperimentRun::on_sample(size_t pair, const AgentLine& line) {
   if (store_error_) return;  // the store refuses samples: the watchdog is stopping the probe
   auto s = sample_from_json(line.json);
   if (!s.ok()) {
     agent_error_ = s.error().message();
     return;
   }
+  s->pair = static_cast<int64_t>(pair);
   if (auto st = sink_->add(*s); !st.ok()) {
     store_failed(st.error());
     return;
@@ -364,28 +460,51 @@ void ExperimentRun::on_sample(const AgentLine& line) {
   report_samples();
 }
 
-void ExperimentRun::on_summary(const std::string& raw, const AgentLine& line) {
-  rec_.summary_json = raw;
+void ExperimentRun::on_summary(size_t pair, const std::string& raw, const AgentLine& line) {
+  probes_[pair].summary = raw;
   const auto& j = line.json;
-  ctx_.samples_expected = j.value("sent", uint64_t{0});
+  ctx_.samples_expected += j.value("sent", uint64_t{0});
   ExperimentSummary& sum = tally_.summary;
   sum.sent += j.value("sent", uint64_t{0});
   sum.received += j.value("received", uint64_t{0});
   sum.lost += j.value("lost", uint64_t{0});
   sum.warmup += j.value("warmup", uint64_t{0});
   auto clk = j.value("clock_end", nlohmann::json::object());
-  if (clk.contains("realtime_minus_monotonic_ns"))
+  if (pair == 0 && clk.contains("realtime_minus_monotonic_ns"))
     ctx_.clock_offset_end_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
 }
 
-// After EOF: the probe's exit, the last samples committed, the clock offsets.
-void ExperimentRun::end_probe() {
-  auto code = probe_->wait(kProbeExitWait);
-  if (!code.ok()) {
-    probe_->signal(SIGKILL);
-    code = probe_->wait(kKilledExitWait);
+// The first probe's summary line; with several probes, their totals and
+// each one's line under "pairs".
+std::string ExperimentRun::merged_summary() const {
+  if (probes_.size() <= 1) return probes_.empty() ? "" : probes_[0].summary;
+  auto merged = nlohmann::json::parse(probes_[0].summary.empty() ? "{}" : probes_[0].summary, nullptr, false);
+  if (!merged.is_object()) merged = nlohmann::json::object();
+  nlohmann::json each = nlohmann::json::array();
+  uint64_t totals[4] = {0, 0, 0, 0};
+  const char* keys[4] = {"sent", "received", "lost", "warmup"};
+  for (const auto& p : probes_) {
+    auto j = nlohmann::json::parse(p.summary.empty() ? "null" : p.summary, nullptr, false);
+    for (int k = 0; k < 4; ++k)
+      if (j.is_object()) totals[k] += j.value(keys[k], uint64_t{0});
+    each.push_back(j.is_discarded() ? nlohmann::json() : j);
   }
-  exit_code_ = code.ok() ? *code : -1;
+  for (int k = 0; k < 4; ++k) merged[keys[k]] = totals[k];
+  merged["pairs"] = each;
+  return merged.dump();
+}
+
+// After EOF: the probes' exits, the last samples committed, the clock offsets.
+void ExperimentRun::end_probe() {
+  for (auto& p : probes_) {
+    auto code = p.child->wait(kProbeExitWait);
+    if (!code.ok()) {
+      p.child->signal(SIGKILL);
+      code = p.child->wait(kKilledExitWait);
+    }
+    p.exit_code = code.ok() ? *code : -1;
+  }
+  rec_.summary_json = merged_summary();
   if (auto st = sink_->flush(); !st.ok()) store_failed(st.error());
   ctx_.end_mono_ns = monotonic_ns();
   rec_.clock_offset_start_ns = ctx_.clock_offset_start_ns;
@@ -394,16 +513,27 @@ void ExperimentRun::end_probe() {
 
 // ---------------------------------------------------------------- responder stop
 
+// The loads outlast the last probe: wait for their end and store them. A
+// load that failed fails the experiment (it was not measured under it).
+void ExperimentRun::finish_load() {
+  if (!loads_) return;
+  if (auto st = loads_->finish(*run_.store, rec_.id); !st.ok()) store_failed(st.error().with_context("load"));
+  if (!loads_->problems().empty() && agent_error_.empty()) agent_error_ = loads_->problems().front();
+}
+
 void ExperimentRun::stop_responder() {
-  if (!responder_) return;
-  responder_->signal(SIGTERM);
-  while (true) {
-    auto line = responder_->read_line(kResponderLineWait);
-    if (!line.ok() || !*line) break;
-    auto parsed = parse_agent_line(**line);
-    if (parsed.ok() && parsed->type == AgentLine::Type::summary) responder_summary_ = **line;
+  for (auto& responder : responders_) {
+    responder->signal(SIGTERM);
+    std::string summary;
+    while (true) {
+      auto line = responder->read_line(kResponderLineWait);
+      if (!line.ok() || !*line) break;
+      auto parsed = parse_agent_line(**line);
+      if (parsed.ok() && parsed->type == AgentLine::Type::summary) summary = **line;
+    }
+    responder_summaries_.push_back(summary);
+    (void)responder->wait(kResponderExitWait);  // a responder that does not exit is killed with the Child
   }
-  (void)responder_->wait(kResponderExitWait);  // a responder that does not exit is killed with the Child
 }
 
 // ---------------------------------------------------------------- captures stop and ingest
@@ -445,10 +575,16 @@ void ExperimentRun::ingest_captures() {
 // ---------------------------------------------------------------- finish
 
 Status ExperimentRun::finish() {
-  if (!responder_summary_.empty()) {
+  if (!responder_summaries_.empty() || probes_.size() > 1 || loads_) {
     auto j = nlohmann::json::parse(rec_.summary_json.empty() ? "{}" : rec_.summary_json, nullptr, false);
     if (j.is_object()) {
-      j["responder"] = nlohmann::json::parse(responder_summary_, nullptr, false);
+      if (!responder_summaries_.empty() && !responder_summaries_[0].empty())
+        j["responder"] = nlohmann::json::parse(responder_summaries_[0], nullptr, false);
+      if (responder_summaries_.size() > 1) {
+        j["responders"] = nlohmann::json::array();
+        for (const auto& s : responder_summaries_) j["responders"].push_back(nlohmann::json::parse(s, nullptr, false));
+      }
+      if (probes_.size() > 1 || loads_) j["ingest"] = {{"queued_lines_peak", queue_peak_}};
       rec_.summary_json = j.dump();
     }
   }
@@ -476,13 +612,17 @@ void ExperimentRun::settle_status() {
   } else if (stop_requested()) {
     rec_.status = "interrupted";
     return;
-  } else if (exit_code_ != 0 || !agent_error_.empty()) {
+  } else if (std::any_of(probes_.begin(), probes_.end(), [](const PairRun& p) { return p.exit_code != 0; }) ||
+             !agent_error_.empty()) {
     rec_.status = "failed";
     if (agent_error_.empty()) {
-      std::string err = without_trailing_newlines(probe_->stderr_text());
+      size_t i = 0;
+      while (i + 1 < probes_.size() && probes_[i].exit_code == 0) ++i;
+      std::string err = without_trailing_newlines(probes_[i].child->stderr_text());
       auto nl = err.rfind('\n');
       agent_error_ =
-          fmt::format("agent exited with code {}{}", exit_code_,
+          fmt::format("{}agent exited with code {}{}", probes_.size() > 1 ? fmt::format("probe {}: ", i) : "",
+                      probes_[i].exit_code,
                       err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
     }
     rec_.error = agent_error_;
@@ -506,7 +646,9 @@ void ExperimentRun::record_end() {
 // A stage before the probe failed: stop what started, restore the sysctls
 // and record why.
 Status ExperimentRun::abandon(const std::string& why) {
-  if (responder_) responder_->signal(SIGKILL);
+  for (auto& p : probes_) p.child->signal(SIGKILL);
+  if (loads_) loads_->kill();
+  for (auto& r : responders_) r->signal(SIGKILL);
   stop_captures();
   restore_sysctls();
   adopt_store_failure();

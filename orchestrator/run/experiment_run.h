@@ -19,6 +19,7 @@
 #include "run/capture.h"
 #include "run/checked_store.h"
 #include "run/latency_histogram.h"
+#include "run/load.h"
 #include "run/order.h"
 #include "process/process.h"
 #include "run/runner.h"
@@ -49,6 +50,7 @@ struct ExperimentTally {
 };
 
 struct AgentLine;
+struct LineQueue;
 
 class ExperimentRun {
  public:
@@ -71,8 +73,10 @@ class ExperimentRun {
   Status prepare();
   Status start_captures();
   Status start_responder();
+  Status start_load();
   Status start_probe();
   void stream_probe();
+  void finish_load();
   void stop_responder();
   void stop_and_ingest_captures();
   Status finish();
@@ -82,11 +86,12 @@ class ExperimentRun {
   Status apply_sysctls();
   void restore_sysctls();
   Status start_capture(const scenario::CaptureSpec& spec);
-  Status await_responder_header();
-  void on_probe_line(const std::string& raw);
-  void on_header(const std::string& raw, const AgentLine& line);
-  void on_sample(const AgentLine& line);
-  void on_summary(const std::string& raw, const AgentLine& line);
+  Status await_responder_header(process::Child& responder);
+  void on_probe_line(size_t pair, const std::string& raw);
+  void on_header(size_t pair, const std::string& raw, const AgentLine& line);
+  void on_sample(size_t pair, const AgentLine& line);
+  void on_summary(size_t pair, const std::string& raw, const AgentLine& line);
+  std::string merged_summary() const;
   void end_probe();
   void stop_captures();
   void ingest_captures();
@@ -115,10 +120,19 @@ class ExperimentRun {
   ExperimentContext ctx_;
   std::vector<SysctlUndo> restore_;
   std::vector<std::unique_ptr<Capture>> captures_;
-  std::unique_ptr<process::Child> responder_;
-  std::string responder_summary_;
-  std::unique_ptr<process::Child> probe_;
+  // One probe of the experiment's pairs.
+  struct PairRun {
+    std::unique_ptr<process::Child> child;
+    std::string summary;
+    int exit_code = -1;
+  };
+  std::vector<std::unique_ptr<process::Child>> responders_;
+  std::vector<std::string> responder_summaries_;
+  std::vector<PairRun> probes_;
   std::unique_ptr<store::SampleSink> sink_;
+  CpuPlan cpus_;
+  std::unique_ptr<LoadSet> loads_;
+  size_t queue_peak_ = 0;  // the most agent lines waiting to be stored at once
 
   // What the probe stage saw.
   uint64_t done_ = 0;  // samples (a late line repeats one already counted)
@@ -126,7 +140,6 @@ class ExperimentRun {
   LatencyHistogram this_rep_;
   std::chrono::steady_clock::time_point last_progress_;
   std::string agent_error_;  // the last thing the agent (or its output) got wrong
-  int exit_code_ = -1;
   std::optional<Error> store_error_;  // the first store write of this experiment that failed
 };
 

@@ -17,6 +17,15 @@ const std::vector<ResponderKind>& responder_kinds() {
   return kinds;
 }
 
+const std::vector<LoadKind>& load_kinds() {
+  static const std::vector<LoadKind> kinds = {tcp_load_kind(), udp_load_kind()};
+  return kinds;
+}
+
+Result<const LoadKind*> load_kind(const std::string& name) {
+  return find_kind_or_error(load_kinds(), name, "load", "latlab run");
+}
+
 Result<const ProbeKind*> probe_kind(const std::string& name) {
   return find_kind_or_error(probe_kinds(), name, "probe", "latlab run");
 }

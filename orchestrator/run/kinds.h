@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "scenario/model.h"
+#include "store/records.h"
 #include "util/result.h"
 
 namespace latlab::run {
@@ -36,7 +39,17 @@ struct ResponderKind {
   void (*agent_args)(const scenario::Experiment& e, std::vector<std::string>& argv) = nullptr;
 };
 
+// How a load kind runs: iperf3's client arguments particular to it, and what
+// it achieved, read from iperf3's "end" object.
+struct LoadKind {
+  std::string name;
+  void (*client_args)(const scenario::LoadSpec& l, std::vector<std::string>& argv) = nullptr;
+  void (*read_end)(const nlohmann::json& end, store::LoadRecord& rec) = nullptr;
+};
+
 const std::vector<ProbeKind>& probe_kinds();
+const std::vector<LoadKind>& load_kinds();
+Result<const LoadKind*> load_kind(const std::string& name);
 const std::vector<ResponderKind>& responder_kinds();
 // The kind, or an error naming the supported ones.
 Result<const ProbeKind*> probe_kind(const std::string& name);
@@ -48,5 +61,7 @@ const ProbeKind& raw_probe_kind();
 const ResponderKind& kernel_responder_kind();
 const ResponderKind& udp_reflector_responder_kind();
 const ResponderKind& raw_responder_kind();
+const LoadKind& tcp_load_kind();
+const LoadKind& udp_load_kind();
 
 }  // namespace latlab::run

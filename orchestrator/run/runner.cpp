@@ -55,6 +55,25 @@ nlohmann::json experiment_params(const scenario::Experiment& e) {
   for (const auto& [node, list] : e.sysctls)
     for (const auto& s : list) sys[node][s.name] = s.value;
   params["sysctls"] = sys;
+  // Only when set: the identity of experiments from before pairs and loads stays as it was.
+  if (e.pair_count > 1) params["pairs"] = e.pair_count;
+  if (!e.idle.empty()) params["idle"] = e.idle;
+  if (!e.pair_texts.empty()) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& p : e.pair_texts) list.push_back({{"from", p.from_node}, {"to", p.to_text}});
+    params["pair_list"] = list;
+  }
+  if (!e.load.empty()) {
+    nlohmann::json loads = nlohmann::json::array();
+    for (const auto& l : e.load) {
+      nlohmann::json j = {{"kind", l.kind}, {"from", l.from_node}, {"to", l.to_text}, {"streams", l.streams}};
+      if (l.bandwidth_bps) j["bandwidth_bps"] = *l.bandwidth_bps;
+      if (l.payload) j["payload"] = *l.payload;
+      if (!l.cpus.empty()) j["cpus"] = l.cpus;
+      loads.push_back(j);
+    }
+    params["load"] = loads;
+  }
   return params;
 }
 
