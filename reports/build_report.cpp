@@ -1,4 +1,5 @@
 #include "reports/build_report.h"
+#include "reports/under_load.h"
 
 #include "reports/render.h"
 
@@ -583,6 +584,7 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
       auto& pg = group_for(path_groups, x.path_kind.empty() ? "-" : x.path_kind);
       auto& ng = group_for(node_groups, node_kind_key(x.from_kind, e0.to_kind, x.path_kind));
       auto s = fill_experiment(st, reps, req.exact_limit, x, pg.h, ng.h);
+      if (s.ok()) s = fill_load_and_pairs(st, reps, x);
       if (!s.ok()) return Error(s.error()).exit(ExitCode::environment);
       if (!x.user.percentiles_exact)
         rep.warnings.push_back(
@@ -592,6 +594,8 @@ Result<Report> build_report(store::SqliteStore& st, const ReportRequest& req) {
     }
   }
   rep.environment_differences = environment_differences(envs);
+  // Idle vs under load inside one run, paired by round when the run ran in rounds.
+  add_under_load(rep, runs.size() == 1 && in_rounds[runs.front().id]);
 
   // Baseline and comparisons.
   const ExperimentReport* base_row = nullptr;

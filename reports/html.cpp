@@ -191,6 +191,7 @@ class Page {
     summary();
     distributions();
     time_split();
+    under_load();
     counters();
     captures();
     environment();
@@ -422,6 +423,28 @@ class Page {
       }
       out_ += "</table>\n";
     }
+  }
+
+  void under_load() {
+    if (r_.under_load.empty()) return;
+    out_ += "<h2 id=\"under-load\">Latency under load (user-space RTT, µs)</h2>\n<table><tr><th>experiment</th>"
+            "<th>idle reference</th><th>idle p50</th><th>load p50</th><th>p50 change</th><th>idle p99</th>"
+            "<th>load p99</th><th>p99 change</th><th>load achieved</th><th>what explains it</th></tr>\n";
+    auto us = [](const std::optional<double>& v) { return v ? fmt::format("{:.1f}", *v / 1000.0) : std::string("-"); };
+    auto change = [](const std::optional<Comparison>& c) {
+      if (!c || !c->estimate) return std::string("-");
+      return fmt::format("{:+.0f}% [{}]", 100.0 * (*c->estimate - 1.0), verdict_name(c->verdict));
+    };
+    for (const auto& row : r_.under_load) {
+      std::string explain;
+      for (const auto& x : row.explain) explain += (explain.empty() ? "" : "<br>") + esc(x);
+      out_ += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+          esc(row.loaded), esc(row.idle.empty() ? row.idle_how : row.idle), us(row.idle_p50), us(row.load_p50),
+          change(row.p50), us(row.idle_p99), us(row.load_p99), change(row.p99), esc(row.load), explain);
+    }
+    out_ += "</table>\n";
   }
 
   void counters() {

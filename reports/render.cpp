@@ -483,6 +483,53 @@ void emit_report(const Report& r, Emitter& e, const RenderOptions& opt) {
     }
   }
 
+  // Under load.
+  if (!r.under_load.empty()) {
+    double mx = 0;
+    for (const auto& row : r.under_load)
+      for (const auto& v : {row.idle_p99, row.load_p99})
+        if (v) mx = std::max(mx, *v);
+    Unit lu = choose_unit(mx);
+    Table t;
+    t.title = fmt::format("Latency under load: user-space RTT ({})", lu.name);
+    t.columns = {"experiment", "idle reference", "idle p50", "load p50", "p50 change", "idle p99", "load p99",
+                 "p99 change"};
+    t.right = {false, false, true, true, true, true, true, true};
+    for (const auto& row : r.under_load) {
+      auto change = [](const std::optional<Comparison>& c) {
+        return c ? change_label(*c) + " " + verdict_label(*c) : std::string("-");
+      };
+      t.rows.push_back({row.loaded, row.idle.empty() ? "-" : row.idle, fmt_in(row.idle_p50, lu),
+                        fmt_in(row.load_p50, lu), change(row.p50), fmt_in(row.idle_p99, lu), fmt_in(row.load_p99, lu),
+                        change(row.p99)});
+    }
+    for (const auto& row : r.under_load) {
+      t.notes.push_back(row.loaded + ": load " + row.load);
+      if (row.idle.empty()) t.notes.push_back(row.loaded + ": no idle reference: " + row.idle_how);
+      for (const auto& x : row.explain) t.notes.push_back(row.loaded + ": " + x);
+    }
+    t.notes.push_back(
+        "change: loaded vs idle over repetitions (95% interval); the load ran for the whole measurement, on CPUs "
+        "the probe did not use unless the scenario gave it \"cpus\".");
+    e.table(t);
+  }
+  // Concurrent probes.
+  for (const auto& x : r.experiments) {
+    if (x.pairs.size() < 2) continue;
+    double mx = 0;
+    for (const auto& p : x.pairs)
+      if (p.p99) mx = std::max(mx, *p.p99);
+    Unit pu = choose_unit(mx);
+    Table t;
+    t.title = fmt::format("{}: {} probes at once ({})", x.label, x.pairs.size(), pu.name);
+    t.columns = {"pair", "received", "lost", "p50", "p99"};
+    t.right = {true, true, true, true, true};
+    for (const auto& p : x.pairs)
+      t.rows.push_back({std::to_string(p.pair), count(p.received), count(p.lost), fmt_in(p.p50, pu),
+                        fmt_in(p.p99, pu)});
+    e.table(t);
+  }
+
   // Counters.
   {
     Table c;
@@ -788,6 +835,20 @@ ordered_json report_to_json(const Report& r) {
                                {"p99", opt_num(g.p99)},
                                {"ratio_to_first_pct", opt_num(g.ratio_to_first)}});
     j["groups"][name] = a;
+  }
+  if (!r.under_load.empty()) j["under_load"] = ordered_json::array();
+  for (const auto& row : r.under_load) {
+    j["under_load"].push_back(ordered_json{{"experiment", row.loaded},
+                                           {"idle", row.idle.empty() ? ordered_json(nullptr) : ordered_json(row.idle)},
+                                           {"idle_how", row.idle_how},
+                                           {"idle_p50_ns", opt_num(row.idle_p50)},
+                                           {"load_p50_ns", opt_num(row.load_p50)},
+                                           {"idle_p99_ns", opt_num(row.idle_p99)},
+                                           {"load_p99_ns", opt_num(row.load_p99)},
+                                           {"p50", row.p50 ? comparison_json(*row.p50) : ordered_json(nullptr)},
+                                           {"p99", row.p99 ? comparison_json(*row.p99) : ordered_json(nullptr)},
+                                           {"load", row.load},
+                                           {"explain", row.explain}});
   }
   j["environment_differences"] = r.environment_differences;
   j["warnings"] = r.warnings;

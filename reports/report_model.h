@@ -94,6 +94,34 @@ struct Stack {
   int64_t weight = 0;
 };
 
+// A background load of an experiment, over its repetitions (store: loads).
+struct LoadSummary {
+  std::string kind;  // tcp | udp
+  std::string from_node;
+  std::string to_node;
+  int64_t streams = 1;
+  int64_t bandwidth_bps = 0;  // asked for (0 = as fast as it goes)
+  uint32_t repetitions = 0;
+  uint32_t failed = 0;
+  std::optional<double> bits_per_second;  // mean over the repetitions that completed
+  std::optional<int64_t> retransmits;     // summed
+  std::optional<int64_t> lost_packets;
+  std::optional<int64_t> packets;
+  std::string egress;  // the interface whose qdisc backlog was watched
+  int64_t peak_backlog_bytes = 0;  // the largest over the repetitions
+  int64_t peak_qlen = 0;
+  std::string cpus;
+  std::string error;  // the first failure's
+};
+
+// One probe of an experiment that runs several at once.
+struct PairRow {
+  int64_t pair = 0;
+  uint64_t received = 0;
+  uint64_t lost = 0;
+  std::optional<double> p50, p99;
+};
+
 // One experiment (by name) of a run, over all its repetitions.
 struct ExperimentReport {
   int64_t run_id = 0;
@@ -120,6 +148,10 @@ struct ExperimentReport {
   std::vector<CounterChange> counters;
   std::vector<CaptureCoverage> captures;
   std::vector<Stack> stacks;  // merged over repetitions, heaviest first
+  std::vector<LoadSummary> loads;
+  std::vector<PairRow> pairs;  // when it ran more than one probe at once
+  std::string idle;            // its idle reference as the scenario names it ("" = found by the report)
+  std::string identity;        // probe, ends and schedule: what an idle reference must share
   std::vector<std::string> errors;
   // Against the baseline row (unset for the baseline itself).
   std::optional<double> delta_p50_ns;   // pooled p50 - baseline pooled p50
@@ -149,6 +181,17 @@ struct GroupRow {  // "container vs host" as one table
   std::optional<double> ratio_to_first;
 };
 
+// An experiment under load beside its idle reference.
+struct UnderLoadRow {
+  std::string loaded;  // label of the experiment under load
+  std::string idle;    // label of its idle reference ("" = none)
+  std::string idle_how;  // "named by the scenario" | "same probe, ends and schedule" | why none
+  std::optional<double> idle_p50, idle_p99, load_p50, load_p99;
+  std::optional<Comparison> p50, p99;  // loaded vs idle, over repetitions
+  std::string load;                    // what the load achieved, one line
+  std::vector<std::string> explain;    // the counters that explain the difference
+};
+
 struct Report {
   std::vector<RunInfo> runs;
   std::vector<ExperimentReport> experiments;
@@ -156,6 +199,7 @@ struct Report {
   // Environment keys whose values differ between the compared runs.
   std::vector<std::string> environment_differences;
   std::map<std::string, std::vector<GroupRow>> groups;  // "path kind", "node kind"
+  std::vector<UnderLoadRow> under_load;
   std::vector<std::string> warnings;
 };
 
