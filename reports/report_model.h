@@ -111,6 +111,7 @@ struct LoadSummary {
   int64_t peak_backlog_bytes = 0;  // the largest over the repetitions
   int64_t peak_qlen = 0;
   std::string cpus;
+  std::string congestion;  // TCP: the sender's, as iperf3 reported it
   std::string error;  // the first failure's
 };
 

@@ -41,7 +41,8 @@ std::string rate_text(double bps) {
 }  // namespace
 
 std::string load_text(const LoadSummary& l) {
-  std::string s = fmt::format("{} x{} {} to {}", l.kind, l.streams, l.from_node, l.to_node);
+  std::string s = fmt::format("{} x{}{} {} to {}", l.kind, l.streams,
+                              l.congestion.empty() ? "" : " (" + l.congestion + ")", l.from_node, l.to_node);
   if (l.bandwidth_bps > 0) s += fmt::format(" (asked {})", rate_text(static_cast<double>(l.bandwidth_bps)));
   if (l.bits_per_second) s += ": " + rate_text(*l.bits_per_second);
   if (l.retransmits) s += fmt::format(", {} retransmits", *l.retransmits);
@@ -73,6 +74,7 @@ Status fill_load_and_pairs(store::SqliteStore& st, const std::vector<const store
         s.streams = l.streams;
         s.bandwidth_bps = l.bandwidth_bps;
         s.cpus = l.cpus;
+        if (!l.congestion.empty()) s.congestion = l.congestion;
         ++s.repetitions;
         if (l.status != "complete") {
           ++s.failed;

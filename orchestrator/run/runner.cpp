@@ -70,6 +70,7 @@ nlohmann::json experiment_params(const scenario::Experiment& e) {
       if (l.bandwidth_bps) j["bandwidth_bps"] = *l.bandwidth_bps;
       if (l.payload) j["payload"] = *l.payload;
       if (!l.cpus.empty()) j["cpus"] = l.cpus;
+      if (!l.congestion.empty()) j["congestion"] = l.congestion;
       loads.push_back(j);
     }
     params["load"] = loads;

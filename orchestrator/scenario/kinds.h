@@ -77,6 +77,7 @@ struct LoadKind {
   std::string name;
   bool needs_bandwidth = false;  // iperf3 paces it at 1 Mbit/s unless told (udp)
   uint32_t max_payload = 0;      // bytes a write
+  bool congestion = false;       // takes a TCP congestion control ("congestion", iperf3 -C)
 };
 
 struct CaptureKind {

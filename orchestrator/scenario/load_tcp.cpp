@@ -5,7 +5,7 @@
 namespace latlab::scenario {
 
 const LoadKind& tcp_load_kind() {
-  static const LoadKind k{.name = "tcp", .needs_bandwidth = false, .max_payload = 1 << 20};
+  static const LoadKind k{.name = "tcp", .needs_bandwidth = false, .max_payload = 1 << 20, .congestion = true};
   return k;
 }
 

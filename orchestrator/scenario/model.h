@@ -233,6 +233,7 @@ struct LoadSpec {
   std::optional<uint64_t> bandwidth_bps;  // all streams together; nullopt = as fast as it goes
   std::optional<uint32_t> payload;        // bytes a write
   std::vector<int> cpus;                  // where iperf3 runs; empty = the CPUs the probes leave free
+  std::string congestion;                 // TCP congestion control (iperf3 -C); empty = the node's default
   uint32_t port = kLoadBasePort;
   SourceRef src;
   FieldRefs fields;

@@ -14,7 +14,7 @@ constexpr uint64_t kMinLoadBps = 1000;
 constexpr uint64_t kMaxLoadBps = 400'000'000'000ULL;
 
 void parse_one_load(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr) {
-  ObjReader r(ctx.d, v, ptr, {"kind", "from", "to", "streams", "bandwidth", "payload", "cpus"}, "load");
+  ObjReader r(ctx.d, v, ptr, {"kind", "from", "to", "streams", "bandwidth", "payload", "cpus", "congestion"}, "load");
   if (!r.valid()) return;
   LoadSpec l;
   l.src = r.src();
@@ -61,6 +61,19 @@ void parse_one_load(ParseCtx& ctx, Experiment& e, const JValue& v, const std::st
       ctx.d.add(r.get("cpus")->pos, r.ptr("cpus"), quote_text(*cpus) + " is not a CPU list (e.g. \"1\", \"0-3\", \"0,2\")");
     else
       l.cpus = *list;
+  }
+  if (auto cc = r.str("congestion")) {
+    bool name_ok = !cc->empty() && cc->size() <= 15 && std::all_of(cc->begin(), cc->end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+    });
+    if (lk && !lk->congestion)
+      ctx.d.add(r.get("congestion")->pos, r.ptr("congestion"),
+                "\"congestion\" applies to a tcp load; a " + lk->name + " load has no congestion control");
+    else if (!name_ok)
+      ctx.d.add(r.get("congestion")->pos, r.ptr("congestion"),
+                quote_text(*cc) + " is not a TCP congestion control name (e.g. \"cubic\", \"bbr\", \"reno\")");
+    else
+      l.congestion = *cc;
   }
   l.port = kLoadBasePort + static_cast<uint32_t>(e.load.size());
   e.load.push_back(std::move(l));

@@ -115,6 +115,7 @@ struct LoadRecord {
   std::optional<int64_t> retransmits;     // TCP
   std::optional<int64_t> lost_packets;    // UDP
   std::optional<int64_t> packets;         // UDP
+  std::string congestion;                 // TCP: the sender's congestion control, as iperf3 reports it
   std::string peak_json = "{}";           // the largest qdisc backlog seen while it ran, per interface
   std::string result_json;                // iperf3's own JSON result
 };

@@ -223,6 +223,7 @@ CREATE TABLE loads (
   retransmits INTEGER,
   lost_packets INTEGER,
   packets INTEGER,
+  congestion TEXT,
   peak_json TEXT NOT NULL DEFAULT '{}',
   result_json TEXT,
   PRIMARY KEY (experiment_id, idx)

@@ -526,7 +526,7 @@ Status SqliteStore::add_load(const LoadRecord& l) {
   auto st = db_.prepare(
       "INSERT INTO loads (experiment_id, idx, kind, from_node, to_node, target, streams, bandwidth_bps, payload, "
       "cpus, status, error, started_ns, ended_ns, bits_per_second, retransmits, lost_packets, packets, "
-      "peak_json, result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "peak_json, result_json, congestion) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.error();
   st->bind(1, l.experiment_id).bind(2, l.idx).bind(3, l.kind).bind(4, l.from_node).bind(5, l.to_node);
   st->bind(6, l.target).bind(7, l.streams).bind(8, l.bandwidth_bps).bind(9, l.payload).bind(10, l.cpus);
@@ -541,6 +541,10 @@ Status SqliteStore::add_load(const LoadRecord& l) {
     st->bind_null(20);
   else
     st->bind(20, l.result_json);
+  if (l.congestion.empty())
+    st->bind_null(21);
+  else
+    st->bind(21, l.congestion);
   return st->run();
 }
 
@@ -548,7 +552,7 @@ Result<std::vector<LoadRecord>> SqliteStore::loads(int64_t experiment_id) {
   auto st = db_.prepare(
       "SELECT experiment_id, idx, kind, from_node, to_node, target, streams, bandwidth_bps, payload, cpus, "
       "status, error, started_ns, ended_ns, bits_per_second, retransmits, lost_packets, packets, peak_json, "
-      "result_json FROM loads WHERE experiment_id = ? ORDER BY idx");
+      "result_json, congestion FROM loads WHERE experiment_id = ? ORDER BY idx");
   if (st.ok()) st->bind(1, experiment_id);
   return collect<LoadRecord>(std::move(st), [](const Stmt& s) {
     LoadRecord l;
@@ -572,6 +576,7 @@ Result<std::vector<LoadRecord>> SqliteStore::loads(int64_t experiment_id) {
     l.packets = s.opt_int64(17);
     l.peak_json = s.text(18);
     l.result_json = s.text(19);
+    l.congestion = s.text(20);
     return l;
   });
 }

@@ -55,6 +55,12 @@ TEST(LoadArgv, BandwidthIsSplitOverTheStreamsAndUdpAddsItsFlag) {
   EXPECT_EQ(iperf_client_argv(l, 3),
             (std::vector<std::string>{"iperf3", "-c", "198.18.1.2", "-p", "5202", "-t", "3", "-P", "4", "--json",
                                       "--connect-timeout", "5000", "-b", "100000000", "-l", "1400", "-u"}));
+  auto t = tcp_load();
+  t.congestion = "cubic";
+  auto a = iperf_client_argv(t, 3);
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_EQ((std::vector<std::string>{a[a.size() - 2], a.back()}), (std::vector<std::string>{"-C", "cubic"}))
+      << "a tcp load names its congestion control";
   EXPECT_EQ(load_seconds(2'000'000'000), 4u) << "ramp 0.5 s + 2 s + 5 % + 0.5 s, rounded up";
 }
 
@@ -62,9 +68,11 @@ TEST(LoadResult, ReadsWhatEachKindAchievedAndIperfsOwnError) {
   store::LoadRecord rec;
   auto l = tcp_load();
   ASSERT_TRUE(read_iperf_result(R"({"end": {"sum_sent": {"retransmits": 12, "bits_per_second": 2e8},
-                                            "sum_received": {"bits_per_second": 1.9e8}}})",
+                                            "sum_received": {"bits_per_second": 1.9e8},
+                                            "sender_tcp_congestion": "cubic"}})",
                                 l, rec)
                   .ok());
+  EXPECT_EQ(rec.congestion, "cubic");
   EXPECT_DOUBLE_EQ(*rec.bits_per_second, 1.9e8);
   EXPECT_EQ(*rec.retransmits, 12);
   l.kind = "udp";

@@ -98,6 +98,10 @@ TEST(LoadScenario, BadInputIsOneLineNamingThePlace) {
        "x.json:12:103: error: /experiments/1/captures/0: capture \"tcpdump\" follows one probe; with \"pairs\" above 1 only counters apply (run the capture in an experiment of its own)"},
       {R"("from": "a", "to": "b", "idle": "nope", "load": [{"kind": "tcp", "from": "a", "to": "b"}])",
        "x.json:12:86: error: /experiments/1/idle: idle reference \"nope\" is not an experiment of this scenario"},
+      {R"("from": "a", "to": "b", "load": [{"kind": "udp", "from": "a", "to": "b", "bandwidth": "1mbit", "congestion": "cubic"}])",
+       "x.json:12:163: error: /experiments/1/load/0/congestion: \"congestion\" applies to a tcp load; a udp load has no congestion control"},
+      {R"("from": "a", "to": "b", "load": [{"kind": "tcp", "from": "a", "to": "b", "congestion": "Cubic!"}])",
+       "x.json:12:141: error: /experiments/1/load/0/congestion: \"Cubic!\" is not a TCP congestion control name (e.g. \"cubic\", \"bbr\", \"reno\")"},
   };
   for (const auto& c : cases) EXPECT_EQ(first_error(c.exp), c.error) << c.exp;
 }
