@@ -135,15 +135,20 @@ store::ExperimentRecord record_of(const scenario::Lab& lab, const scenario::Expe
 }  // namespace
 
 // Agent lines from the probes' reader threads, in arrival order; an empty
-// line (nullopt) is a probe's end of output.
+// line (nullopt) is a probe's end of output. Bounded: when the writer falls
+// this far behind, the readers wait (and the agents' pipes fill), so memory
+// stays bounded whatever the probes send.
 struct LineQueue {
+  static constexpr size_t kMaxLines = 1 << 16;
   std::mutex mu;
   std::condition_variable cv;
+  std::condition_variable space;
   std::deque<std::pair<size_t, std::optional<std::string>>> lines;
 
   void push(size_t pair, std::optional<std::string> line) {
     {
-      std::lock_guard<std::mutex> lock(mu);
+      std::unique_lock<std::mutex> lock(mu);
+      space.wait(lock, [&] { return lines.size() < kMaxLines; });
       lines.emplace_back(pair, std::move(line));
     }
     cv.notify_one();
@@ -154,6 +159,7 @@ struct LineQueue {
     cv.wait_for(lock, timeout, [&] { return !lines.empty(); });
     size_t n = lines.size();
     out.swap(lines);
+    space.notify_all();
     return n;
   }
 };
@@ -584,7 +590,7 @@ Status ExperimentRun::finish() {
         j["responders"] = nlohmann::json::array();
         for (const auto& s : responder_summaries_) j["responders"].push_back(nlohmann::json::parse(s, nullptr, false));
       }
-      if (probes_.size() > 1 || loads_) j["ingest"] = {{"queued_lines_peak", queue_peak_}};
+      if (probes_.size() > 1 || loads_) j["ingest"] = {{"queued_lines_peak", queue_peak_}, {"queued_lines_limit", LineQueue::kMaxLines}};
       rec_.summary_json = j.dump();
     }
   }
