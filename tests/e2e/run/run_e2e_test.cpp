@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "support/privileged.h"
 #include "support/run_command.h"
+#include "support/test_dir.h"
 
 namespace fs = std::filesystem;
 using latlab::test::latlab_bin;
@@ -28,10 +29,7 @@ namespace {
 class RunE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("latlab-run-e2e-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = latlab::test::fresh_test_dir("latlab-run-e2e");
     db_ = (dir_ / "t.db").string();
   }
   void TearDown() override {

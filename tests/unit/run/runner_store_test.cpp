@@ -16,6 +16,7 @@
 #include "scenario/load.h"
 #include "store/store.h"
 #include "support/fake_netlink_ops.h"
+#include "support/test_dir.h"
 
 namespace fs = std::filesystem;
 using namespace latlab;
@@ -89,9 +90,7 @@ class ScriptedLauncher : public process::ProcessLauncher {
 class RunnerStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("latlab-runner-store-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = latlab::test::fresh_test_dir("latlab-runner-store");
     fs::create_directories(dir_ / "state");
     db_path_ = (dir_ / "t.db").string();
     auto s = store::SqliteStore::open(db_path_);

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "store/schema.h"
+#include "support/test_dir.h"
 
 namespace fs = std::filesystem;
 using namespace latlab::store;
@@ -18,10 +19,7 @@ namespace {
 class NightStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("latlab-night-store-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = latlab::test::fresh_test_dir("latlab-night-store");
     path_ = (dir_ / "t.db").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

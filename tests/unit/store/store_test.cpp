@@ -6,6 +6,7 @@
 
 #include "store/schema.h"
 #include "store/store.h"
+#include "support/test_dir.h"
 
 namespace fs = std::filesystem;
 using namespace latlab::store;
@@ -15,10 +16,7 @@ namespace {
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("latlab-store-test-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = latlab::test::fresh_test_dir("latlab-store-test");
     path_ = (dir_ / "t.db").string();
   }
   void TearDown() override { fs::remove_all(dir_); }
