@@ -653,7 +653,10 @@ void ExperimentRun::record_end() {
 // and record why.
 Status ExperimentRun::abandon(const std::string& why) {
   for (auto& p : probes_) p.child->signal(SIGKILL);
-  if (loads_) loads_->kill();
+  if (loads_) {
+    loads_->kill();
+    if (auto st = loads_->record_failed_start(*run_.store, rec_.id); !st.ok()) store_failed(st.error().with_context("load"));
+  }
   for (auto& r : responders_) r->signal(SIGKILL);
   stop_captures();
   restore_sysctls();

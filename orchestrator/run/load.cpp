@@ -148,8 +148,10 @@ LoadSet::~LoadSet() { kill(); }
 
 Status LoadSet::start(const CpuPlan& cpus, uint64_t probe_schedule_ns) {
   if (exp_.load.empty()) return Ok{};
-  if (!process::find_in_path("iperf3"))
+  if (!process::find_in_path("iperf3")) {
+    start_failure_.emplace(0, "iperf3 is not installed (Debian package iperf3)");
     return Error("iperf3 is not installed (Debian package iperf3); the experiment's load needs it");
+  }
   const uint64_t seconds = load_seconds(probe_schedule_ns);
   deadline_ns_ = monotonic_ns() + static_cast<int64_t>(seconds) * 1'000'000'000;
   running_.resize(exp_.load.size());
@@ -157,12 +159,14 @@ Status LoadSet::start(const CpuPlan& cpus, uint64_t probe_schedule_ns) {
     running_[i].spec = &exp_.load[i];
     if (auto st = start_one(running_[i], cpus.loads.at(i), seconds); !st.ok()) {
       kill();
+      start_failure_.emplace(i, st.error().message());
       return Error(fmt::format("load {} ({} {} to {}): {}", i, exp_.load[i].kind, exp_.load[i].from_node,
                                exp_.load[i].to_text, st.error().message()));
     }
   }
   std::this_thread::sleep_for(std::chrono::nanoseconds(kLoadRampNs));
-  for (auto& r : running_) {
+  for (size_t i = 0; i < running_.size(); ++i) {
+    Running& r = running_[i];
     if (r.client->exited()) {
       auto code = r.client->wait(0ms);
       std::string err = last_line(r.client->stderr_text());
@@ -171,8 +175,10 @@ Status LoadSet::start(const CpuPlan& cpus, uint64_t probe_schedule_ns) {
       auto res = read_iperf_result(text.ok() ? *text : "", *r.spec, scratch);
       std::string why = !res.ok() ? res.error().message() : err;
       kill();
-      return Error(fmt::format("load {} to {} ended as it started (exit {}){}", r.spec->from_node,
-                               r.spec->to_text, code.ok() ? *code : -1, why.empty() ? "" : ": " + why));
+      std::string cause = fmt::format("ended as it started (exit {}){}", code.ok() ? *code : -1,
+                                      why.empty() ? "" : ": " + why);
+      start_failure_.emplace(i, cause);
+      return Error(fmt::format("load {} to {} {}", r.spec->from_node, r.spec->to_text, cause));
     }
   }
   return Ok{};
@@ -234,22 +240,48 @@ void LoadSet::watch() {
   }
 }
 
+store::LoadRecord LoadSet::base_record(size_t i, int64_t experiment_id) const {
+  const scenario::LoadSpec& l = exp_.load.at(i);
+  store::LoadRecord rec;
+  rec.experiment_id = experiment_id;
+  rec.idx = static_cast<int64_t>(i);
+  rec.kind = l.kind;
+  rec.from_node = l.from_node;
+  rec.to_node = l.to_node;
+  rec.target = l.target.str();
+  rec.streams = l.streams;
+  rec.bandwidth_bps = static_cast<int64_t>(l.bandwidth_bps.value_or(0));
+  rec.payload = l.payload.value_or(0);
+  if (i < running_.size()) {
+    rec.cpus = running_[i].cpus;
+    rec.started_ns = running_[i].started_ns;
+  }
+  return rec;
+}
+
+Status LoadSet::record_failed_start(store::ResultStore& store, int64_t experiment_id) {
+  if (!start_failure_) return Ok{};
+  for (size_t i = 0; i < exp_.load.size(); ++i) {
+    store::LoadRecord rec = base_record(i, experiment_id);
+    rec.ended_ns = realtime_ns();
+    rec.status = "failed";
+    rec.error = i == start_failure_->first ? start_failure_->second
+                                           : fmt::format("not started (load {} could not start)", start_failure_->first);
+    if (i < running_.size() && running_[i].client) {
+      auto text = read_text_file(running_[i].json_file);
+      if (text.ok()) rec.result_json = *text;
+    }
+    LATLAB_TRY(store.add_load(rec));
+  }
+  start_failure_.reset();
+  return Ok{};
+}
+
 Status LoadSet::finish(store::ResultStore& store, int64_t experiment_id) {
   for (size_t i = 0; i < running_.size(); ++i) {
     Running& r = running_[i];
     const scenario::LoadSpec& l = *r.spec;
-    store::LoadRecord rec;
-    rec.experiment_id = experiment_id;
-    rec.idx = static_cast<int64_t>(i);
-    rec.kind = l.kind;
-    rec.from_node = l.from_node;
-    rec.to_node = l.to_node;
-    rec.target = l.target.str();
-    rec.streams = l.streams;
-    rec.bandwidth_bps = static_cast<int64_t>(l.bandwidth_bps.value_or(0));
-    rec.payload = l.payload.value_or(0);
-    rec.cpus = r.cpus;
-    rec.started_ns = r.started_ns;
+    store::LoadRecord rec = base_record(i, experiment_id);
     std::string error;
     if (r.client) {
       int64_t wait_ns = std::max<int64_t>(0, deadline_ns_ - monotonic_ns()) + kClientGraceNs;

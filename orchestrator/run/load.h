@@ -67,6 +67,10 @@ class LoadSet {
   Status finish(store::ResultStore& store, int64_t experiment_id);
   // Kills every iperf3 at once (an experiment that is abandoned).
   void kill();
+  // After a start that failed: one loads row each, "failed" with the cause
+  // for the load that could not start, "not started" for the others, so the
+  // store says which load stopped the experiment.
+  Status record_failed_start(store::ResultStore& store, int64_t experiment_id);
   const std::vector<std::string>& problems() const { return problems_; }
   std::vector<pid_t> pids() const;
 
@@ -82,6 +86,7 @@ class LoadSet {
     int64_t peak_qlen = 0;
   };
   Status start_one(Running& r, const std::vector<int>& cpus, uint64_t seconds);
+  store::LoadRecord base_record(size_t i, int64_t experiment_id) const;
 
   const scenario::Lab& lab_;
   const scenario::Experiment& exp_;
@@ -89,6 +94,7 @@ class LoadSet {
   std::string dir_;
   std::vector<Running> running_;
   std::vector<std::string> problems_;
+  std::optional<std::pair<size_t, std::string>> start_failure_;  // the load that could not start, and why
   int64_t last_watch_ns_ = 0;
   int64_t deadline_ns_ = 0;  // CLOCK_MONOTONIC when the clients should have ended
 };

@@ -61,6 +61,16 @@ class LoadE2E : public ::testing::Test {
     return path;
   }
 
+  // The error of the one load of a run's one experiment, which failed.
+  std::string stored_load_error(int64_t run_id) {
+    auto s = SqliteStore::open(db_);
+    if (!s.ok()) return "store: " + s.error().message();
+    auto exps = (*s)->experiments(run_id);
+    if (!exps.ok() || exps->size() != 1 || exps->front().status != "failed") return "not one failed experiment";
+    auto loads = (*s)->loads(exps->front().id);
+    if (!loads.ok() || loads->size() != 1 || loads->front().status != "failed") return "not one failed load";
+    return loads->front().error;
+  }
   std::string iperf_left() { return run_command({"pgrep", "-af", std::string("iperf3.*") + kTarget}).out; }
   bool lab_left() {
     return run_command({"ip", "netns", "list"}).out.find("latlab-" + lab_ + "-") != std::string::npos;
@@ -180,4 +190,21 @@ TEST_F(LoadE2E, WithoutIperf3TheExperimentFailsNamingThePackageAndLeavesNothing)
   EXPECT_NE(r.out.find("iperf3 is not installed (Debian package iperf3)"), std::string::npos) << r.out;
   EXPECT_FALSE(lab_left());
   EXPECT_EQ(run_command({"pgrep", "-af", "latlab-agent.*" + lab_}).out, "") << "agents left running";
+  EXPECT_EQ(stored_load_error(out["run_id"].get<int64_t>()), "iperf3 is not installed (Debian package iperf3)");
+}
+
+TEST_F(LoadE2E, ALoadThatCannotStartFailsTheExperimentWithIperfsCauseAndLeavesNoProcess) {
+  LATLAB_REQUIRE_ROOT();
+  // A congestion control no kernel has: the client cannot set it and exits.
+  auto file = scenario(
+      json::array({loaded({{"kind", "tcp"}, {"from", "a"}, {"to", "b"}, {"congestion", "nosuchcc"}})}), 1);
+  auto r = run_command({latlab_bin(), "run", file, "--db", db_, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto out = json::parse(r.out);
+  EXPECT_EQ(out["status"], "failed");
+  EXPECT_NE(r.out.find("TCP_CONGESTION"), std::string::npos) << "iperf3's own cause: " << r.out;
+  EXPECT_FALSE(lab_left());
+  EXPECT_EQ(iperf_left(), "") << "iperf3 left running";
+  EXPECT_EQ(run_command({"pgrep", "-af", "latlab-agent.*" + lab_}).out, "") << "agents left running";
+  EXPECT_NE(stored_load_error(out["run_id"].get<int64_t>()).find("TCP_CONGESTION"), std::string::npos);
 }
