@@ -79,6 +79,8 @@ const char* role_name(scenario::IfRole r) {
       return "phys";
     case scenario::IfRole::macvlan:
       return "macvlan";
+    case scenario::IfRole::vxlan:
+      return "vxlan";
     case scenario::IfRole::container:
       return "container";
     case scenario::IfRole::docker_bridge:

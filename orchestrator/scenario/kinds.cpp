@@ -16,7 +16,7 @@ const std::vector<NodeKind>& node_kinds() {
 
 const std::vector<LinkKind>& link_kinds() {
   static const std::vector<LinkKind> kinds = {veth_link_kind(), bridge_link_kind(), phys_link_kind(),
-                                                docker_network_link_kind()};
+                                                docker_network_link_kind(), vxlan_link_kind()};
   return kinds;
 }
 

@@ -40,6 +40,8 @@ struct LinkKind {
   bool one_subnet = true;  // its addresses share one prefix (not so for a device on an outside network)
   // Parses one link object (already checked to be an object with known keys).
   void (*parse)(ParseCtx& ctx, ObjReader& r, size_t link_index) = nullptr;
+  // Runs once every address is assigned (a tunnel's underlay addresses); nullptr = nothing.
+  void (*resolve)(Diags& d, Lab& lab, size_t link_index) = nullptr;
 };
 
 struct QdiscKind {
@@ -144,6 +146,7 @@ const LinkKind& veth_link_kind();
 const LinkKind& bridge_link_kind();
 const LinkKind& phys_link_kind();
 const LinkKind& docker_network_link_kind();
+const LinkKind& vxlan_link_kind();
 const QdiscKind& tbf_qdisc_kind();
 const QdiscKind& netem_qdisc_kind();
 const ProbeKind& icmp_probe_kind();

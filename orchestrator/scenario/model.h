@@ -125,6 +125,7 @@ enum class IfRole {
   phys_moved,     // an existing device moved into the node
   macvlan,        // a macvlan on top of an existing device
   container,      // a container's interface on a Docker network (the engine makes it)
+  vxlan,          // one end of a VXLAN tunnel over an underlay interface of its node
   docker_bridge,  // a Docker network's bridge in the root namespace (the engine makes it)
 };
 
@@ -146,6 +147,11 @@ struct Interface {
   std::string master;        // bridge name in the same node, for bridge ports
   std::string parent;        // existing host device for phys_moved / macvlan
   std::string macvlan_mode;  // "bridge" | "private" | "vepa" | "passthru"
+  // vxlan: the interface of the same node the tunnel runs over, and the
+  // underlay addresses of this end and the other (set once addresses are
+  // assigned).
+  std::string underlay;
+  std::optional<IpAddr> vxlan_local, vxlan_remote;
   size_t link = 0;           // index into Lab::links
   SourceRef src;
   FieldRefs fields;
@@ -169,7 +175,11 @@ struct Link {
   std::string bridge;
   bool docker_default = false;
   bool forward = false;
+  // vxlan: the VXLAN network identifier and the underlay's UDP port.
+  uint32_t vni = 0;
+  uint16_t port = 0;
   SourceRef src;
+  FieldRefs fields;
 };
 
 struct CaptureSpec {

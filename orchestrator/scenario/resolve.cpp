@@ -512,6 +512,8 @@ void resolve_targets(Diags& d, Lab& lab, bool late_only = false) {
 void resolve_scenario(Diags& d, Lab& lab) {
   apply_default_sysctls(lab);
   assign_addresses(d, lab);
+  for (size_t li = 0; li < lab.links.size(); ++li)
+    if (const LinkKind* lk = find_link_kind(lab.links[li].kind); lk && lk->resolve) lk->resolve(d, lab, li);
   add_static_neighbors(lab);
   resolve_targets(d, lab);
 }

@@ -227,6 +227,24 @@ bool reachable(const Lab& lab, const std::string& node, const IpAddr& target, co
   return reachable(lab, gw_if->node, target, target_if, family, depth + 1, why);
 }
 
+// A tunnel's far underlay address must be reachable from its near end's node
+// (when the far underlay is a lab interface; a "local" address outside the
+// lab is the user's to route).
+void check_vxlan(Diags& d, const Lab& lab) {
+  for (const auto& f : lab.interfaces) {
+    if (f.role != IfRole::vxlan || !f.vxlan_remote || f.peer.empty()) continue;
+    const auto colon = f.peer.find(':');
+    const Interface* peer = lab.find_interface(f.peer.substr(0, colon), f.peer.substr(colon + 1));
+    const Interface* far = peer ? lab.find_interface(peer->node, peer->underlay) : nullptr;
+    if (!far) continue;
+    std::string why;
+    if (!reachable(lab, f.node, *f.vxlan_remote, far, f.vxlan_remote->family, 0, why))
+      d.add(field_ref(f.src, f.fields, "underlay"), "the tunnel's far end " + f.vxlan_remote->str() + " (" +
+                                                        far->id() + ") is not reachable from node " +
+                                                        quote(f.node) + ": " + why);
+  }
+}
+
 void check_experiments(Diags& d, const Lab& lab) {
   for (const auto& e : lab.experiments) {
     if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
@@ -385,6 +403,7 @@ void validate_scenario(Diags& d, const Lab& lab) {
   for (const auto& n : lab.nodes) check_sysctl_scope(d, n, n.sysctls);
   check_routes(d, lab);
   check_phys(d, lab);
+  check_vxlan(d, lab);
   check_experiments(d, lab);
   check_pairs_and_loads(d, lab);
   check_responder_waits(d, lab);

@@ -108,6 +108,16 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
   if (!nsr) return std::move(nsr).error();
   const NsMap& ns = *nsr;
 
+  // A device the lab creates in a node, with the MAC it will get.
+  auto own_link = [&](const std::string& node, const std::string& name, const char* kind) {
+    JLink l;
+    l.node = node;
+    l.netns = ns(node);
+    l.name = name;
+    l.kind = kind;
+    l.mac = opt.mac_source();
+    return l;
+  };
   std::optional<std::vector<LinkState>> root_links;
   std::optional<std::vector<AddrState>> root_addrs;
   for (const Action& action : plan.actions) {
@@ -130,22 +140,11 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
               return Ok{};
             },
             [&](const CreateBridge& a) -> Status {
-              JLink l;
-              l.node = a.node;
-              l.netns = ns(a.node);
-              l.name = a.name;
-              l.kind = "bridge";
-              l.mac = opt.mac_source();
-              st.links.push_back(std::move(l));
+              st.links.push_back(own_link(a.node, a.name, "bridge"));
               return Ok{};
             },
             [&](const CreateVeth& a) -> Status {
-              JLink l;
-              l.node = a.node;
-              l.netns = ns(a.node);
-              l.name = a.name;
-              l.kind = "veth";
-              l.mac = opt.mac_source();
+              JLink l = own_link(a.node, a.name, "veth");
               l.peer_node = a.peer_node;
               l.peer_netns = ns(a.peer_node);
               l.peer_name = a.peer_name;
@@ -154,13 +153,11 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
               return Ok{};
             },
             [&](const CreateMacvlan& a) -> Status {
-              JLink l;
-              l.node = a.node;
-              l.netns = ns(a.node);
-              l.name = a.name;
-              l.kind = "macvlan";
-              l.mac = opt.mac_source();
-              st.links.push_back(std::move(l));
+              st.links.push_back(own_link(a.node, a.name, "macvlan"));
+              return Ok{};
+            },
+            [&](const CreateVxlan& a) -> Status {
+              st.links.push_back(own_link(a.node, a.name, "vxlan"));
               return Ok{};
             },
             [&](const MovePhys& a) -> Status {
@@ -470,6 +467,12 @@ Result<LabState> apply_plan(NetlinkOps& ops, StateStore& store, const scenario::
             [&](const CreateMacvlan& a) -> Status {
               const JLink& l = journal.links.at(next_link++);
               LATLAB_TRY(ops.create_macvlan(nns, a.name, l.mac, a.parent, a.mode));
+              created.links.push_back(l);
+              return ops.set_alias(nns, a.name, mark);
+            },
+            [&](const CreateVxlan& a) -> Status {
+              const JLink& l = journal.links.at(next_link++);
+              LATLAB_TRY(ops.create_vxlan(nns, VxlanSpec{a.name, l.mac, a.vni, a.port, a.local, a.remote}));
               created.links.push_back(l);
               return ops.set_alias(nns, a.name, mark);
             },

@@ -71,6 +71,7 @@ const LinkKind& veth_link_kind();
 const LinkKind& bridge_link_kind();
 const LinkKind& phys_link_kind();
 const LinkKind& docker_network_link_kind();
+const LinkKind& vxlan_link_kind();
 const QdiscKind& tbf_qdisc_kind();
 const QdiscKind& netem_qdisc_kind();
 

@@ -65,6 +65,14 @@ struct RouteState {
   std::string scope;
 };
 
+struct VxlanSpec {
+  std::string name;
+  scenario::MacAddr mac;
+  uint32_t vni = 0;
+  uint16_t port = 0;  // the underlay's UDP port
+  scenario::IpAddr local, remote;  // the underlay's: the node's routes pick the device
+};
+
 class NetlinkOps {
  public:
   virtual ~NetlinkOps() = default;
@@ -99,6 +107,8 @@ class NetlinkOps {
   // parent is a device of the host namespace.
   virtual Status create_macvlan(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
                                 const std::string& parent, const std::string& mode) = 0;
+  // A vxlan device created inside ns (its underlay is in ns too).
+  virtual Status create_vxlan(const Ns& ns, const VxlanSpec& v) = 0;
   virtual Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) = 0;
   virtual Status delete_link(const Ns& ns, const std::string& name) = 0;
   virtual Result<std::vector<LinkState>> list_links(const Ns& ns) = 0;

@@ -155,6 +155,10 @@ struct Describe {
   std::string operator()(const CreateMacvlan& a) const {
     return fmt::format("{}: create macvlan {} on {} mode {}", a.node, a.name, a.parent, a.mode);
   }
+  std::string operator()(const CreateVxlan& a) const {
+    return fmt::format("{}: create vxlan {} vni {} {} -> {} udp port {} over {}", a.node, a.name, a.vni,
+                       a.local.str(), a.remote.str(), a.port, a.underlay);
+  }
   std::string operator()(const MovePhys& a) const {
     return fmt::format("move device {} into {} as {} (given back at teardown)", a.device, a.node, a.new_name);
   }
@@ -236,6 +240,10 @@ struct ToJson {
             {"name", a.name},
             {"parent", a.parent},
             {"mode", a.mode}};
+  }
+  json operator()(const CreateVxlan& a) const {
+    return {{"action", "create-vxlan"}, {"node", a.node},     {"name", a.name},         {"vni", a.vni},
+            {"local", a.local.str()},   {"remote", a.remote.str()}, {"port", a.port}, {"underlay", a.underlay}};
   }
   json operator()(const MovePhys& a) const {
     return {{"action", "move-phys"}, {"node", a.node}, {"device", a.device}, {"name", a.new_name}};

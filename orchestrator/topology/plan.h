@@ -68,6 +68,15 @@ struct CreateMacvlan {
   std::string parent;  // existing device in the root namespace
   std::string mode;
 };
+struct CreateVxlan {  // created in its node, sending to remote over the node's own routes
+  std::string node;
+  std::string name;
+  uint32_t vni = 0;
+  uint16_t port = 0;
+  IpAddr local;
+  IpAddr remote;
+  std::string underlay;  // the device the scenario says it runs over (for the plan's reader)
+};
 struct MovePhys {  // an existing root-namespace device, given back at teardown
   std::string node;
   std::string device;
@@ -117,7 +126,7 @@ struct AddNeighbor {
   scenario::Neighbor neighbor;
 };
 
-using Action = std::variant<EnsureImage, CreateDockerNetwork, CreateContainer, CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan, MovePhys,
+using Action = std::variant<EnsureImage, CreateDockerNetwork, CreateContainer, CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateMacvlan, CreateVxlan, MovePhys,
                             SetMaster, SetLinkAttrs, SetOffloads, SetQdisc, BridgeNetfilterOff, AddAddress,
                             LinkUp, AddRoute, AddNeighbor>;
 

@@ -395,6 +395,35 @@ Status RealNetlinkOps::create_macvlan(const Ns& ns, const std::string& name, con
   return (*home)->nl.request(std::move(m), what);
 }
 
+// Sent from a socket inside ns. No IFLA_VXLAN_LINK: the node's routes pick
+// the underlay device (which may be created later in the same phase), and the
+// MTU is set with the other attributes. A unicast remote is the one default
+// FDB entry, so nothing is learnt.
+Status RealNetlinkOps::create_vxlan(const Ns& ns, const VxlanSpec& v) {
+  const std::string what = "create vxlan " + q(v.name) + " vni " + std::to_string(v.vni) + " to " + v.remote.str();
+  auto c = ctx(ns);
+  if (!c) return std::move(c).error().context(what);
+  NlMsg m = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+  nla_put_string(m.get(), IFLA_IFNAME, v.name.c_str());
+  nla_put(m.get(), IFLA_ADDRESS, 6, v.mac.bytes.data());
+  nlattr* info = nla_nest_start(m.get(), IFLA_LINKINFO);
+  nla_put_string(m.get(), IFLA_INFO_KIND, "vxlan");
+  nlattr* data = nla_nest_start(m.get(), IFLA_INFO_DATA);
+  nla_put_u32(m.get(), IFLA_VXLAN_ID, v.vni);
+  if (v.remote.family == 4) {
+    nla_put(m.get(), IFLA_VXLAN_GROUP, 4, v.remote.bytes.data());
+    nla_put(m.get(), IFLA_VXLAN_LOCAL, 4, v.local.bytes.data());
+  } else {
+    nla_put(m.get(), IFLA_VXLAN_GROUP6, 16, v.remote.bytes.data());
+    nla_put(m.get(), IFLA_VXLAN_LOCAL6, 16, v.local.bytes.data());
+  }
+  nla_put_u16(m.get(), IFLA_VXLAN_PORT, htons(v.port));
+  nla_put_u8(m.get(), IFLA_VXLAN_LEARNING, 0);
+  nla_nest_end(m.get(), data);
+  nla_nest_end(m.get(), info);
+  return (*c)->nl.request(std::move(m), what);
+}
+
 Status RealNetlinkOps::set_alias(const Ns& ns, const std::string& name, const std::string& alias) {
   auto c = ctx(ns);
   if (!c) return std::move(c).error();

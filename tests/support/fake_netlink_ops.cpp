@@ -154,6 +154,20 @@ Status FakeNetlinkOps::create_macvlan(const Ns& ns, const std::string& name, con
   return Ok{};
 }
 
+Status FakeNetlinkOps::create_vxlan(const Ns& ns, const VxlanSpec& v) {
+  LATLAB_TRY(call("create_vxlan " + at(ns, v.name) + " vni " + std::to_string(v.vni) + " " + v.local.str() + " -> " +
+                  v.remote.str() + " port " + std::to_string(v.port)));
+  auto s = space(ns);
+  if (!s) return std::move(s).error();
+  Link l;
+  l.state.name = v.name;
+  l.state.kind = "vxlan";
+  l.state.mac = v.mac;
+  l.state.ifindex = next_ifindex_++;
+  (*s)->links[v.name] = l;
+  return Ok{};
+}
+
 Status FakeNetlinkOps::set_alias(const Ns& ns, const std::string& name, const std::string& alias) {
   LATLAB_TRY(call("set_alias " + at(ns, name) + " " + alias));
   auto l = link(ns, name);

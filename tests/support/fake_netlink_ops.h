@@ -47,6 +47,7 @@ class FakeNetlinkOps final : public NetlinkOps {
                      const std::string& peer_name, const scenario::MacAddr& peer_mac) override;
   Status create_macvlan(const Ns& ns, const std::string& name, const scenario::MacAddr& mac,
                         const std::string& parent, const std::string& mode) override;
+  Status create_vxlan(const Ns& ns, const VxlanSpec& v) override;
   Status set_alias(const Ns& ns, const std::string& name, const std::string& alias) override;
   Status delete_link(const Ns& ns, const std::string& name) override;
   Result<std::vector<LinkState>> list_links(const Ns& ns) override;

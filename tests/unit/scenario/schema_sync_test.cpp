@@ -160,6 +160,8 @@ const ObjectCase kObjects[] = {
     {"phys link", "physLink", "LINK", R"({"kind": "phys", "device": "enp1s0", "node": "a"})"},
     {"docker-network link", "dockerNetworkLink", "LINK",
      R"({"kind": "docker-network", "name": "dn", "subnet": "198.18.9.0/24"})"},
+    {"vxlan link", "vxlanLink", "LINK",
+     R"({"kind": "vxlan", "endpoints": [{"at": "a:vx0", "underlay": "eth1"}, {"at": "b:vx0", "underlay": "eth1"}]})"},
     {"endpoint", "endpointObject", "ENDPOINT", R"({"at": "a:eth0"})"},
     {"bridge member", "bridgeMemberObject", "MEMBER", R"({"at": "b:eth1"})"},
     {"qdisc", "qdisc", "QDISC", R"({"kind": "netem"})"},
@@ -346,11 +348,16 @@ TEST(SchemaSync, ExampleScenariosFitTheSchemaStructure) {
       check_structure("/nodes/" + name, node, def("node"), problems);
     }
     for (const auto& link : links) {
-      std::string kind = link.value("kind", "");
-      std::string d = kind == "veth"             ? "vethLink"
-                      : kind == "bridge"         ? "bridgeLink"
-                      : kind == "docker-network" ? "dockerNetworkLink"
-                                                 : "physLink";
+      // The schema's own link definition for the kind (its "kind" const).
+      std::string kind = link.value("kind", ""), d;
+      for (const auto& alt : schema().at("properties").at("links").at("items").at("oneOf")) {
+        std::string ref = alt.at("$ref").get<std::string>().substr(std::string("#/$defs/").size());
+        if (def(ref).at("properties").at("kind").value("const", "") == kind) d = ref;
+      }
+      if (d.empty()) {
+        problems.push_back("/links/" + kind + ": no link definition in the schema");
+        continue;
+      }
       check_structure("/links/" + kind, link, def(d), problems);
     }
     for (const auto& e : experiments)

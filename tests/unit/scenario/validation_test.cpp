@@ -893,19 +893,19 @@ const InvalidCase kInvalid[] = {
   ]
 }
 )json",
-     "x.json:6:5: error: /links/0: missing required key \"kind\" (veth, bridge, phys, docker-network)"},
+     "x.json:6:5: error: /links/0: missing required key \"kind\" (veth, bridge, phys, docker-network, vxlan)"},
     {"link_kind_unknown",
      R"json({
   "latlab": 1,
   "name": "t",
   "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
   "links": [
-    {"kind": "vlan", "endpoints": ["a:eth0", "b:eth0"]}
+    {"kind": "gre", "endpoints": ["a:eth0", "b:eth0"]}
   ]
 }
 )json",
-     "x.json:6:14: error: /links/0/kind: link kind \"vlan\" is not supported; supported link kinds are veth, "
-     "bridge, phys, docker-network"},
+     "x.json:6:14: error: /links/0/kind: link kind \"gre\" is not supported; supported link kinds are veth, "
+     "bridge, phys, docker-network, vxlan"},
     {"link_kind_typo",
      R"json({
   "latlab": 1,
@@ -917,7 +917,7 @@ const InvalidCase kInvalid[] = {
 }
 )json",
      "x.json:6:14: error: /links/0/kind: link kind \"bridg\" is not supported; supported link kinds are "
-     "veth, bridge, phys, docker-network (did you mean \"bridge\"?)"},
+     "veth, bridge, phys, docker-network, vxlan (did you mean \"bridge\"?)"},
     {"link_unknown_key",
      R"json({
   "latlab": 1,
