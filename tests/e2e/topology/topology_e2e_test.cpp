@@ -156,5 +156,54 @@ TEST(TopologyE2E, CommandsFailWithOneLineAndDocumentedExitCodes) {
   std::filesystem::remove(file);
 }
 
+// A VXLAN tunnel over a veth: the kernel's device has the VNI, remote and port
+// the plan says, the tunnel's MTU leaves room for the headers (a full-size
+// datagram with DF passes, one byte more does not), and what crosses the
+// tunnel is carried by the underlay.
+TEST(TopologyE2E, AVxlanTunnelCarriesTrafficOverItsUnderlay) {
+  LATLAB_REQUIRE_ROOT();
+  std::string lab = random_lab();
+  Cleanup guard{lab};
+  std::ifstream in(std::string(LATLAB_SOURCE_DIR) + "/scenarios/vxlan-overlay.json");
+  nlohmann::json j = nlohmann::json::parse(in);
+  j["name"] = lab;
+  std::string file = write_temp(lab, j.dump());
+  auto plan = run({latlab_bin, "plan", file, "--json"});
+  ASSERT_EQ(plan.code, 0) << plan.out;
+  nlohmann::json vx, actions = nlohmann::json::parse(plan.out)["actions"];
+  for (const auto& a : actions)
+    if (a["action"] == "create-vxlan" && a["node"] == "a") vx = a;
+  ASSERT_FALSE(vx.is_null()) << plan.out;
+  ASSERT_EQ(run({latlab_bin, "up", file}).code, 0);
+
+  auto link = run({latlab_bin, "exec", lab, "a", "--", "ip", "-d", "-j", "link", "show", "vx0"});
+  ASSERT_EQ(link.code, 0) << link.out;
+  auto dev = nlohmann::json::parse(link.out).at(0);
+  EXPECT_EQ(dev["mtu"], 1450);
+  const auto& data = dev["linkinfo"]["info_data"];
+  EXPECT_EQ(dev["linkinfo"]["info_kind"], "vxlan");
+  EXPECT_EQ(data["id"], vx["vni"]);
+  EXPECT_EQ(data["remote"], vx["remote"]);
+  EXPECT_EQ(data["local"], vx["local"]);
+  EXPECT_EQ(data["port"], 4789);
+
+  auto tx = [&] {
+    auto s = run({latlab_bin, "exec", lab, "a", "--", "cat", "/sys/class/net/eth0/statistics/tx_packets"});
+    return std::stoll(s.out);
+  };
+  const long long before = tx();
+  const std::string far = vx["remote"] == "198.18.0.2" ? "198.18.1.2" : "";
+  ASSERT_NE(far, "") << "the example's addresses changed: " << vx;
+  auto fits = run({latlab_bin, "exec", lab, "a", "--", "ping", "-c", "3", "-i", "0.2", "-W", "2", "-M", "do", "-s",
+                   "1422", far});
+  EXPECT_EQ(fits.code, 0) << fits.out;
+  EXPECT_GE(tx() - before, 3) << "the tunnel's packets leave by the underlay";
+  auto too_big = run({latlab_bin, "exec", lab, "a", "--", "ping", "-c", "1", "-W", "1", "-M", "do", "-s", "1423", far});
+  EXPECT_NE(too_big.code, 0) << too_big.out;
+  EXPECT_EQ(run({latlab_bin, "down", lab}).code, 0);
+  EXPECT_EQ(lab_leftovers(lab), "");
+  std::filesystem::remove(file);
+}
+
 }  // namespace
 }  // namespace latlab::test
