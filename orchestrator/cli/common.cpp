@@ -20,6 +20,17 @@ scenario::LoadResult load_lab_or_throw(const std::string& path) {
   return r;
 }
 
+void require_one_machine(const scenario::Lab& lab, const std::string& file, const char* command) {
+  std::string remote;
+  for (const auto& h : scenario::hosts_in_use(lab))
+    if (h != scenario::kLocalHost) remote += (remote.empty() ? "" : ", ") + h;
+  if (remote.empty()) return;
+  throw FatalError(std::string(command) + ": " + file + ": lab \"" + lab.name + "\" has nodes on hosts " + remote +
+                       "; `latlab plan` shows each host's part, but building and running a lab across hosts "
+                       "is not available in this version (only nodes on \"local\")",
+                   ExitCode::bad_input);
+}
+
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }
 
 std::optional<std::string> find_agent() {

@@ -14,6 +14,10 @@ namespace latlab::cli {
 // (one line each) and throws FatalError with ExitCode::bad_input.
 scenario::LoadResult load_lab_or_throw(const std::string& path);
 
+// Refuses a lab with nodes on other hosts: this latlab plans such a lab
+// (`latlab plan`) but builds and runs only labs on this machine.
+void require_one_machine(const scenario::Lab& lab, const std::string& file, const char* command);
+
 // True when stdout is a terminal (progress, colours).
 bool stdout_is_tty();
 

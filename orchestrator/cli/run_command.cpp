@@ -28,6 +28,7 @@ namespace {
 int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat,
             bool keep_lab, bool json) {
   auto scenario = load_lab_or_throw(file);
+  require_one_machine(*scenario.lab, file, "run");
   if (::geteuid() != 0)
     throw FatalError("run: building a lab needs root (network namespaces, netlink); run as root",
                      ExitCode::environment);

@@ -50,23 +50,50 @@ int run_validate(const std::vector<std::string>& files, bool json) {
   return all_ok ? 0 : to_int(ExitCode::bad_input);
 }
 
+// "root@198.18.200.2:22" for a declared host, "this machine" for local.
+std::string destination(const scenario::Lab& lab, const std::string& host) {
+  const scenario::Host* h = lab.find_host(host);
+  if (!h) return "this machine";
+  return (h->user.empty() ? "" : h->user + "@") + h->address + ":" + std::to_string(h->port) +
+         (h->jump.empty() ? "" : " via " + h->jump);
+}
+
 int run_plan(const std::string& file, bool json) {
   auto r = load_lab_or_throw(file);
   const auto& lab = *r.lab;
-  auto plan = topology::make_plan(lab);
+  // A lab on this machine alone is one part; a lab across hosts one a host.
+  const std::vector<std::string> parts =
+      lab.hosts.empty() ? std::vector<std::string>{scenario::kLocalHost} : scenario::hosts_in_use(lab);
+  std::vector<std::string> experiments;
+  for (const auto& e : lab.experiments) experiments.push_back(topology::experiment_line(e));
   if (json) {
-    auto j = topology::to_json(plan);
+    nlohmann::json j = topology::to_json(topology::make_plan(lab));
+    j["experiments"] = experiments;
+    if (!lab.hosts.empty()) {
+      j["parts"] = nlohmann::json::array();
+      for (const auto& h : parts) {
+        nlohmann::json part = topology::to_json(topology::make_plan(lab, h));
+        j["parts"].push_back({{"host", h}, {"destination", destination(lab, h)}, {"actions", part["actions"]}});
+      }
+    }
     j["repeat"] = lab.repeat;
     j["order"] = lab.order;
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("lab \"%s\": %zu nodes, %zu interfaces, %zu actions\n", lab.name.c_str(), lab.nodes.size(),
-              lab.interfaces.size(), plan.actions.size());
-  size_t i = 0;
-  for (const auto& a : plan.actions) std::printf("%4zu. %s\n", ++i, topology::describe(a).c_str());
+  std::printf("lab \"%s\": %zu nodes, %zu interfaces", lab.name.c_str(), lab.nodes.size(), lab.interfaces.size());
+  for (const auto& h : parts) {
+    auto plan = topology::make_plan(lab, h);
+    if (lab.hosts.empty())
+      std::printf(", %zu actions\n", plan.actions.size());
+    else
+      std::printf("%shost %s (%s): %zu actions\n", &h == &parts.front() ? "\n" : "", h.c_str(),
+                  destination(lab, h).c_str(), plan.actions.size());
+    size_t i = 0;
+    for (const auto& a : plan.actions) std::printf("%4zu. %s\n", ++i, topology::describe(a).c_str());
+  }
   std::printf("experiments (repeat %u, order %s):\n", lab.repeat, lab.order.c_str());
-  for (const auto& e : plan.experiments) std::printf("      %s\n", e.c_str());
+  for (const auto& e : experiments) std::printf("      %s\n", e.c_str());
   return 0;
 }
 

@@ -95,6 +95,7 @@ int run_up(const std::string& file, bool as_json) {
   require_root("up");
   auto loaded = load_lab_or_throw(file);
   const scenario::Lab& lab = *loaded.lab;
+  require_one_machine(lab, file, "up");
   topology::Plan plan = topology::make_plan(lab);
   auto ops = make_ops();
   // LATLAB_JOURNAL_FSYNC=1 fsyncs each journal write (see docs/topology.md).

@@ -38,6 +38,7 @@ struct LinkKind {
   std::string name;
   std::vector<std::string> keys;  // allowed keys of the link object
   bool one_subnet = true;  // its addresses share one prefix (not so for a device on an outside network)
+  bool spans_hosts = false;  // its ends may live on different hosts (a tunnel); else all on one
   // Parses one link object (already checked to be an object with known keys).
   void (*parse)(ParseCtx& ctx, ObjReader& r, size_t link_index) = nullptr;
   // Runs once every address is assigned (a tunnel's underlay addresses); nullptr = nothing.

@@ -165,6 +165,7 @@ void resolve_vxlan_link(Diags& d, Lab& lab, size_t li) {
 const LinkKind& vxlan_link_kind() {
   static const LinkKind k{.name = "vxlan",
                           .keys = with_link_settings({"kind", "endpoints", "vni", "port", "static_neighbors"}),
+                          .spans_hosts = true,
                           .parse = parse_vxlan_link,
                           .resolve = resolve_vxlan_link};
   return k;

@@ -58,9 +58,24 @@ struct Sysctl {
   SourceRef src;
 };
 
+// A machine the lab spans, reached over OpenSSH. The controller's own
+// machine is the host "local", which is never declared.
+inline constexpr const char* kLocalHost = "local";
+struct Host {
+  std::string name;
+  std::string address;   // what ssh connects to: an address or a name
+  std::string user;      // "" = ssh's choice
+  uint16_t port = 22;
+  std::string identity;  // an identity file; "" = ssh's own keys and agent
+  std::string jump;      // an OpenSSH ProxyJump string; "" = none
+  SourceRef src;
+  FieldRefs fields;
+};
+
 struct Node {
   std::string name;
   std::string kind;             // a node kind (scenario/kinds.h)
+  std::string host = kLocalHost;  // the machine it lives on (a Host's name, or "local")
   std::string netns_name;       // "latlab-<lab>-<node>" for netns; "" for host
   std::vector<Sysctl> sysctls;  // user's, plus lab defaults for netns nodes
   bool allow_global_sysctls = false;
@@ -317,6 +332,7 @@ struct Lab {
   std::string name;
   std::string description;
   AddressPools pools;
+  std::vector<Host> hosts;  // the other machines; empty = a lab on this machine alone
   std::vector<Node> nodes;
   std::vector<Link> links;
   std::vector<Interface> interfaces;
@@ -327,9 +343,19 @@ struct Lab {
   std::optional<uint64_t> seed;
 
   const Node* find_node(const std::string& name) const;
+  const Host* find_host(const std::string& name) const;
+  // The host a node lives on ("local" for a node that is not declared).
+  const std::string& host_of(const std::string& node) const;
   const Interface* find_interface(const std::string& node, const std::string& name) const;
   std::vector<const Interface*> interfaces_of(const std::string& node) const;
 };
+
+// The part of a lab on one host: its nodes and their interfaces (links keep
+// their indices; experiments between two of its nodes). The whole lab when it
+// has no hosts.
+Lab part_of(const Lab& lab, const std::string& host);
+// The hosts with nodes, "local" first when it has any.
+std::vector<std::string> hosts_in_use(const Lab& lab);
 
 // "latlab-<lab>-<node>"
 std::string netns_name_for(const std::string& lab, const std::string& node);

@@ -387,7 +387,7 @@ static void parse_cpus(ParseCtx& ctx, ObjReader& r, Node& node) {
 
 // The keys of a node object: those every kind takes, and each kind's own.
 static std::vector<std::string> node_keys() {
-  std::vector<std::string> keys = {"kind", "sysctls", "allow_global_sysctls", "cpus", "routes", "neighbors"};
+  std::vector<std::string> keys = {"kind", "host", "sysctls", "allow_global_sysctls", "cpus", "routes", "neighbors"};
   for (const auto& k : node_kinds()) keys.insert(keys.end(), k.keys.begin(), k.keys.end());
   return keys;
 }
@@ -426,13 +426,16 @@ static void parse_nodes(ParseCtx& ctx, const JValue& v, const std::string& ptr) 
     const NodeKind* nk = find_node_kind(*kind);
     reject_keys_of_other_kinds(r, key_owners(node_kinds(), &NodeKind::keys), n.kind, "node kind");
     if (nk->parse) nk->parse(ctx, r, n);
+    parse_node_host(ctx, r, n);
     if (nk->root_namespace) {
       auto other = std::find_if(ctx.lab.nodes.begin(), ctx.lab.nodes.end(),
-                                [](const Node& x) { return x.root_namespace; });
+                                [&](const Node& x) { return x.root_namespace && x.host == n.host; });
       if (other != ctx.lab.nodes.end()) {
         ctx.d.add(m.key_pos, p,
-                  "only one node can be of kind " + n.kind + " (node " + quote(other->name) +
-                      " already is: both would be this machine's root namespace)");
+                  "only one node " + std::string(n.host == kLocalHost ? "" : "of a host ") + "can be of kind " +
+                      n.kind + " (node " + quote(other->name) + " already is: both would be " +
+                      (n.host == kLocalHost ? std::string("this machine's") : "host " + quote(n.host) + "'s") +
+                      " root namespace)");
         continue;
       }
     }
@@ -748,8 +751,8 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
 void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
   ParseCtx ctx{d, lab};
   ObjReader r(d, doc, "",
-              {"$schema", "latlab", "name", "description", "pools", "nodes", "links", "experiments", "repeat",
-               "order", "seed", "min_effect"},
+              {"$schema", "latlab", "name", "description", "pools", "hosts", "nodes", "links", "experiments",
+               "repeat", "order", "seed", "min_effect"},
               "scenario");
   if (!r.valid()) return;
   if (auto ver = r.integer("latlab", 1, 1000, true)) {
@@ -793,6 +796,7 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
   }
   // Read before the experiments, which inherit it.
   if (auto me = read_min_effect(r)) lab.min_effect = *me;
+  if (const JValue* hosts = r.get("hosts")) parse_hosts(ctx, *hosts, r.ptr("hosts"));
   if (const JValue* nodes = r.require("nodes")) parse_nodes(ctx, *nodes, r.ptr("nodes"));
   if (const JValue* links = r.get("links")) parse_links(ctx, *links, r.ptr("links"));
   for (auto& n : lab.nodes) {

@@ -46,6 +46,10 @@ struct ParseCtx {
                                  const JValue** object_out = nullptr);
 };
 
+// The scenario's "hosts" and a node's "host" (parse_hosts.cpp).
+void parse_hosts(ParseCtx& ctx, const JValue& v, const std::string& ptr);
+void parse_node_host(ParseCtx& ctx, ObjReader& r, Node& node);
+
 // An experiment's "load" array and its "pairs" (parse_load.cpp).
 void parse_load(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr);
 void parse_pairs(ParseCtx& ctx, Experiment& e, const JValue& v, const std::string& ptr);

@@ -245,6 +245,26 @@ void check_vxlan(Diags& d, const Lab& lab) {
   }
 }
 
+// A link joins nodes of one host, unless its kind is a tunnel between hosts.
+void check_hosts(Diags& d, const Lab& lab) {
+  for (const auto& link : lab.links) {
+    const LinkKind* lk = find_link_kind(link.kind);
+    if (!lk || lk->spans_hosts) continue;
+    const Interface* first = nullptr;
+    for (const auto& f : lab.interfaces) {
+      if (&lab.links[f.link] != &link) continue;
+      if (!first) {
+        first = &f;
+      } else if (lab.host_of(f.node) != lab.host_of(first->node)) {
+        d.add(f.src, "a " + link.kind + " link cannot join nodes on different hosts (" + quote(first->node) +
+                         " on " + quote(lab.host_of(first->node)) + ", " + quote(f.node) + " on " +
+                         quote(lab.host_of(f.node)) + "); join hosts with a vxlan link");
+        break;
+      }
+    }
+  }
+}
+
 void check_experiments(Diags& d, const Lab& lab) {
   for (const auto& e : lab.experiments) {
     if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
@@ -403,6 +423,7 @@ void validate_scenario(Diags& d, const Lab& lab) {
   for (const auto& n : lab.nodes) check_sysctl_scope(d, n, n.sysctls);
   check_routes(d, lab);
   check_phys(d, lab);
+  check_hosts(d, lab);
   check_vxlan(d, lab);
   check_experiments(d, lab);
   check_pairs_and_loads(d, lab);

@@ -43,32 +43,6 @@ std::string route_text(const scenario::Route& r) {
   return out;
 }
 
-std::string experiment_line(const scenario::Experiment& e) {
-  std::string out = fmt::format("{}: {} {}", e.name, e.probe, e.from_node);
-  if (!e.from_interface.empty()) out += ":" + e.from_interface;
-  out += fmt::format(" -> {} ({}, {})", e.target_late ? std::string("Docker's address at up") : e.target.str(),
-                     e.to_text, scenario::path_kind_name(e.path_kind));
-  if (!e.egress.empty()) out += " via " + e.egress;
-  if (e.count) out += fmt::format(", count {}", *e.count);
-  if (e.duration_ns) out += ", duration " + scenario::format_duration(*e.duration_ns);
-  out += ", interval " + scenario::format_duration(e.interval_ns);
-  out += ", wait " + e.wait;
-  out += fmt::format(", payload {}", e.payload);
-  if (e.warmup) out += fmt::format(", warmup {}", e.warmup);
-  if (const auto* rk = scenario::find_responder_kind(e.responder.kind); rk && rk->user_space()) {
-    out += ", responder " + e.responder.kind + " in " + e.responder.node;
-    std::string how;
-    if (e.responder.wait != "block") how = "wait " + e.responder.wait;
-    if (e.responder.delay_ns)
-      how += (how.empty() ? "delay " : ", delay ") + scenario::format_duration(e.responder.delay_ns);
-    if (!how.empty()) out += " (" + how + ")";
-  }
-  if (!e.captures.empty()) {
-    out += ", captures";
-    for (size_t i = 0; i < e.captures.size(); ++i) out += (i ? "," : " ") + e.captures[i].kind;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -98,9 +72,7 @@ void add_interface_settings(const Interface& f, PlanBuilder& b) {
   for (const auto& a : f.addresses) b.add(Phase::addresses, AddAddress{f.node, f.name, a});
 }
 
-}  // namespace
-
-Plan make_plan(const Lab& lab) {
+Plan plan_of(const Lab& lab) {
   Plan p;
   p.lab = lab.name;
   PlanBuilder b;
@@ -119,6 +91,40 @@ Plan make_plan(const Lab& lab) {
   p.actions = b.take();
   for (const auto& e : lab.experiments) p.experiments.push_back(experiment_line(e));
   return p;
+}
+
+}  // namespace
+
+std::string experiment_line(const scenario::Experiment& e) {
+  std::string out = fmt::format("{}: {} {}", e.name, e.probe, e.from_node);
+  if (!e.from_interface.empty()) out += ":" + e.from_interface;
+  out += fmt::format(" -> {} ({}, {})", e.target_late ? std::string("Docker's address at up") : e.target.str(),
+                     e.to_text, scenario::path_kind_name(e.path_kind));
+  if (!e.egress.empty()) out += " via " + e.egress;
+  if (e.count) out += fmt::format(", count {}", *e.count);
+  if (e.duration_ns) out += ", duration " + scenario::format_duration(*e.duration_ns);
+  out += ", interval " + scenario::format_duration(e.interval_ns);
+  out += ", wait " + e.wait;
+  out += fmt::format(", payload {}", e.payload);
+  if (e.warmup) out += fmt::format(", warmup {}", e.warmup);
+  if (const auto* rk = scenario::find_responder_kind(e.responder.kind); rk && rk->user_space()) {
+    out += ", responder " + e.responder.kind + " in " + e.responder.node;
+    std::string how;
+    if (e.responder.wait != "block") how = "wait " + e.responder.wait;
+    if (e.responder.delay_ns)
+      how += (how.empty() ? "delay " : ", delay ") + scenario::format_duration(e.responder.delay_ns);
+    if (!how.empty()) out += " (" + how + ")";
+  }
+  if (!e.captures.empty()) {
+    out += ", captures";
+    for (size_t i = 0; i < e.captures.size(); ++i) out += (i ? "," : " ") + e.captures[i].kind;
+  }
+  return out;
+}
+
+Plan make_plan(const Lab& lab, const std::string& host) {
+  if (lab.hosts.empty()) return plan_of(lab);
+  return plan_of(scenario::part_of(lab, host));
 }
 
 namespace {

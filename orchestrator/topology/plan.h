@@ -172,10 +172,13 @@ struct Plan {
 std::string agent_image_ref();
 
 // Each node and link kind's actions plus every interface's settings, in
-// phase order. Kinds the topology engine does not build add nothing (validate
-// refuses them; the executor too).
-Plan make_plan(const scenario::Lab& lab);
+// phase order, for the part of the lab on one host (this machine's by
+// default; the whole lab when it has no hosts). Kinds the topology engine
+// does not build add nothing (validate refuses them; the executor too).
+Plan make_plan(const scenario::Lab& lab, const std::string& host = scenario::kLocalHost);
 
+// One experiment as `latlab plan` prints it.
+std::string experiment_line(const scenario::Experiment& e);
 // "create veth a:eth0 <-> b:eth0", as `latlab plan` prints it.
 std::string describe(const Action& action);
 // The action's verb ("create-veth") and its fields, for `latlab plan --json`.

@@ -141,3 +141,37 @@ TEST(CliE2E, VersionFlag) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("0.1.0"), std::string::npos);
 }
+
+// A lab across hosts: `plan` prints each host's part; `up` and `run` refuse
+// it with one line and exit 2, before touching anything.
+TEST(CliE2E, ALabAcrossHostsIsPlannedPerHostAndNotBuilt) {
+  auto path = write_temp("hosts.json", R"({"latlab": 1, "name": "mhcli",
+ "hosts": {"h1": {"address": "198.18.200.2", "user": "root"}, "h2": {"address": "198.18.200.3", "port": 2222}},
+ "nodes": {"ha": {"kind": "host", "host": "h1"}, "hb": {"kind": "host", "host": "h2"}},
+ "links": [{"kind": "vxlan", "endpoints": [{"at": "ha:lvx0", "underlay": "eth0", "local": "198.18.200.2"},
+                                           {"at": "hb:lvx0", "underlay": "eth0", "local": "198.18.200.3"}]}]})");
+  auto plan = run_command({latlab_bin(), "plan", path});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto h1 = plan.out.find("host h1 (root@198.18.200.2:22): ");
+  auto h2 = plan.out.find("host h2 (198.18.200.3:2222): ");
+  ASSERT_NE(h1, std::string::npos) << plan.out;
+  ASSERT_NE(h2, std::string::npos) << plan.out;
+  EXPECT_LT(h1, plan.out.find("ha: create vxlan lvx0"));
+  EXPECT_LT(h2, plan.out.find("hb: create vxlan lvx0"));
+  auto pj = run_command({latlab_bin(), "plan", "--json", path});
+  ASSERT_EQ(pj.exit_code, 0) << pj.err;
+  auto j = nlohmann::json::parse(pj.out);
+  ASSERT_EQ(j["parts"].size(), 2u);
+  EXPECT_EQ(j["parts"][1]["host"], "h2");
+  EXPECT_EQ(j["parts"][1]["actions"][0]["action"], "create-vxlan");
+  EXPECT_EQ(j["actions"].size(), 0u) << "no node is on this machine";
+  for (const char* cmd : {"up", "run"}) {
+    auto r = run_command({latlab_bin(), cmd, path});
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
+    EXPECT_EQ(r.err, std::string("latlab: error: ") + cmd + ": " + path +
+                         ": lab \"mhcli\" has nodes on hosts h1, h2; `latlab plan` shows each host's part, but "
+                         "building and running a lab across hosts is not available in this version (only nodes "
+                         "on \"local\")\n");
+  }
+  fs::remove(path);
+}

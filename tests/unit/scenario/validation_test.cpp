@@ -121,7 +121,7 @@ const InvalidCase kInvalid[] = {
 }
 )json",
      "x.json:5:3: error: /zzz: unknown key \"zzz\" in scenario (allowed: $schema, description, experiments, "
-     "latlab, links, min_effect, name, nodes, order, pools, repeat, seed)"},
+     "hosts, latlab, links, min_effect, name, nodes, order, pools, repeat, seed)"},
     {"latlab_wrong_type",
      R"json({
   "latlab": "1",
@@ -2948,7 +2948,7 @@ TEST(Validation, ErrorsAreCappedAtTwentyWithACountOfTheRest) {
   EXPECT_EQ(
       errors[0],
       "x.json:2:3: error: /k01: unknown key \"k01\" in scenario (allowed: $schema, description, experiments, "
-      "latlab, links, min_effect, name, nodes, order, pools, repeat, seed)");
+      "hosts, latlab, links, min_effect, name, nodes, order, pools, repeat, seed)");
   EXPECT_EQ(errors[19].substr(0, 27), "x.json:21:3: error: /k20: u");
   EXPECT_EQ(errors[20], "x.json: error: 5 more errors not shown");
 }
