@@ -34,4 +34,18 @@ std::optional<std::string> find_in_path(const std::string& name) {
   return std::nullopt;
 }
 
+std::string last_stderr_line(const std::string& text) {
+  size_t end = text.size();
+  while (end > 0) {
+    size_t start = text.rfind('\n', end - 1);
+    size_t from = start == std::string::npos ? 0 : start + 1;
+    std::string line = text.substr(from, end - from);
+    const size_t last = line.find_last_not_of(" \t\r");
+    if (last != std::string::npos) return line.substr(0, last + 1);
+    if (start == std::string::npos) break;
+    end = start;
+  }
+  return "";
+}
+
 }  // namespace latlab::process

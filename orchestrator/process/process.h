@@ -65,4 +65,8 @@ class ProcessLauncher {
 // as it is), or nullopt.
 std::optional<std::string> find_in_path(const std::string& name);
 
+// The last non-empty line of a child's stderr, without trailing whitespace
+// (ssh ends its lines with "\r\n"): the one that says why, for one-line errors.
+std::string last_stderr_line(const std::string& text);
+
 }  // namespace latlab::process

@@ -106,26 +106,13 @@ TcpdumpStats parse_tcpdump_stats(const std::string& stderr_text) {
   return s;
 }
 
-std::string last_stderr_line(const std::string& text) {
-  size_t end = text.size();
-  while (end > 0) {
-    size_t start = text.rfind('\n', end - 1);
-    size_t from = start == std::string::npos ? 0 : start + 1;
-    std::string line = text.substr(from, end - from);
-    if (line.find_first_not_of(" \t\r") != std::string::npos) return line;
-    if (start == std::string::npos) break;
-    end = start;
-  }
-  return "";
-}
-
 std::string tcpdump_error_line(const std::string& text) {
   std::istringstream in(text);
   std::string line, best;
   while (std::getline(in, line)) {
     if (line.rfind("tcpdump: ", 0) == 0 && line.rfind("tcpdump: listening on", 0) != 0) best = line;
   }
-  return best.empty() ? last_stderr_line(text) : best;
+  return best.empty() ? process::last_stderr_line(text) : best;
 }
 
 }  // namespace latlab::run

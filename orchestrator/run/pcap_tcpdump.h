@@ -46,8 +46,6 @@ struct TcpdumpStats {
 };
 TcpdumpStats parse_tcpdump_stats(const std::string& stderr_text);
 
-// The last non-empty line of a tool's stderr (for one-line errors).
-std::string last_stderr_line(const std::string& text);
 // The line of tcpdump's stderr that says what went wrong: the last one that
 // starts with "tcpdump: " (and is not "listening on"), else the last line.
 std::string tcpdump_error_line(const std::string& text);

@@ -137,7 +137,9 @@ TEST(TcpdumpStatsTest, ParsesTheLinesTcpdumpPrintsOnExit) {
   EXPECT_EQ(s.dropped_by_interface, 0u);
   TcpdumpStats none = parse_tcpdump_stats("tcpdump: eth9: No such device exists\n");
   EXPECT_FALSE(none.captured.has_value());
-  EXPECT_EQ(last_stderr_line("a\nb: last one\n\n  \n"), "b: last one");
+  EXPECT_EQ(process::last_stderr_line("a\nb: last one\n\n  \n"), "b: last one");
+  EXPECT_EQ(process::last_stderr_line("ssh: connect to host x port 22: Connection refused\r\n"),
+            "ssh: connect to host x port 22: Connection refused");
   EXPECT_EQ(tcpdump_error_line(
                 "tcpdump: listening on eth0\ntcpdump: eth9: No such device exists\n(SIOCGIFHWADDR: x)\n"),
             "tcpdump: eth9: No such device exists");
