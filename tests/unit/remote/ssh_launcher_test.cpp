@@ -1,0 +1,118 @@
+// SshLauncher against a recording local launcher: the child the local
+// launcher starts is ssh with the remote argv and the caller's stdio; what
+// the host cannot do yet is refused before anything starts; errors name the
+// host.
+#include <gtest/gtest.h>
+
+#include "remote/ssh_launcher.h"
+
+namespace latlab::remote {
+namespace {
+
+using process::Child;
+using process::SpawnSpec;
+
+class NoChild final : public Child {
+ public:
+  pid_t pid() const override { return 4242; }
+  Result<std::optional<std::string>> read_line(std::chrono::milliseconds) override {
+    return std::optional<std::string>();
+  }
+  int stdout_fd() const override { return -1; }
+  void signal(int) override {}
+  Result<int> wait(std::chrono::milliseconds) override { return 0; }
+  std::string stderr_text() override { return ""; }
+  bool exited() override { return true; }
+};
+
+class RecordingLauncher final : public process::ProcessLauncher {
+ public:
+  Result<std::unique_ptr<Child>> spawn(const SpawnSpec& spec) override {
+    specs.push_back(spec);
+    if (!fail_with.empty()) return Error(fail_with, ENOENT, ExitCode::environment);
+    return std::unique_ptr<Child>(new NoChild);
+  }
+  std::vector<SpawnSpec> specs;
+  std::string fail_with;
+};
+
+const SshDestination h1{
+    .host_name = "h1", .user = "root", .address = "198.18.200.6", .identity_file = "/k/id"};
+
+SshOptions options() {
+  SshOptions o;
+  o.control_dir = "/run/latlab/ssh";
+  return o;
+}
+
+TEST(SshLauncher, RunsTheArgvThroughSshWithTheSameStdio) {
+  RecordingLauncher local;
+  SshLauncher host(local, h1, options());
+  SpawnSpec spec;
+  spec.argv = {"cat", "-"};
+  spec.capture_stdout = true;
+  spec.stderr_file = "/tmp/cat.err";
+  spec.stdin_text = "one\ntwo\n";
+  ASSERT_TRUE(host.spawn(spec).ok());
+  spec.capture_stdout = false;
+  spec.stdout_file = "/tmp/cat.out";
+  spec.stderr_to_stdout = true;
+  ASSERT_TRUE(host.spawn(spec).ok());
+
+  ASSERT_EQ(local.specs.size(), 2u);
+  const SpawnSpec& a = local.specs[0];
+  EXPECT_EQ(a.argv, *ssh_argv(h1, options(), {"cat", "-"}));
+  EXPECT_TRUE(a.capture_stdout);
+  EXPECT_EQ(a.stderr_file, "/tmp/cat.err");
+  EXPECT_EQ(a.stdin_text, "one\ntwo\n");
+  EXPECT_TRUE(a.netns_path.empty());
+  EXPECT_TRUE(a.cpus.empty());
+  const SpawnSpec& b = local.specs[1];
+  EXPECT_FALSE(b.capture_stdout);
+  EXPECT_EQ(b.stdout_file, "/tmp/cat.out");
+  EXPECT_TRUE(b.stderr_to_stdout);
+}
+
+TEST(SshLauncher, RefusesANamespaceOrCpusOnTheHost) {
+  RecordingLauncher local;
+  SshLauncher host(local, h1, options());
+  SpawnSpec in_netns;
+  in_netns.argv = {"latlab-agent"};
+  in_netns.netns_path = "/run/netns/latlab-demo-a";
+  auto a = host.spawn(in_netns);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().message(),
+            "host \"h1\" (root@198.18.200.6:22): spawn \"latlab-agent\": entering network namespace "
+            "/run/netns/latlab-demo-a on a remote host is not supported yet");
+  SpawnSpec pinned;
+  pinned.argv = {"latlab-agent"};
+  pinned.cpus = {1};
+  auto b = host.spawn(pinned);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(
+      b.error().message(),
+      "host \"h1\" (root@198.18.200.6:22): spawn \"latlab-agent\": pinning to CPUs on a remote host is not "
+      "supported yet");
+  EXPECT_TRUE(local.specs.empty());
+}
+
+TEST(SshLauncher, ErrorsNameTheHost) {
+  RecordingLauncher local;
+  local.fail_with = "spawn \"ssh\": not found in PATH";
+  SshLauncher host(local, h1, options());
+  SpawnSpec spec;
+  spec.argv = {"true"};
+  auto r = host.spawn(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message(), "host \"h1\" (root@198.18.200.6:22): spawn \"ssh\": not found in PATH");
+  EXPECT_EQ(r.error().exit_code(), ExitCode::environment);
+
+  SshLauncher bad(local, {.host_name = "h/2", .address = "198.18.200.10"}, options());
+  EXPECT_FALSE(bad.spawn(spec).ok());
+  EXPECT_EQ(local.specs.size(), 1u);  // refused before ssh was started
+  SpawnSpec empty;
+  EXPECT_EQ(host.spawn(empty).error().message(), "host \"h1\" (root@198.18.200.6:22): spawn: empty command");
+}
+
+}  // namespace
+}  // namespace latlab::remote
