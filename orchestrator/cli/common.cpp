@@ -11,8 +11,18 @@
 
 namespace latlab::cli {
 
-scenario::LoadResult load_lab_or_throw(const std::string& path) {
-  auto r = scenario::load_scenario_file(path);
+std::vector<scenario::Host> load_inventory_or_throw(const std::string& hosts_file) {
+  if (hosts_file.empty()) return {};
+  auto inv = scenario::load_inventory_file(hosts_file);
+  if (!inv.ok()) {
+    for (const auto& d : inv.errors) std::fprintf(stderr, "%s\n", d.str().c_str());
+    throw FatalError("", ExitCode::bad_input);
+  }
+  return inv.hosts;
+}
+
+scenario::LoadResult load_lab_or_throw(const std::string& path, const std::string& hosts_file) {
+  auto r = scenario::load_scenario_file(path, load_inventory_or_throw(hosts_file));
   if (!r.ok()) {
     for (const auto& d : r.errors) std::fprintf(stderr, "%s\n", d.str().c_str());
     throw FatalError("", ExitCode::bad_input);

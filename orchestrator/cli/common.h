@@ -12,7 +12,11 @@ namespace latlab::cli {
 
 // Loads and validates a scenario; on errors prints every diagnostic to stderr
 // (one line each) and throws FatalError with ExitCode::bad_input.
-scenario::LoadResult load_lab_or_throw(const std::string& path);
+// hosts_file: an inventory (`--hosts`) whose hosts replace and add to the
+// scenario's; "" = none.
+scenario::LoadResult load_lab_or_throw(const std::string& path, const std::string& hosts_file = "");
+// The inventory's hosts, or its errors printed and FatalError (bad_input).
+std::vector<scenario::Host> load_inventory_or_throw(const std::string& hosts_file);
 
 // Refuses a lab with nodes on other hosts: this latlab plans such a lab
 // (`latlab plan`) but builds and runs only labs on this machine.

@@ -18,11 +18,12 @@ nlohmann::json diag_json(const scenario::Diagnostic& d) {
   return {{"file", d.file}, {"line", d.line}, {"column", d.col}, {"pointer", d.pointer}, {"message", d.message}};
 }
 
-int run_validate(const std::vector<std::string>& files, bool json) {
+int run_validate(const std::vector<std::string>& files, const std::string& hosts_file, bool json) {
   bool all_ok = true;
+  const auto inventory = load_inventory_or_throw(hosts_file);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& f : files) {
-    auto r = scenario::load_scenario_file(f);
+    auto r = scenario::load_scenario_file(f, inventory);
     all_ok = all_ok && r.ok();
     if (json) {
       nlohmann::json j = {{"file", f}, {"valid", r.ok()}, {"errors", nlohmann::json::array()}};
@@ -58,8 +59,8 @@ std::string destination(const scenario::Lab& lab, const std::string& host) {
          (h->jump.empty() ? "" : " via " + h->jump);
 }
 
-int run_plan(const std::string& file, bool json) {
-  auto r = load_lab_or_throw(file);
+int run_plan(const std::string& file, const std::string& hosts_file, bool json) {
+  auto r = load_lab_or_throw(file, hosts_file);
   const auto& lab = *r.lab;
   // A lab on this machine alone is one part; a lab across hosts one a host.
   const std::vector<std::string> parts =
@@ -102,7 +103,7 @@ int run_plan(const std::string& file, bool json) {
 void add_scenario_commands(Registry& reg) {
   struct Opts {
     std::vector<std::string> files;
-    std::string file;
+    std::string file, hosts;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -111,15 +112,19 @@ void add_scenario_commands(Registry& reg) {
       "validate", "Check scenario files without touching the kernel; print every error as file:line:col "
                   "(exit 2 when any file is invalid)");
   v->add_option("FILE", o->files, "scenario file(s)")->required()->check(CLI::ExistingFile);
+  v->add_option("--hosts", o->hosts, "inventory file: {\"hosts\": {...}}, SSH destinations that replace and add to the scenarios' own")
+      ->check(CLI::ExistingFile);
   v->add_flag("--json", o->json, "print results as JSON");
-  v->callback([o, sel = reg.selected] { *sel = [o] { return run_validate(o->files, o->json); }; });
+  v->callback([o, sel = reg.selected] { *sel = [o] { return run_validate(o->files, o->hosts, o->json); }; });
 
   auto* p = reg.app.add_subcommand(
       "plan", "Print the ordered kernel actions `latlab up` would take for a scenario, and its experiments; "
               "changes nothing");
   p->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
+  p->add_option("--hosts", o->hosts, "inventory file: {\"hosts\": {...}}, SSH destinations that replace and add to the scenario's own")
+      ->check(CLI::ExistingFile);
   p->add_flag("--json", o->json, "print the plan as JSON");
-  p->callback([o, sel = reg.selected] { *sel = [o] { return run_plan(o->file, o->json); }; });
+  p->callback([o, sel = reg.selected] { *sel = [o] { return run_plan(o->file, o->hosts, o->json); }; });
 }
 
 }  // namespace latlab::cli

@@ -121,7 +121,7 @@ bool read_json_document(const std::string& text, Diags& d, const char* what, JVa
   return true;
 }
 
-LoadResult load_scenario_text(const std::string& text, const std::string& name) {
+LoadResult load_scenario_text(const std::string& text, const std::string& name, const std::vector<Host>& inventory) {
   LoadResult out;
   out.text = text;
   Diags d(name);
@@ -131,7 +131,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name) 
     return out;
   }
   Lab lab;
-  parse_scenario(doc, d, lab);
+  parse_scenario(doc, d, lab, inventory);
   if (!d.any()) resolve_scenario(d, lab);
   if (!d.any()) validate_scenario(d, lab);
   if (d.any()) {
@@ -142,26 +142,58 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name) 
   return out;
 }
 
-LoadResult load_scenario_file(const std::string& path) {
-  LoadResult out;
+namespace {
+
+// A document file's text, or the one-line reason it cannot be one (`kind`
+// "scenario", `kinds` "scenarios", for the messages).
+std::optional<std::string> read_document_file(const std::string& path, const char* kind, const char* kinds,
+                                              std::string& text) {
   struct stat st {};
-  auto fail = [&](const std::string& msg) {
-    Diagnostic d;
-    d.file = path;
-    d.message = msg;
-    out.errors.push_back(d);
-    return out;
-  };
-  if (::stat(path.c_str(), &st) != 0) return fail(std::string("cannot read: ") + std::strerror(errno));
-  if (S_ISDIR(st.st_mode)) return fail("is a directory, not a scenario file");
+  if (::stat(path.c_str(), &st) != 0) return std::string("cannot read: ") + std::strerror(errno);
+  if (S_ISDIR(st.st_mode)) return std::string("is a directory, not a ") + kind + " file";
   if (static_cast<size_t>(st.st_size) > max_scenario_bytes)
-    return fail("file is " + std::to_string(st.st_size) + " bytes; scenarios are limited to " +
-                std::to_string(max_scenario_bytes) + " bytes");
+    return "file is " + std::to_string(st.st_size) + " bytes; " + kinds + " are limited to " +
+           std::to_string(max_scenario_bytes) + " bytes";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(std::string("cannot read: ") + std::strerror(errno));
+  if (!in) return std::string("cannot read: ") + std::strerror(errno);
   std::ostringstream ss;
   ss << in.rdbuf();
-  return load_scenario_text(ss.str(), path);
+  text = ss.str();
+  return std::nullopt;
+}
+
+Diagnostic file_error(const std::string& path, const std::string& msg) {
+  Diagnostic d;
+  d.file = path;
+  d.message = msg;
+  return d;
+}
+
+}  // namespace
+
+LoadResult load_scenario_file(const std::string& path, const std::vector<Host>& inventory) {
+  LoadResult out;
+  std::string text;
+  if (auto bad = read_document_file(path, "scenario", "scenarios", text)) {
+    out.errors.push_back(file_error(path, *bad));
+    return out;
+  }
+  return load_scenario_text(text, path, inventory);
+}
+
+InventoryResult load_inventory_file(const std::string& path) {
+  InventoryResult out;
+  std::string text;
+  if (auto bad = read_document_file(path, "inventory", "inventories", text)) {
+    out.errors.push_back(file_error(path, *bad));
+    return out;
+  }
+  Diags d(path);
+  JValue doc;
+  if (read_json_document(text, d, "inventories", doc)) parse_inventory(doc, d, out.hosts);
+  out.errors = d.take();
+  if (!out.errors.empty()) out.hosts.clear();
+  return out;
 }
 
 }  // namespace latlab::scenario

@@ -41,8 +41,21 @@ struct JValue;
 // there are none, and then it returns true.
 bool read_json_document(const std::string& text, Diags& d, const char* what, JValue& out);
 
-LoadResult load_scenario_file(const std::string& path);
-LoadResult load_scenario_text(const std::string& text, const std::string& display_name);
+// inventory: hosts read from an inventory file (`--hosts`), which replace the
+// scenario's own of the same name and add to them.
+LoadResult load_scenario_file(const std::string& path, const std::vector<Host>& inventory = {});
+LoadResult load_scenario_text(const std::string& text, const std::string& display_name,
+                              const std::vector<Host>& inventory = {});
+
+// An inventory file, {"hosts": {"h1": {"address": ...}, ...}}: the SSH
+// destinations of a lab's hosts kept apart from the scenario (one inventory
+// for many scenarios). Read as strictly as a scenario.
+struct InventoryResult {
+  std::vector<Host> hosts;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return errors.empty(); }
+};
+InventoryResult load_inventory_file(const std::string& path);
 
 // Fills in the addresses the container engine chose at `up` (docker0:
 // "c1:eth0" -> 172.17.0.2/16, "host:docker0" -> 172.17.0.1/16) and resolves

@@ -748,7 +748,16 @@ static void parse_experiment(ParseCtx& ctx, const JValue& v, const std::string& 
 
 // ---------------------------------------------------------------- document
 
-void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
+void parse_inventory(const JValue& doc, Diags& d, std::vector<Host>& hosts) {
+  Lab lab;
+  ParseCtx ctx{d, lab};
+  ObjReader r(d, doc, "", {"$schema", "hosts"}, "inventory");
+  if (!r.valid()) return;
+  if (const JValue* h = r.require("hosts")) parse_hosts(ctx, *h, r.ptr("hosts"));
+  hosts = std::move(lab.hosts);
+}
+
+void parse_scenario(const JValue& doc, Diags& d, Lab& lab, const std::vector<Host>& inventory) {
   ParseCtx ctx{d, lab};
   ObjReader r(d, doc, "",
               {"$schema", "latlab", "name", "description", "pools", "hosts", "nodes", "links", "experiments",
@@ -797,6 +806,13 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab) {
   // Read before the experiments, which inherit it.
   if (auto me = read_min_effect(r)) lab.min_effect = *me;
   if (const JValue* hosts = r.get("hosts")) parse_hosts(ctx, *hosts, r.ptr("hosts"));
+  for (const Host& h : inventory) {
+    auto same = std::find_if(lab.hosts.begin(), lab.hosts.end(), [&](const Host& x) { return x.name == h.name; });
+    if (same != lab.hosts.end())
+      *same = h;
+    else
+      lab.hosts.push_back(h);
+  }
   if (const JValue* nodes = r.require("nodes")) parse_nodes(ctx, *nodes, r.ptr("nodes"));
   if (const JValue* links = r.get("links")) parse_links(ctx, *links, r.ptr("links"));
   for (auto& n : lab.nodes) {

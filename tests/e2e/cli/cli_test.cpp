@@ -165,6 +165,18 @@ TEST(CliE2E, ALabAcrossHostsIsPlannedPerHostAndNotBuilt) {
   EXPECT_EQ(j["parts"][1]["host"], "h2");
   EXPECT_EQ(j["parts"][1]["actions"][0]["action"], "create-vxlan");
   EXPECT_EQ(j["actions"].size(), 0u) << "no node is on this machine";
+  // An inventory replaces a host's destination (and `validate` takes it too).
+  auto inv = write_temp("inventory.json", R"({"hosts": {"h2": {"address": "198.18.200.7", "user": "lab"}}})");
+  auto pi = run_command({latlab_bin(), "plan", path, "--hosts", inv});
+  ASSERT_EQ(pi.exit_code, 0) << pi.err;
+  EXPECT_NE(pi.out.find("host h2 (lab@198.18.200.7:22): "), std::string::npos) << pi.out;
+  EXPECT_EQ(run_command({latlab_bin(), "validate", path, "--hosts", inv}).exit_code, 0);
+  std::ofstream(inv) << R"({"hosts": {"h2": {"adress": "x"}}})";
+  auto bad = run_command({latlab_bin(), "plan", path, "--hosts", inv});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err.substr(0, inv.size() + 1), inv + ":") << bad.err;
+  EXPECT_NE(bad.err.find("unknown key \"adress\" in host"), std::string::npos) << bad.err;
+  fs::remove(inv);
   for (const char* cmd : {"up", "run"}) {
     auto r = run_command({latlab_bin(), cmd, path});
     EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;

@@ -2,6 +2,10 @@
 // one-line error for each bad input.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "scenario/load.h"
@@ -95,6 +99,36 @@ TEST(Hosts, BadInputIsOneLineNamingThePlace) {
        "x.json:11:46: error: /links/2/endpoints/1: a veth link cannot join nodes on different hosts (\"a\" on \"h1\", \"c\" on \"local\"); join hosts with a vxlan link"},
   };
   for (const auto& c : cases) EXPECT_EQ(first_error(c.text), c.error) << c.text;
+}
+
+// An inventory file (`--hosts`) replaces the scenario's host of the same name
+// and adds the others; its errors name the inventory file.
+TEST(Hosts, AnInventoryReplacesAndAddsHosts) {
+  const auto path = std::filesystem::temp_directory_path() / ("latlab-inventory-" + std::to_string(getpid()) + ".json");
+  std::ofstream(path) << R"({"hosts": {"h2": {"address": "198.18.200.9", "user": "lab"}, "h3": {"address": "x"}}})";
+  auto inv = load_inventory_file(path.string());
+  ASSERT_TRUE(inv.ok()) << inv.errors[0].str();
+  auto r = load_scenario_text(lab_with(kHosts), "x.json", inv.hosts);
+  ASSERT_TRUE(r.ok()) << r.errors[0].str();
+  EXPECT_EQ(r.lab->find_host("h1")->address, "198.18.200.2") << "kept from the scenario";
+  EXPECT_EQ(r.lab->find_host("h2")->address, "198.18.200.9");
+  EXPECT_EQ(r.lab->find_host("h2")->port, 22) << "replaced whole, not merged key by key";
+  EXPECT_EQ(r.lab->find_host("h2")->user, "lab");
+  ASSERT_NE(r.lab->find_host("h3"), nullptr);
+  // An inventory alone can declare a scenario's hosts.
+  auto bare = load_scenario_text(lab_with("{}"), "x.json", load_inventory_file(path.string()).hosts);
+  EXPECT_EQ(bare.errors.empty() ? "" : bare.errors[0].str(),
+            "x.json:4:44: error: /nodes/ha/host: host \"h1\" is not declared (declared: local, h2, h3)");
+
+  std::ofstream(path) << R"({"hosts": {"h1": {"address": "x", "port": "22"}}, "extra": 1})";
+  auto bad = load_inventory_file(path.string());
+  ASSERT_EQ(bad.errors.size(), 2u);
+  EXPECT_EQ(bad.errors[0].str(), path.string() + R"(:1:43: error: /hosts/h1/port: expected an integer, found string)");
+  EXPECT_EQ(bad.errors[1].str(),
+            path.string() + R"(:1:51: error: /extra: unknown key "extra" in inventory (allowed: $schema, hosts))");
+  std::filesystem::remove(path);
+  EXPECT_EQ(load_inventory_file(path.string()).errors.at(0).str(),
+            path.string() + ": error: cannot read: No such file or directory");
 }
 
 TEST(Hosts, OneHostNodeAHost) {
