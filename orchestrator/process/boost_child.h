@@ -32,6 +32,9 @@ class BoostChild final : public Child {
   // Starts watching the exit and reading the parent's ends of the stdout and
   // stderr pipes (either may be empty: no such pipe).
   Status watch(UniqueFd out, UniqueFd err);
+  // The parent's end of stdin, closed with the Child (SpawnSpec::stdin_open).
+  void keep_stdin(UniqueFd in) { in_ = std::move(in); }
+  void close_stdin() override { in_.reset(); }
 
   pid_t pid() const override { return pid_; }
   Result<std::optional<std::string>> read_line(std::chrono::milliseconds timeout) override;
@@ -62,6 +65,7 @@ class BoostChild final : public Child {
   std::string name_;
   pid_t pid_;
   bool own_group_;
+  UniqueFd in_;
 
   std::array<char, 65536> out_chunk_{};
   std::string out_buf_;

@@ -31,6 +31,13 @@ struct SpawnSpec {
   std::string stderr_file;        // stderr to this file ("" = kept in memory, last 64 KiB)
   bool stderr_to_stdout = false;  // stderr where stdout goes (2>&1); overrides stderr_file
   std::string stdin_text;         // written to stdin, then closed
+  // Kept open after stdin_text instead, until the Child is destroyed: the
+  // child reads EOF when latlab is done with it or dies (the remote wrapper
+  // ends the agent it runs then).
+  bool stdin_open = false;
+  // The machine it runs on: "" is this one; another is a host of the lab,
+  // which a routing launcher (remote/hosts_launcher.h) hands it to.
+  std::string host;
   std::vector<int> cpus;          // CPUs the child may run on (sched_setaffinity); empty = any
 };
 
@@ -51,6 +58,10 @@ class Child {
   // What the child wrote on stderr (kept in memory when no stderr_file).
   virtual std::string stderr_text() = 0;
   virtual bool exited() = 0;
+  // Closes the stdin kept open (SpawnSpec::stdin_open): a remote command
+  // under latlab's wrapper is then ended on its host, and its last output
+  // still arrives. No-op otherwise.
+  virtual void close_stdin() {}
 };
 
 class ProcessLauncher {

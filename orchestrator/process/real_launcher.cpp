@@ -167,7 +167,7 @@ Result<Launched> launch(const SpawnSpec& spec, const std::string& exe, ChildIo& 
 
 // Writes the child's stdin and closes it. A child that exits without reading
 // it is its own business (EPIPE); SIGPIPE is held off this thread meanwhile.
-Status write_stdin(UniqueFd fd, const std::string& text) {
+Status write_stdin(const UniqueFd& fd, const std::string& text) {
   sigset_t pipe_only, old;
   sigemptyset(&pipe_only);
   sigaddset(&pipe_only, SIGPIPE);
@@ -205,8 +205,8 @@ Result<std::unique_ptr<Child>> RealLauncher::spawn(const SpawnSpec& spec) {
   if (Status s = child->watch(std::move(io->out_parent), std::move(io->err_parent)); !s)
     return Error(s.error()).context(what);
   if (io->in_parent) {
-    if (Status s = write_stdin(std::move(io->in_parent), spec.stdin_text); !s)
-      return Error(s.error()).context(what);
+    if (Status s = write_stdin(io->in_parent, spec.stdin_text); !s) return Error(s.error()).context(what);
+    if (spec.stdin_open) child->keep_stdin(std::move(io->in_parent));
   }
   return std::unique_ptr<Child>(std::move(child));
 }
