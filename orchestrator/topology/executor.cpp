@@ -104,6 +104,8 @@ Result<LabState> journal_for(NetlinkOps& ops, const scenario::Lab& lab, const Pl
   st.scenario = opt.scenario_path;
   st.pid = static_cast<int>(::getpid());
   st.created_unix = static_cast<int64_t>(::time(nullptr));
+  st.hosts = opt.hosts;
+  st.part = opt.part;
   auto nsr = make_ns_map(lab, &st);
   if (!nsr) return std::move(nsr).error();
   const NsMap& ns = *nsr;

@@ -33,6 +33,10 @@ struct ApplyOptions {
   // latlab-agent, which the agent image holds and other images get copied in.
   docker::ContainerRuntime* runtime = nullptr;
   std::string agent_path;
+  // Journalled with the lab before anything is built: the other hosts of a
+  // multi-host lab (the controller's journal), or the host this part is.
+  std::vector<JHost> hosts;
+  std::string part;
 };
 
 // Before anything is touched: the engine answers and every image a docker

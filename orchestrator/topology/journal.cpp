@@ -132,6 +132,22 @@ json to_json(const LabState& s) {
         {{"link", n.link}, {"name", n.name}, {"bridge", n.bridge}, {"subnet", n.subnet}, {"id", n.id}});
   }
   if (!s.docker_bridge_ipv4.empty()) j["docker_bridge_ipv4"] = s.docker_bridge_ipv4;
+  if (!s.part.empty()) j["part"] = s.part;
+  if (!s.hosts.empty()) {
+    j["hosts"] = json::array();
+    for (const auto& h : s.hosts) {
+      json nodes = json::array();
+      for (const auto& n : h.nodes) nodes.push_back({{"name", n.name}, {"kind", n.kind}, {"netns", n.netns}});
+      j["hosts"].push_back({{"name", h.name},
+                            {"address", h.address},
+                            {"user", h.user},
+                            {"port", h.port},
+                            {"identity", h.identity},
+                            {"jump", h.jump},
+                            {"nodes", nodes},
+                            {"info", h.info_json}});
+    }
+  }
   return j;
 }
 
@@ -221,6 +237,14 @@ Result<LabState> lab_state_from_json(const json& j) {
                                    x.value("bridge", ""), x.value("subnet", ""), x.value("id", "")});
     }
     s.docker_bridge_ipv4 = j.value("docker_bridge_ipv4", "");
+    s.part = j.value("part", "");
+    for (const auto& x : j.value("hosts", json::array())) {
+      JHost h{x.at("name").get<std::string>(), x.at("address").get<std::string>(), x.value("user", ""),
+              x.value("port", uint16_t{22}), x.value("identity", ""), x.value("jump", ""), {}, x.value("info", "")};
+      for (const auto& n : x.value("nodes", json::array()))
+        h.nodes.push_back({n.at("name").get<std::string>(), n.value("kind", ""), n.value("netns", "")});
+      s.hosts.push_back(std::move(h));
+    }
     return s;
   } catch (const std::exception& e) {
     return Error(std::string("malformed journal: ") + e.what());
@@ -316,7 +340,7 @@ Result<std::vector<std::string>> FileStateStore::labs() {
   }
   while (dirent* e = ::readdir(d)) {
     std::string n = e->d_name;
-    if (n == "." || n == "..") continue;
+    if (n.empty() || n[0] == '.') continue;  // ., .. and latlab's own (.bin, .ssh): never a lab
     struct stat st {};
     if (::stat(path_of(n).c_str(), &st) == 0) out.push_back(n);
   }

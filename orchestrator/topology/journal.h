@@ -108,6 +108,21 @@ struct JDockerNetwork {
   std::string id;
 };
 
+// Another machine with a part of the lab (a multi-host lab's controller
+// journals them before it asks them to build): how to reach it, and what it
+// said it built, so that `down` and `cleanup` reach it and can say what is
+// left there when it does not answer.
+struct JHost {
+  std::string name;  // the scenario's host name
+  std::string address;
+  std::string user;
+  uint16_t port = 22;
+  std::string identity;
+  std::string jump;
+  std::vector<JNode> nodes;  // its part's nodes, as it built them (empty until it answered)
+  std::string info_json;     // what it said of itself: {"machine": ..., "settings": ...} ("" = nothing)
+};
+
 struct LabState {
   int version = 1;
   std::string lab;
@@ -127,6 +142,8 @@ struct LabState {
   std::vector<JContainer> containers;
   std::vector<JDockerNetwork> docker_networks;
   std::string docker_bridge_ipv4;  // docker0's address ("172.17.0.1/16") when a container uses it
+  std::string part;                // a remote part: the host this machine is in the lab ("" = the controller)
+  std::vector<JHost> hosts;        // the controller's journal: the lab's other hosts
 
   const JNode* find_node(const std::string& name) const;
 };
