@@ -16,8 +16,9 @@ std::string with_line(std::string text, const std::string& stderr_text) {
   return text;
 }
 
-// How a command that ran on the host ended, when it was not with 0.
-Error exit_error(const SshLauncher& host, const std::string& name, const process::Finished& done) {
+}  // namespace
+
+Error remote_exit_error(const SshLauncher& host, const std::string& name, const process::Finished& done) {
   std::string text;
   if (done.exit_code == 255) {
     // ssh's own code: it could not connect or log in, or lost the connection
@@ -31,6 +32,8 @@ Error exit_error(const SshLauncher& host, const std::string& name, const process
   }
   return Error(host.describe() + ": " + text, 0);
 }
+
+namespace {
 
 // Runs a local ssh argv (-O OPERATION) to completion.
 Result<process::Finished> run_local(SshLauncher& host, std::vector<std::string> argv,
@@ -56,7 +59,7 @@ Result<std::string> run_remote(SshLauncher& host, const std::vector<std::string>
   if (!child) return std::move(child).error();
   auto done = process::finish(**child, timeout);
   if (!done) return Error(done.error()).context(host.describe() + ": \"" + argv[0] + "\"");
-  if (done->exit_code != 0) return exit_error(host, argv[0], *done);
+  if (done->exit_code != 0) return remote_exit_error(host, argv[0], *done);
   return std::move(done->out);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "process/finish.h"
 #include "remote/ssh_launcher.h"
 
 namespace latlab::remote {
@@ -17,6 +18,10 @@ namespace latlab::remote {
 // with the command's last stderr line. After timeout the local ssh is killed.
 Result<std::string> run_remote(SshLauncher& host, const std::vector<std::string>& argv,
                                std::chrono::milliseconds timeout);
+
+// The error for a command that ran on the host and did not exit with 0:
+// ssh's own failure (255) or the command's exit code, with the last stderr line.
+Error remote_exit_error(const SshLauncher& host, const std::string& name, const process::Finished& done);
 
 // Logs in and runs `true`: the host answers and takes our key.
 Status check_connection(SshLauncher& host, std::chrono::milliseconds timeout);

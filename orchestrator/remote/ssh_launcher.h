@@ -17,9 +17,14 @@ class SshLauncher final : public process::ProcessLauncher {
  public:
   SshLauncher(process::ProcessLauncher& local, SshDestination destination, SshOptions options);
 
-  // Errors name the host. A namespace (netns_path) or CPUs (cpus) on the
-  // remote host are refused for now: that needs a wrapper on the host.
+  // Errors name the host. With a wrapper (set_wrapper), a command with a
+  // namespace, CPUs or stdin_open runs under `WRAPPER spawn --netns ...
+  // --cpus ... --` (remote/spawn_here.h): in the namespace and on the CPUs,
+  // and ended when the local ssh ends; stdin is then the wrapper's
+  // (stdin_text is refused). Without one, a namespace or CPUs are refused.
   Result<std::unique_ptr<process::Child>> spawn(const process::SpawnSpec& spec) override;
+  // The host's latlab (e.g. /run/latlab/.bin/latlab), which wraps commands.
+  void set_wrapper(std::string remote_latlab) { wrapper_ = std::move(remote_latlab); }
 
   const SshDestination& destination() const { return destination_; }
   const SshOptions& options() const { return options_; }
@@ -31,6 +36,7 @@ class SshLauncher final : public process::ProcessLauncher {
   process::ProcessLauncher& local_;
   SshDestination destination_;
   SshOptions options_;
+  std::string wrapper_;
 };
 
 }  // namespace latlab::remote

@@ -4,6 +4,7 @@
 // host.
 #include <gtest/gtest.h>
 
+#include "remote/hosts_launcher.h"
 #include "remote/ssh_launcher.h"
 
 namespace latlab::remote {
@@ -112,6 +113,71 @@ TEST(SshLauncher, ErrorsNameTheHost) {
   EXPECT_EQ(local.specs.size(), 1u);  // refused before ssh was started
   SpawnSpec empty;
   EXPECT_EQ(host.spawn(empty).error().message(), "host \"h1\" (root@198.18.200.6:22): spawn: empty command");
+}
+
+
+// With the host's latlab as wrapper, a namespace, CPUs or stdin_open become
+// `latlab spawn --netns ... --cpus ... -- ARGV` on the host, and the local
+// ssh keeps stdin open: its EOF ends the command there.
+TEST(SshLauncher, WrapsANamespaceAndCpusInTheHostsLatlab) {
+  RecordingLauncher local;
+  SshLauncher host(local, h1, options());
+  host.set_wrapper("/run/latlab/.bin/latlab");
+  SpawnSpec spec;
+  spec.argv = {"/run/latlab/.bin/latlab-agent", "udp-reflect"};
+  spec.netns_path = "/run/netns/latlab-x-b";
+  spec.cpus = {1, 3};
+  spec.capture_stdout = true;
+  spec.host = "h1";
+  ASSERT_TRUE(host.spawn(spec).ok());
+  ASSERT_EQ(local.specs.size(), 1u);
+  const SpawnSpec& a = local.specs[0];
+  EXPECT_EQ(a.argv, *ssh_argv(h1, options(),
+                              {"/run/latlab/.bin/latlab", "spawn", "--netns", "/run/netns/latlab-x-b", "--cpus",
+                               "1,3", "--", "/run/latlab/.bin/latlab-agent", "udp-reflect"}));
+  EXPECT_TRUE(a.stdin_open);
+  EXPECT_TRUE(a.capture_stdout);
+  EXPECT_TRUE(a.netns_path.empty()) << "the namespace is the host's, not this machine's";
+  EXPECT_TRUE(a.cpus.empty());
+  EXPECT_TRUE(a.host.empty());
+  // A plain command (no namespace, CPUs or stdin_open) is not wrapped.
+  SpawnSpec plain;
+  plain.argv = {"true"};
+  ASSERT_TRUE(host.spawn(plain).ok());
+  EXPECT_EQ(local.specs[1].argv, *ssh_argv(h1, options(), {"true"}));
+  EXPECT_FALSE(local.specs[1].stdin_open);
+  // Stdin text cannot reach a wrapped command: its stdin is the wrapper's.
+  spec.stdin_text = "x";
+  auto refused = host.spawn(spec);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message().find("takes no stdin text"), std::string::npos);
+}
+
+TEST(HostsLauncher, RoutesEachSpecToItsHost) {
+  RecordingLauncher local, via_ssh;
+  SshLauncher host(via_ssh, h1, options());
+  host.set_wrapper("/run/latlab/.bin/latlab");
+  HostsLauncher routing(local);
+  routing.add("h1", host);
+  SpawnSpec here;
+  here.argv = {"latlab-agent"};
+  ASSERT_TRUE(routing.spawn(here).ok());
+  here.host = "local";
+  ASSERT_TRUE(routing.spawn(here).ok());
+  EXPECT_EQ(local.specs.size(), 2u);
+  EXPECT_EQ(via_ssh.specs.size(), 0u);
+  SpawnSpec there;
+  there.argv = {"latlab-agent"};
+  there.host = "h1";
+  ASSERT_TRUE(routing.spawn(there).ok());
+  ASSERT_EQ(via_ssh.specs.size(), 1u);
+  EXPECT_TRUE(via_ssh.specs[0].stdin_open) << "a routed command ends when latlab is done with it";
+  EXPECT_EQ(via_ssh.specs[0].argv,
+            *ssh_argv(h1, options(), {"/run/latlab/.bin/latlab", "spawn", "--", "latlab-agent"}));
+  there.host = "h9";
+  auto unknown = routing.spawn(there);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message(), "spawn \"latlab-agent\": host \"h9\" is not one of the lab's hosts");
 }
 
 }  // namespace
