@@ -27,6 +27,7 @@ struct NodeKind {
   bool implemented = true;        // the topology engine can build it today (validate refuses it otherwise)
   bool own_netns = true;          // gets a network namespace of its own
   bool root_namespace = false;    // is this machine's root namespace (at most one such node)
+  bool on_other_hosts = true;     // may live on a lab's other host (latlab builds it there)
   std::vector<std::string> keys;  // node keys only this kind takes ("image")
   // Reads those keys into the node; nullptr when it has none.
   void (*parse)(ParseCtx& ctx, ObjReader& r, Node& node) = nullptr;

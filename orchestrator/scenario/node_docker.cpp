@@ -110,6 +110,7 @@ const NodeKind& docker_node_kind() {
   static const NodeKind k{.name = "docker",
                           .implemented = true,
                           .own_netns = true,
+                          .on_other_hosts = false,  // the controller's Docker engine only, in this version
                           .keys = {"image", "network", "agent"},
                           .parse = parse_docker,
                           .after_links = attach_docker};

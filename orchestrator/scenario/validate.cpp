@@ -138,28 +138,31 @@ void check_routes(Diags& d, const Lab& lab) {
   }
 }
 
+// Devices are a machine's: each host has its own enp2s0.
 void check_phys(Diags& d, const Lab& lab) {
-  std::map<std::string, const Interface*> moved;
+  std::map<std::string, const Interface*> moved;  // host + '\0' + device
+  auto key = [&](const Interface& f) { return lab.host_of(f.node) + '\0' + f.parent; };
   for (const auto& f : lab.interfaces) {
     if (f.role != IfRole::phys_moved && f.role != IfRole::macvlan) continue;
     for (const auto& g : lab.interfaces) {
       const Node* gn = lab.find_node(g.node);
-      if (gn && gn->root_namespace && g.name == f.parent && g.role != IfRole::phys_moved) {
+      if (gn && gn->root_namespace && g.name == f.parent && g.role != IfRole::phys_moved &&
+          gn->host == lab.host_of(f.node)) {
         d.add(f.src, "device " + quote(f.parent) + " is also created by this lab (" + g.src.pointer +
                          "); a phys link takes an existing device");
       }
     }
     if (f.role == IfRole::phys_moved) {
-      auto [it, fresh] = moved.emplace(f.parent, &f);
+      auto [it, fresh] = moved.emplace(key(f), &f);
       if (!fresh)
         d.add(f.src, "device " + quote(f.parent) + " is already moved by " + it->second->src.pointer);
     }
   }
   for (const auto& f : lab.interfaces) {
     if (f.role != IfRole::macvlan) continue;
-    if (moved.count(f.parent)) {
+    if (moved.count(key(f))) {
       d.add(field_ref(f.src, f.fields, "device"), "device " + quote(f.parent) + " is moved into a node by " +
-                                                      moved[f.parent]->src.pointer +
+                                                      moved[key(f)]->src.pointer +
                                                       "; it cannot also be a macvlan parent");
     }
   }
@@ -192,6 +195,10 @@ bool reachable(const Lab& lab, const std::string& node, const IpAddr& target, co
   }
   if (const Interface* f = connected_if(lab, node, target)) {
     if (!target_if || lab.links[f->link].segment == lab.links[target_if->link].segment) return true;
+    // Two existing devices (phys) with one subnet: what joins them (a cable,
+    // a switch, between hosts too) is outside the lab, as it is for ping.
+    auto outside = [](const Interface* i) { return i->role == IfRole::phys_moved || i->role == IfRole::macvlan; };
+    if (outside(f) && outside(target_if)) return true;
     why = "\"" + f->id() + "\" has the target's subnet but is not on the same link as \"" + target_if->id() +
           "\"";
     return false;
@@ -262,6 +269,34 @@ void check_hosts(Diags& d, const Lab& lab) {
         break;
       }
     }
+  }
+  // What this version runs on another host: nodes of kind host and netns,
+  // and the agents of an experiment; captures, loads and an experiment's
+  // sysctls stay on this machine.
+  for (const auto& n : lab.nodes) {
+    const NodeKind* nk = find_node_kind(n.kind);
+    if (n.host != kLocalHost && nk != nullptr && !nk->on_other_hosts)
+      d.add(n.src, "a " + n.kind + " node lives on host \"local\" in this version (node " +
+                                                    quote(n.name) + " is on " + quote(n.host) + ")");
+  }
+  for (const auto& e : lab.experiments) {
+    std::string remote;
+    for (const std::string* node : {&e.from_node, &e.to_node, &e.responder.node})
+      if (!node->empty() && lab.find_node(*node) && lab.host_of(*node) != kLocalHost) remote = *node;
+    if (remote.empty()) continue;
+    const std::string where = " (node " + quote(remote) + " is on " + quote(lab.host_of(remote)) + ")";
+    if (!e.captures.empty())
+      d.add(field_ref(e.src, e.fields, "captures"),
+            "captures run only in an experiment between nodes of this machine in this version" + where);
+    if (!e.load.empty())
+      d.add(field_ref(e.src, e.fields, "load"),
+            "background load runs only between nodes of this machine in this version" + where);
+    if (!e.sysctls.empty())
+      d.add(field_ref(e.src, e.fields, "sysctls"),
+            "an experiment's sysctls apply only to nodes of this machine in this version" + where);
+    if (e.pairs.size() > 1)
+      d.add(field_ref(e.src, e.fields, "pairs"),
+            "concurrent probes run only between nodes of this machine in this version" + where);
   }
 }
 

@@ -101,6 +101,35 @@ TEST(Hosts, BadInputIsOneLineNamingThePlace) {
   for (const auto& c : cases) EXPECT_EQ(first_error(c.text), c.error) << c.text;
 }
 
+// What runs on another host in this version: its nodes and an experiment's
+// agents; captures, loads, an experiment's sysctls, concurrent probes and
+// docker nodes stay on this machine, each refused where it is written.
+TEST(Hosts, WhatStaysOnThisMachineIsRefusedForOtherHosts) {
+  auto with_experiment = [](const std::string& exp) {
+    std::string t = lab_with(kHosts);
+    return t.substr(0, t.size() - 2) + ",\n  \"experiments\": [" + exp + "]\n}";
+  };
+  EXPECT_EQ(first_error(with_experiment(
+                R"({"name": "e", "probe": "icmp", "from": "ha", "to": "hb:lvx0", "captures": [{"kind": "counters"}]})")),
+            "x.json:12:93: error: /experiments/0/captures: captures run only in an experiment between nodes of this "
+            "machine in this version (node \"hb\" is on \"h2\")");
+  EXPECT_EQ(first_error(with_experiment(
+                R"({"name": "e", "probe": "udp", "from": "ha", "to": "hb:lvx0", "load": [{"kind": "tcp", "from": "ha", "to": "hb:lvx0"}]})")),
+            "x.json:12:88: error: /experiments/0/load: background load runs only between nodes of this machine in "
+            "this version (node \"hb\" is on \"h2\")");
+  EXPECT_EQ(first_error(with_experiment(R"({"name": "e", "probe": "icmp", "from": "ha", "to": "hb:lvx0"})")),
+            "no error");
+  std::string docker = lab_with(kHosts);
+  docker.replace(docker.find(R"("c": {"kind": "netns"})"), 22,
+                 R"("c": {"kind": "docker", "image": "latlab-agent", "host": "h2"})");
+  auto r = load_scenario_text(docker, "x.json");
+  std::string all;
+  for (const auto& e : r.errors) all += e.str() + "\n";
+  EXPECT_NE(all.find("error: /nodes/c: a docker node lives on host \"local\" in this version (node \"c\" is on \"h2\")"),
+            std::string::npos)
+      << all;
+}
+
 // An inventory file (`--hosts`) replaces the scenario's host of the same name
 // and adds the others; its errors name the inventory file.
 TEST(Hosts, AnInventoryReplacesAndAddsHosts) {
