@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   latlab::cli::add_report_commands(reg);
   latlab::cli::add_image_commands(reg);
   latlab::cli::add_nightly_commands(reg);
+  latlab::cli::add_hosts_commands(reg);
 
   try {
     app.parse(argc, argv);

@@ -22,5 +22,6 @@ void add_run_commands(Registry& reg);       // run
 void add_report_commands(Registry& reg);    // report, compare
 void add_image_commands(Registry& reg);     // image build
 void add_nightly_commands(Registry& reg);   // nightly, nights, baseline, note, gc
+void add_hosts_commands(Registry& reg);     // part-up, spawn (hidden: the far side of a multi-host lab)
 
 }  // namespace latlab::cli

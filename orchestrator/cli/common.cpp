@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -30,15 +31,35 @@ scenario::LoadResult load_lab_or_throw(const std::string& path, const std::strin
   return r;
 }
 
-void require_one_machine(const scenario::Lab& lab, const std::string& file, const char* command) {
-  std::string remote;
-  for (const auto& h : scenario::hosts_in_use(lab))
-    if (h != scenario::kLocalHost) remote += (remote.empty() ? "" : ", ") + h;
-  if (remote.empty()) return;
-  throw FatalError(std::string(command) + ": " + file + ": lab \"" + lab.name + "\" has nodes on hosts " + remote +
-                       "; `latlab plan` shows each host's part, but building and running a lab across hosts "
-                       "is not available in this version (only nodes on \"local\")",
-                   ExitCode::bad_input);
+std::unique_ptr<topology::RealNetlinkOps> make_netlink_ops() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &r);
+  }
+  auto ops = topology::RealNetlinkOps::create();
+  if (!ops) throw FatalError(Error(ops.error()).exit(ExitCode::environment));
+  return std::move(*ops);
+}
+
+remote::Binaries own_binaries() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) throw FatalError("find this latlab (/proc/self/exe): " + ec.message(), ExitCode::environment);
+  remote::Binaries b{self.string(), agent_path()};
+  const fs::path stripped = self.parent_path() / "latlab-stripped";
+  std::error_code e1, e2;
+  const auto t_stripped = fs::last_write_time(stripped, e1);
+  const auto t_self = fs::last_write_time(self, e2);
+  if (!e1 && !e2 && t_stripped >= t_self) b.cli = stripped.string();
+  return b;
+}
+
+std::unique_ptr<remote::Fleet> make_fleet(process::ProcessLauncher& local, std::vector<topology::JHost> hosts) {
+  auto opts = remote::fleet_ssh_options();
+  if (!opts) throw FatalError(Error(opts.error()).exit(ExitCode::environment));
+  return std::make_unique<remote::Fleet>(local, std::move(hosts), *opts, own_binaries());
 }
 
 bool stdout_is_tty() { return ::isatty(STDOUT_FILENO) == 1; }

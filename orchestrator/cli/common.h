@@ -6,6 +6,8 @@
 #include <string>
 
 #include "docker/container_runtime.h"
+#include "remote/fleet.h"
+#include "topology/real_netlink_ops.h"
 #include "scenario/load.h"
 
 namespace latlab::cli {
@@ -18,9 +20,17 @@ scenario::LoadResult load_lab_or_throw(const std::string& path, const std::strin
 // The inventory's hosts, or its errors printed and FatalError (bad_input).
 std::vector<scenario::Host> load_inventory_or_throw(const std::string& hosts_file);
 
-// Refuses a lab with nodes on other hosts: this latlab plans such a lab
-// (`latlab plan`) but builds and runs only labs on this machine.
-void require_one_machine(const scenario::Lab& lab, const std::string& file, const char* command);
+// RealNetlinkOps with the descriptor limit raised (3 per namespace), or
+// FatalError (exit 3).
+std::unique_ptr<topology::RealNetlinkOps> make_netlink_ops();
+
+// The binaries a lab's other hosts get (remote/fleet.h): latlab-stripped
+// next to this latlab when it is at least as new, else this latlab; and
+// latlab-agent (FatalError when missing).
+remote::Binaries own_binaries();
+// The lab's other hosts over latlab's SSH options (FatalError when the
+// control directory cannot be made).
+std::unique_ptr<remote::Fleet> make_fleet(process::ProcessLauncher& local, std::vector<topology::JHost> hosts);
 
 // True when stdout is a terminal (progress, colours).
 bool stdout_is_tty();

@@ -12,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/progress.h"
 #include "process/real_launcher.h"
+#include "remote/lab_across.h"
 #include "run/runner.h"
 #include "run/signals.h"
 #include "store/store.h"
@@ -28,7 +29,6 @@ namespace {
 int run_run(const std::string& file, const std::string& db_flag, std::optional<uint32_t> repeat,
             bool keep_lab, bool json) {
   auto scenario = load_lab_or_throw(file);
-  require_one_machine(*scenario.lab, file, "run");
   if (::geteuid() != 0)
     throw FatalError("run: building a lab needs root (network namespaces, netlink); run as root",
                      ExitCode::environment);
@@ -42,7 +42,7 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   auto ops = topology::RealNetlinkOps::create();
   if (!ops.ok()) throw FatalError(ops.error());
   topology::FileStateStore states(topology::FileStateStore::default_root());
-  process::RealLauncher launcher;
+  process::RealLauncher local;
   run::RunOptions opt;
   opt.scenario_path = file;
   opt.repeat = repeat;
@@ -52,8 +52,33 @@ int run_run(const std::string& file, const std::string& db_flag, std::optional<u
   opt.runtime = runtime.get();
   fs::path dbp = fs::absolute(db_path);
   opt.runs_root = (dbp.parent_path() / "latlab-runs").string();
+  // A lab across machines: its parts on every host, its agents through the
+  // hosts' SSH connections.
+  std::unique_ptr<remote::Fleet> fleet;
+  process::ProcessLauncher* launcher = &local;
+  if (auto hosts = remote::remote_hosts(*scenario.lab); !hosts.empty()) {
+    fleet = make_fleet(local, std::move(hosts));
+    launcher = &fleet->launcher();
+    const std::string payload = remote::part_payload(file, scenario.text, *scenario.lab);
+    opt.up = [&, payload](topology::Engine& engine, const scenario::Lab& lab,
+                          const topology::ApplyOptions& apply) -> Result<topology::LabState> {
+      auto a = remote::up_across(engine, states, *fleet, lab, payload, apply, /*describe=*/true);
+      if (!a) return std::move(a).error();
+      return std::move(a->state);
+    };
+    opt.down = [&](topology::Engine& engine, const std::string& lab) {
+      auto r = remote::down_across(engine, states, *fleet, lab, false, false);
+      fleet->close();
+      std::string err;
+      for (const auto& h : r.hosts)
+        if (!h.ok) err += (err.empty() ? "" : "; ") + h.error;
+      for (const auto& l : r.left) err += (err.empty() ? "" : "; ") + l;
+      if (r.local_error) err += (err.empty() ? "" : "; ") + r.local_error->message();
+      return err;
+    };
+  }
   ProgressPrinter printer(::isatty(STDERR_FILENO) == 1);
-  run::Runner runner(scenario, opt, **ops, states, **store, launcher,
+  run::Runner runner(scenario, opt, **ops, states, **store, *launcher,
                      [&](const run::ProgressEvent& e) { printer(e); });
   auto out = runner.run();
   if (!out.ok()) {

@@ -19,6 +19,7 @@
 
 #include "cli/common.h"
 #include "process/real_launcher.h"
+#include "remote/lab_across.h"
 #include "topology/engine.h"
 #include "topology/netns.h"
 #include "topology/plan.h"
@@ -47,21 +48,7 @@ void require_root(const char* cmd) {
   }
 }
 
-// 3 descriptors per namespace (namespace, netlink and ioctl sockets).
-void raise_fd_limit() {
-  rlimit r{};
-  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    (void)::setrlimit(RLIMIT_NOFILE, &r);
-  }
-}
-
-std::unique_ptr<topology::RealNetlinkOps> make_ops() {
-  raise_fd_limit();
-  auto ops = topology::RealNetlinkOps::create();
-  if (!ops) throw FatalError(Error(ops.error()).exit(ExitCode::environment));
-  return std::move(*ops);
-}
+std::unique_ptr<topology::RealNetlinkOps> make_ops() { return make_netlink_ops(); }
 
 [[noreturn]] void fail(const Error& e) { throw FatalError(e); }
 
@@ -95,8 +82,6 @@ int run_up(const std::string& file, bool as_json) {
   require_root("up");
   auto loaded = load_lab_or_throw(file);
   const scenario::Lab& lab = *loaded.lab;
-  require_one_machine(lab, file, "up");
-  topology::Plan plan = topology::make_plan(lab);
   auto ops = make_ops();
   // LATLAB_JOURNAL_FSYNC=1 fsyncs each journal write (see docs/topology.md).
   FileStateStore store(FileStateStore::default_root(), std::getenv("LATLAB_JOURNAL_FSYNC") != nullptr);
@@ -113,9 +98,33 @@ int run_up(const std::string& file, bool as_json) {
   opt.runtime = runtime.get();
   opt.agent_path = find_agent().value_or("");
   auto t0 = std::chrono::steady_clock::now();
-  auto r = engine.up(lab, plan, opt);
+  // A lab across machines: this machine's part, then every other host's.
+  process::RealLauncher local;
+  std::unique_ptr<remote::Fleet> fleet;
+  std::optional<remote::AcrossUp> across;
+  Result<topology::LabState> r = Error("not built");
+  topology::Plan plan = topology::make_plan(lab, scenario::kLocalHost);
+  if (auto hosts = remote::remote_hosts(lab); !hosts.empty()) {
+    fleet = make_fleet(local, std::move(hosts));
+    auto a = remote::up_across(engine, store, *fleet, lab, remote::part_payload(file, loaded.text, lab), opt);
+    if (a) {
+      across = std::move(*a);
+      r = across->state;
+    } else {
+      r = a.error();
+    }
+  } else {
+    r = engine.up(lab, plan, opt);
+  }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!r) fail(r.error());
+  // Every node with where it lives: this machine's from its journal, the
+  // others' as their hosts built them.
+  std::vector<std::pair<std::string, topology::JNode>> placed;
+  for (const auto& n : r->nodes) placed.emplace_back(scenario::kLocalHost, n);
+  if (across)
+    for (const auto& h : across->state.hosts)
+      for (const auto& n : h.nodes) placed.emplace_back(h.name, n);
 
   if (as_json) {
     json j = {{"lab", lab.name},
@@ -124,8 +133,17 @@ int run_up(const std::string& file, bool as_json) {
               {"actions", plan.actions.size()},
               {"journal", store.path_of(lab.name)},
               {"nodes", json::array()}};
-    for (const auto& n : r->nodes) {
-      json jn = {{"name", n.name}, {"kind", n.kind}, {"netns", n.netns}, {"interfaces", json::array()}};
+    if (across) {
+      j["hosts"] = json::array();
+      for (const auto& h : across->hosts)
+        j["hosts"].push_back({{"name", h.host}, {"binaries_copied", h.copied}});
+    }
+    for (const auto& [host, n] : placed) {
+      json jn = {{"name", n.name},
+                 {"kind", n.kind},
+                 {"host", host},
+                 {"netns", n.netns},
+                 {"interfaces", json::array()}};
       for (const auto* i : lab.interfaces_of(n.name)) {
         json ji = {{"name", i->name}, {"role", role_name(i->role)}, {"addresses", json::array()}};
         for (const auto& a : i->addresses) ji["addresses"].push_back(a.str());
@@ -139,13 +157,22 @@ int run_up(const std::string& file, bool as_json) {
     std::printf("%s\n", j.dump(2).c_str());
     return 0;
   }
-  std::printf("lab \"%s\" is up: %zu nodes, %zu interfaces, %zu actions in %.3f s\n", lab.name.c_str(),
-              lab.nodes.size(), lab.interfaces.size(), plan.actions.size(), secs);
-  for (const auto& n : r->nodes) {
+  if (across) {
+    std::printf("lab \"%s\" is up on %zu hosts: %zu nodes, %zu interfaces in %.3f s\n", lab.name.c_str(),
+                across->hosts.size() + (r->nodes.empty() ? 0 : 1), lab.nodes.size(), lab.interfaces.size(),
+                secs);
+    for (const auto& h : across->hosts)
+      if (h.copied) std::printf("host %s: latlab's binaries copied to %s\n", h.host.c_str(), kRemoteBinDir);
+  } else {
+    std::printf("lab \"%s\" is up: %zu nodes, %zu interfaces, %zu actions in %.3f s\n", lab.name.c_str(),
+                lab.nodes.size(), lab.interfaces.size(), plan.actions.size(), secs);
+  }
+  for (const auto& [host, n] : placed) {
+    const std::string on = across ? " on " + host : "";
     if (n.netns.empty()) {
-      std::printf("node %s (%s)\n", n.name.c_str(), n.kind.c_str());
+      std::printf("node %s (%s)%s\n", n.name.c_str(), n.kind.c_str(), on.c_str());
     } else {
-      std::printf("node %s (%s %s)\n", n.name.c_str(), n.kind.c_str(), n.netns.c_str());
+      std::printf("node %s (%s %s)%s\n", n.name.c_str(), n.kind.c_str(), n.netns.c_str(), on.c_str());
     }
     for (const auto* i : lab.interfaces_of(n.name)) {
       std::string addrs;
@@ -174,12 +201,40 @@ int print_report(const topology::TeardownReport& rep, bool verbose, const std::s
   return rep.ok() ? 0 : to_int(ExitCode::failure);
 }
 
+// down or cleanup of a lab whose journal names other hosts: theirs first,
+// each line of theirs prefixed with the host.
+int teardown_across(Engine& engine, FileStateStore& store, const std::string& lab,
+                    std::vector<topology::JHost> hosts, bool cleanup, bool verbose) {
+  process::RealLauncher local;
+  auto fleet = make_fleet(local, std::move(hosts));
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = remote::down_across(engine, store, *fleet, lab, cleanup, verbose);
+  fleet->close();
+  const std::string took =
+      fmt::format(" ({:.3f} s)", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  for (const auto& h : r.hosts) {
+    for (const auto& line : h.lines) std::printf("host %s: %s\n", h.host.c_str(), line.c_str());
+    if (!h.ok) std::fprintf(stderr, "latlab: error: %s\n", h.error.c_str());
+  }
+  for (const auto& l : r.left) std::fprintf(stderr, "latlab: warning: %s\n", l.c_str());
+  int rc = 0;
+  if (r.local) rc = print_report(*r.local, verbose, took);
+  if (r.local_error) {
+    std::fprintf(stderr, "latlab: error: %s\n", r.local_error->message().c_str());
+    rc = to_int(ExitCode::failure);
+  }
+  return r.ok() && rc == 0 ? 0 : to_int(ExitCode::failure);
+}
+
 int run_down(const std::string& lab, bool verbose) {
   require_root("down");
   auto ops = make_ops();
   FileStateStore store(FileStateStore::default_root());
   auto runtime = make_container_runtime();
   Engine engine(*ops, store, runtime.get());
+  if (Status s = topology::check_lab_name(lab); !s) fail(s.error());
+  if (auto hosts = remote::journal_hosts(store, lab); !hosts.empty())
+    return teardown_across(engine, store, lab, std::move(hosts), false, verbose);
   auto t0 = std::chrono::steady_clock::now();
   auto r = engine.down(lab);
   if (!r) fail(r.error());
@@ -199,11 +254,26 @@ int run_cleanup(const std::string& lab, bool all, bool verbose) {
   FileStateStore store(FileStateStore::default_root());
   auto runtime = make_container_runtime();
   Engine engine(*ops, store, runtime.get());
+  int across_rc = 0;
+  std::vector<std::string> labs;
+  if (all) {
+    if (auto l = store.labs()) labs = *l;
+  } else {
+    if (Status s = topology::check_lab_name(lab); !s) fail(s.error());
+    labs = {lab};
+  }
+  for (const auto& name : labs) {
+    auto hosts = remote::journal_hosts(store, name);
+    if (hosts.empty()) continue;
+    if (teardown_across(engine, store, name, std::move(hosts), true, verbose) != 0)
+      across_rc = to_int(ExitCode::failure);
+    if (!all) return across_rc;
+  }
   auto r = engine.cleanup(all ? std::nullopt : std::optional<std::string>(lab));
   if (!r) fail(r.error());
   int rc = print_report(*r, verbose);
   if (rc == 0 && r->removed.empty() && r->left.empty()) std::printf("nothing to clean up\n");
-  return rc;
+  return rc != 0 ? rc : across_rc;
 }
 
 // ------------------------------------------------------------------ ls
@@ -466,7 +536,9 @@ void add_topology_commands(Registry& reg) {
       "up",
       "Build a scenario's lab in the kernel (namespaces, veths, bridges, addresses, routes, sysctls, "
       "qdiscs) and leave it running; print its nodes, interfaces and addresses. Refuses a lab that "
-      "already exists. Needs root. A failure half-way removes what was built.");
+      "already exists. Needs root. A failure half-way removes what was built. A lab with nodes on other "
+      "hosts is built on each of them by its own latlab over SSH (copied to /run/latlab/.bin there when "
+      "missing or stale), in parallel.");
   up->add_option("FILE", o->file, "scenario file")->required()->check(CLI::ExistingFile);
   up->add_flag("--json", o->json, "print the built lab as JSON");
   up->callback([o, sel] { *sel = [o] { return run_up(o->file, o->json); }; });
@@ -474,7 +546,8 @@ void add_topology_commands(Registry& reg) {
   auto* down = reg.app.add_subcommand(
       "down",
       "Remove a lab: only objects its journal lists and the kernel marks as ours; give back moved "
-      "devices and restore changed host sysctls. Needs root.");
+      "devices and restore changed host sysctls; on every other host of the lab too, over SSH (a host "
+      "that does not answer is named with what is left there, for `latlab cleanup LAB`). Needs root.");
   down->add_option("LAB", o->lab, "lab name (see `latlab ls`)")->required();
   down->add_flag("-v,--verbose", o->verbose, "also print every object removed, given back or restored");
   down->callback([o, sel] { *sel = [o] { return run_down(o->lab, o->verbose); }; });
@@ -506,7 +579,8 @@ void add_topology_commands(Registry& reg) {
       "cleanup",
       "Recover after a crash: remove what a lab's journal lists and the kernel marks as ours, then "
       "namespaces/interfaces carrying a lab's mark that no journal lists. An object with our name "
-      "but without our mark is reported, never deleted. Needs root.");
+      "but without our mark is reported, never deleted. A lab across hosts is cleaned on each of them "
+      "over SSH. Needs root.");
   cl->add_option("LAB", o->lab, "lab name");
   cl->add_flag("--all", o->all, "every lab on this machine, and every orphan carrying a latlab mark");
   cl->add_flag("-v,--verbose", o->verbose, "also print every object removed, given back or restored");

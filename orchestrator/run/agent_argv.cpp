@@ -7,6 +7,7 @@
 #include "scenario/kinds.h"
 #include "scenario/units.h"
 #include "topology/kinds.h"
+#include "util/remote_paths.h"
 
 namespace latlab::run {
 
@@ -21,6 +22,7 @@ std::string dur(uint64_t ns) { return scenario::format_duration(ns); }
 // The agent program for a node: the host's, or the container's own copy.
 std::string agent_for(const scenario::Lab& lab, const std::string& node, const std::string& agent_path) {
   const scenario::Node* n = lab.find_node(node);
+  if (n && n->host != scenario::kLocalHost) return kRemoteAgent;  // the copy latlab keeps there
   return n && n->agent_exec ? agent_in_container() : agent_path;
 }
 

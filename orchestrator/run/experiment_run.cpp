@@ -301,26 +301,30 @@ Status ExperimentRun::start_responder() {
     auto child = spawn_agent(node, std::move(argv), "responder");
     if (!child.ok()) return child.error();
     responders_.push_back(std::move(*child));
-    LATLAB_TRY(await_responder_header(*responders_.back()));
+    responder_nodes_.push_back(node);
+    LATLAB_TRY(await_responder_header(node, *responders_.back()));
     ctx_.agent_pids.push_back(responders_.back()->pid());
   }
   return Ok{};
 }
 
 // The responder's first line is its header once it listens, or why it cannot.
-Status ExperimentRun::await_responder_header(process::Child& responder) {
+Status ExperimentRun::await_responder_header(const std::string& node, process::Child& responder) {
   auto line = responder.read_line(kResponderStartTimeout);
   std::optional<AgentLine> first;
   if (line.ok() && *line) {
     auto parsed = parse_agent_line(**line);
     if (parsed.ok()) first = *parsed;
   }
-  const std::string failed = "responder " + exp_.responder.kind + " did not start: ";
+  const std::string failed = on_host(node) + "responder " + exp_.responder.kind + " did not start: ";
   if (first && first->type == AgentLine::Type::error)
     return Error(failed + first->json.value("message", std::string("error")));
   if (first && first->type == AgentLine::Type::header) return Ok{};
-  (void)responder.wait(kResponderFailWait);  // only so that its stderr is complete
+  auto code = responder.wait(kResponderFailWait);  // only so that its stderr is complete
   std::string err = without_trailing_newlines(responder.stderr_text());
+  if (code.ok()) note_lost_host(node, *code);
+  if (!on_host(node).empty() && code.ok() && *code == kSshFailed)
+    return Error(failed + "ssh failed (exit 255): " + process::last_stderr_line(err));
   if (!err.empty()) return Error(failed + err);
   return Error(failed + (line.ok() ? std::string("no output") : line.error().message()));
 }
@@ -528,8 +532,29 @@ void ExperimentRun::finish_load() {
 }
 
 void ExperimentRun::stop_responder() {
-  for (auto& responder : responders_) {
-    responder->signal(SIGTERM);
+  for (size_t i = 0; i < responders_.size(); ++i) {
+    auto& responder = responders_[i];
+    const std::string& node = responder_nodes_[i];
+    const bool remote = !on_host(node).empty();
+    if (remote && responder->exited()) {
+      // Gone before it was asked: its host dropped out (ssh's 255) or it died.
+      auto code = responder->wait(kResponderExitWait);
+      if (code.ok()) note_lost_host(node, *code);
+      const std::string err = process::last_stderr_line(responder->stderr_text());
+      if (agent_error_.empty() && code.ok())
+        agent_error_ = on_host(node) + "responder: " +
+                       (*code == kSshFailed ? std::string("ssh failed (exit 255)")
+                                            : "exited with code " + std::to_string(*code)) +
+                       (err.empty() ? "" : ": " + err);
+      responder_summaries_.emplace_back();
+      continue;
+    }
+    // On another host: EOF on its wrapper's stdin ends it there, and its
+    // summary still comes back over the session.
+    if (remote)
+      responder->close_stdin();
+    else
+      responder->signal(SIGTERM);
     std::string summary;
     while (true) {
       auto line = responder->read_line(kResponderLineWait);
@@ -626,10 +651,13 @@ void ExperimentRun::settle_status() {
       while (i + 1 < probes_.size() && probes_[i].exit_code == 0) ++i;
       std::string err = without_trailing_newlines(probes_[i].child->stderr_text());
       auto nl = err.rfind('\n');
-      agent_error_ =
-          fmt::format("{}agent exited with code {}{}", probes_.size() > 1 ? fmt::format("probe {}: ", i) : "",
-                      probes_[i].exit_code,
-                      err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
+      const std::string& node = exp_.pairs.empty() ? exp_.from_node : exp_.pairs[i].from_node;
+      note_lost_host(node, probes_[i].exit_code);
+      const bool lost = !on_host(node).empty() && probes_[i].exit_code == kSshFailed;
+      agent_error_ = fmt::format("{}{}{}{}", on_host(node), probes_.size() > 1 ? fmt::format("probe {}: ", i) : "",
+                                 lost ? std::string("ssh failed (exit 255)")
+                                      : fmt::format("agent exited with code {}", probes_[i].exit_code),
+                                 err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
     }
     rec_.error = agent_error_;
   } else {
@@ -701,9 +729,24 @@ Result<std::unique_ptr<process::Child>> ExperimentRun::spawn_agent(const std::st
   process::SpawnSpec spec;
   spec.argv = std::move(argv);
   spec.capture_stdout = true;
+  if (n != nullptr && n->host != scenario::kLocalHost) spec.host = n->host;
   auto child = run_.launcher->spawn(spec);
   if (!child.ok()) return Error("start " + what + ": " + child.error().message());
   return child;
+}
+
+// `host "h1" (root@198.18.200.6:22): ` for a node on another host, "" here.
+std::string ExperimentRun::on_host(const std::string& node) const {
+  const scenario::Node* n = run_.lab->find_node(node);
+  if (n == nullptr || n->host == scenario::kLocalHost) return "";
+  const scenario::Host* h = run_.lab->find_host(n->host);
+  if (h == nullptr) return "host \"" + n->host + "\": ";
+  return fmt::format("host \"{}\" ({}{}:{}): ", h->name, h->user.empty() ? "" : h->user + "@", h->address, h->port);
+}
+
+// ssh's own exit code (255) from an agent on another host: its host dropped out.
+void ExperimentRun::note_lost_host(const std::string& node, int exit_code) {
+  if (exit_code == kSshFailed && !on_host(node).empty()) tally_.summary.host_lost = true;
 }
 
 // A write that failed where no stage looked (a capture that dropped the

@@ -86,7 +86,10 @@ class ExperimentRun {
   Status apply_sysctls();
   void restore_sysctls();
   Status start_capture(const scenario::CaptureSpec& spec);
-  Status await_responder_header(process::Child& responder);
+  Status await_responder_header(const std::string& node, process::Child& responder);
+  std::string on_host(const std::string& node) const;
+  void note_lost_host(const std::string& node, int exit_code);
+  static constexpr int kSshFailed = 255;
   void on_probe_line(size_t pair, const std::string& raw);
   void on_header(size_t pair, const std::string& raw, const AgentLine& line);
   void on_sample(size_t pair, const AgentLine& line);
@@ -128,6 +131,7 @@ class ExperimentRun {
   };
   std::vector<std::unique_ptr<process::Child>> responders_;
   std::vector<std::string> responder_summaries_;
+  std::vector<std::string> responder_nodes_;  // the node of each responder
   std::vector<PairRun> probes_;
   std::unique_ptr<store::SampleSink> sink_;
   CpuPlan cpus_;

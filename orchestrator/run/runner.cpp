@@ -101,6 +101,7 @@ std::string wait_for_carrier(const scenario::Lab& lab, topology::NetlinkOps& ops
   while (true) {
     std::string missing;
     for (const auto& n : lab.nodes) {
+      if (n.host != scenario::kLocalHost) continue;  // another host's: its own latlab built it
       auto links = ops.list_links(n.netns_name);
       if (!links.ok()) return "";
       for (const auto& l : *links) {
@@ -224,14 +225,14 @@ store::RunRecord Runner::Impl::run_record() const {
 }
 
 Status Runner::Impl::bring_up(topology::Engine& engine) {
-  auto plan = topology::make_plan(lab);
+  auto plan = topology::make_plan(lab, scenario::kLocalHost);
   topology::ApplyOptions apply;
   apply.scenario_path = r.opt_.scenario_path;
   apply.cancel = &interrupts().cancel;
   apply.runtime = r.opt_.runtime;
   apply.agent_path = r.opt_.agent_path;
   auto t0 = std::chrono::steady_clock::now();
-  auto up = engine.up(lab, plan, apply);
+  auto up = r.opt_.up ? r.opt_.up(engine, lab, apply) : engine.up(lab, plan, apply);
   if (!up.ok()) return up.error();
   state = *up;
   if (Status s = scenario::bind_engine_addresses(lab, engine_addresses(state)); !s)
@@ -255,7 +256,14 @@ Error Runner::Impl::abandon_run(Error why) {
 }
 
 Status Runner::Impl::record_lab_settings() {
-  host["lab"] = lab_settings(lab, r.ops_);
+  host["lab"] = lab_settings(scenario::part_of(lab, scenario::kLocalHost), r.ops_);
+  // The other hosts as they described themselves at `up`.
+  for (const auto& h : state.hosts) {
+    nlohmann::json info = nlohmann::json::parse(h.info_json, nullptr, false);
+    host["hosts"][h.name] = info.is_discarded() ? nlohmann::json::object() : info;
+    if (info.contains("settings"))
+      for (auto& [node, v] : info["settings"].items()) host["lab"][node] = v;
+  }
   if (!state.containers.empty()) host["docker"] = docker_settings(lab, state, r.ops_, *r.opt_.runtime);
   auto st = store.set_run_host(run_id, host.dump());
   if (st.ok()) return Ok{};
@@ -291,6 +299,7 @@ std::string Runner::Impl::tear_down(topology::Engine& engine) {
   ProgressEvent ev(ProgressEvent::Kind::teardown);
   ev.text = fmt::format("tearing down lab \"{}\"", lab.name);
   r.progress_(ev);
+  if (r.opt_.down) return r.opt_.down(engine, lab.name);
   auto down = engine.down(lab.name);
   return down.ok() ? "" : down.error().message();
 }
@@ -306,7 +315,10 @@ void Runner::Impl::conclude(RunOutcome& out, const Status& stopped, const std::s
   for (const auto& e : lab.experiments)
     if (auto it = tallies.find(e.name); it != tallies.end()) out.experiments.push_back(it->second.summary);
   settle_status(out, stopped, down_error);
-  if (auto st = store.finish_run(run_id, out.status, out.error); !st.ok()) {
+  // The store knows complete, interrupted and failed; an incomplete run is a
+  // failed one whose error starts "incomplete:".
+  const std::string stored = out.status == "incomplete" ? "failed" : out.status;
+  if (auto st = store.finish_run(run_id, stored, out.error); !st.ok()) {
     Error e = st.error().with_context("record the run's end");
     note("run failed: " + e.message());
     out.status = "failed";
@@ -327,6 +339,10 @@ void Runner::Impl::settle_status(RunOutcome& out, const Status& stopped,
   } else if (interrupted()) {
     out.status = "interrupted";
     out.error = joined("interrupted by signal " + std::to_string(interrupts().last_signal.load()), teardown);
+  } else if (std::any_of(tallies.begin(), tallies.end(), [](const auto& t) { return t.second.summary.host_lost; })) {
+    // A host dropped out: its experiments failed, the others ran.
+    out.status = "incomplete";
+    out.error = joined("incomplete: a host of the lab dropped out; its experiments failed", teardown);
   } else if (any_failed || !teardown.empty()) {
     out.status = "failed";
     out.error = !teardown.empty() ? teardown : "some experiments failed";

@@ -17,6 +17,7 @@
 #include "run/agent_argv.h"
 #include "scenario/load.h"
 #include "store/store.h"
+#include "topology/engine.h"
 #include "topology/journal.h"
 #include "topology/netlink_ops.h"
 
@@ -30,6 +31,10 @@ struct RunOptions {
   std::string runs_root;   // where run directories (captures) go
   // The container engine, for labs with docker nodes (not owned; nullptr: none).
   docker::ContainerRuntime* runtime = nullptr;
+  // A lab across machines (cli/run_command.cpp): how its parts are built and
+  // removed (the error of down; "" = none). Unset: this machine's Engine.
+  std::function<Result<topology::LabState>(topology::Engine&, const scenario::Lab&, const topology::ApplyOptions&)> up;
+  std::function<std::string(topology::Engine&, const std::string&)> down;
 };
 
 // One line of the run's summary table: an experiment over its repetitions.
@@ -46,11 +51,12 @@ struct ExperimentSummary {
   std::optional<double> p99_ns;
   std::optional<double> p50_kernel_ns;
   std::vector<std::string> errors;
+  bool host_lost = false;  // an agent on another host lost its SSH connection (the run is incomplete)
 };
 
 struct RunOutcome {
   int64_t run_id = 0;
-  std::string status;  // complete | interrupted | failed
+  std::string status;  // complete | incomplete (a host dropped out; stored as failed) | interrupted | failed
   std::string error;
   std::string run_dir;
   std::vector<ExperimentSummary> experiments;

@@ -142,9 +142,9 @@ TEST(CliE2E, VersionFlag) {
   EXPECT_NE(r.out.find("0.1.0"), std::string::npos);
 }
 
-// A lab across hosts: `plan` prints each host's part; `up` and `run` refuse
-// it with one line and exit 2, before touching anything.
-TEST(CliE2E, ALabAcrossHostsIsPlannedPerHostAndNotBuilt) {
+// A lab across hosts: `plan` prints each host's part (MultiHostE2E builds
+// and runs one).
+TEST(CliE2E, ALabAcrossHostsIsPlannedPerHost) {
   auto path = write_temp("hosts.json", R"({"latlab": 1, "name": "mhcli",
  "hosts": {"h1": {"address": "198.18.200.2", "user": "root"}, "h2": {"address": "198.18.200.3", "port": 2222}},
  "nodes": {"ha": {"kind": "host", "host": "h1"}, "hb": {"kind": "host", "host": "h2"}},
@@ -177,13 +177,20 @@ TEST(CliE2E, ALabAcrossHostsIsPlannedPerHostAndNotBuilt) {
   EXPECT_EQ(bad.err.substr(0, inv.size() + 1), inv + ":") << bad.err;
   EXPECT_NE(bad.err.find("unknown key \"adress\" in host"), std::string::npos) << bad.err;
   fs::remove(inv);
-  for (const char* cmd : {"up", "run"}) {
-    auto r = run_command({latlab_bin(), cmd, path});
-    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.err;
-    EXPECT_EQ(r.err, std::string("latlab: error: ") + cmd + ": " + path +
-                         ": lab \"mhcli\" has nodes on hosts h1, h2; `latlab plan` shows each host's part, but "
-                         "building and running a lab across hosts is not available in this version (only nodes "
-                         "on \"local\")\n");
-  }
   fs::remove(path);
+}
+
+// `latlab spawn`, the far end of a remote agent: the command's own exit
+// code, and SIGTERM (143) for a command still running when stdin closes
+// (the SSH session ended).
+TEST(CliE2E, SpawnEndsItsCommandWhenStdinCloses) {
+  auto killed = run_command({latlab_bin(), "spawn", "--", "sleep", "300"});  // stdin closes at once
+  EXPECT_EQ(killed.exit_code, 143) << killed.err;
+  auto missing = run_command({latlab_bin(), "spawn", "--", "/nonexistent/agent"});
+  EXPECT_EQ(missing.exit_code, 127);
+  EXPECT_NE(missing.err.find("latlab spawn: exec /nonexistent/agent: No such file or directory"), std::string::npos)
+      << missing.err;
+  auto bad_ns = run_command({latlab_bin(), "spawn", "--netns", "/nonexistent/ns", "--", "true"});
+  EXPECT_EQ(bad_ns.exit_code, 125);
+  EXPECT_NE(bad_ns.err.find("open network namespace /nonexistent/ns"), std::string::npos) << bad_ns.err;
 }
