@@ -234,24 +234,30 @@ void SshHosts::make_host(int i) {
   step({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "latlab test " + ns, "-f", hdir + "/host_key"});
   if (!error_.empty()) return;
   std::ofstream(hdir + "/sshd_config") << sshd_config(address(i), hdir, dir_);
+  ::mkdir((hdir + "/run").c_str(), 0755);
   undo(kill_all_line(ns));
+  start_sshd(i);
+}
+
+void SshHosts::start_sshd(int i) {
+  const std::string ns = netns(i);
+  const std::string hdir = dir_ + "/h" + std::to_string(i);
   auto exit_master = remote::ssh_control_argv(dest(i), options(), "exit");
   if (!exit_master) {
     error_ = "ssh hosts: " + exit_master.error().message();
     return;
   }
-
   process::SpawnSpec spec;
-  // A mount namespace of its own with a fresh /run: the host's own
-  // /run/netns and /run/latlab, as on another machine. And a PID namespace
-  // in which sshd is PID 1: it reaps what its sessions leave, and when it is
-  // killed the kernel kills and reaps every process of the host with it.
+  // A mount namespace of its own whose /run is the host's own directory
+  // (its /run/netns and /run/latlab, as on another machine; kept when sshd
+  // dies). And a PID namespace in which sshd is PID 1: it reaps what its
+  // sessions leave, and when it is killed the kernel kills and reaps every
+  // process of the host with it.
   const std::string script =
-      "mount -t tmpfs -o mode=0755,size=16m tmpfs /run && mkdir -m 0755 /run/sshd && "
-      "exec \"$0\" -D -e -f \"$1\"";
+      "mount --bind \"$2\" /run && mkdir -p -m 0755 /run/sshd && exec \"$0\" -D -e -f \"$1\"";
   spec.argv = {"unshare", "--mount", "--propagation", "private",
                "--pid",   "--fork",  "--kill-child",  "--mount-proc"};
-  spec.argv.insert(spec.argv.end(), {"sh", "-c", script, sshd_path, hdir + "/sshd_config"});
+  spec.argv.insert(spec.argv.end(), {"sh", "-c", script, sshd_path, hdir + "/sshd_config", hdir + "/run"});
   spec.netns_path = "/run/netns/" + ns;
   spec.stderr_file = hdir + "/sshd.log";
   process::RealLauncher launcher;
@@ -305,6 +311,28 @@ void SshHosts::kill_sshd(int i) {
     std::this_thread::sleep_for(20ms);
   }
   if (unshare) (void)unshare->wait(5s);
+}
+
+bool SshHosts::restart_sshd(int i) {
+  if (!error_.empty()) return false;
+  start_sshd(i);
+  if (error_.empty()) wait_ready(i);
+  return error_.empty();
+}
+
+std::pair<std::string, std::string> SshHosts::cable(int i, int j) {
+  const int k = cables_++;
+  const std::string a = "198.18.201." + std::to_string(4 * k + 1);
+  const std::string b = "198.18.201." + std::to_string(4 * k + 2);
+  const std::string ai = "cab" + std::to_string(j), bj = "cab" + std::to_string(i);
+  // Goes with the namespaces (the guardian deletes them).
+  step({"ip", "-n", netns(i), "link", "add", ai, "type", "veth", "peer", "name", bj, "netns", netns(j)});
+  step({"ip", "-n", netns(i), "addr", "add", a + "/30", "dev", ai});
+  step({"ip", "-n", netns(j), "addr", "add", b + "/30", "dev", bj});
+  step({"ip", "-n", netns(i), "link", "set", ai, "up"});
+  step({"ip", "-n", netns(j), "link", "set", bj, "up"});
+  if (!error_.empty()) return {};
+  return {a, b};
 }
 
 void SshHosts::down() {

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "process/process.h"
@@ -52,7 +53,16 @@ class SshHosts {
 
   // Kills host i's sshd and every session and command it runs (for fault
   // tests); the namespace and its address stay, so connections are refused.
+  // The host's /run (a directory of the fixture) stays too, as a machine's
+  // does when its sshd dies.
   void kill_sshd(int i);
+  // Starts host i's sshd again (after kill_sshd) and waits until it answers;
+  // false with error() set when it does not.
+  bool restart_sshd(int i);
+  // A cable between hosts i and j: a veth pair, cab<j> in host i and cab<i>
+  // in host j, up, with 198.18.201.(4k+1)/30 and .(4k+2)/30 for the k-th
+  // cable. Returns the two addresses (empty with error() set on failure).
+  std::pair<std::string, std::string> cable(int i, int j);
   // Removes everything (also done by the destructor); idempotent.
   void down();
   // What is left of the fixture: namespaces, links, processes in the
@@ -65,6 +75,7 @@ class SshHosts {
   void undo(const std::string& shell_line);
   void start_guardian();
   void make_host(int i);
+  void start_sshd(int i);
   void wait_ready(int i);
   [[nodiscard]] std::string sshd_log(int i) const;
 
@@ -76,6 +87,7 @@ class SshHosts {
   int guardian_fd_ = -1;
   std::vector<ino_t> netns_inodes_;
   std::vector<std::unique_ptr<process::Child>> sshds_;
+  int cables_ = 0;
 };
 
 // leftovers() of the fixture made with prefix and n whose namespaces had
