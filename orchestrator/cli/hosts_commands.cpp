@@ -32,7 +32,7 @@ int run_part_up(const std::string& host, bool describe) {
   const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
   auto req = remote::parse_part_payload(text);
   if (!req) throw FatalError(req.error());
-  auto loaded = scenario::load_scenario_text(req->scenario_text, req->scenario_file, req->hosts);
+  auto loaded = scenario::load_scenario_text(req->scenario_text, req->scenario_file, req->hosts, host);
   if (!loaded.ok()) {
     for (const auto& d : loaded.errors) std::fprintf(stderr, "%s\n", d.str().c_str());
     throw FatalError("", ExitCode::bad_input);

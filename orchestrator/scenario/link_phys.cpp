@@ -56,6 +56,14 @@ void parse_phys_link(ParseCtx& ctx, ObjReader& r, size_t li) {
     ctx.d.add(r.value().pos, r.pointer(), "mode macvlan needs \"ifname\", the macvlan's name in the node");
     return;
   }
+  if (auto up = r.boolean("allow_uplink")) {
+    if (mode != "move") {
+      ctx.d.add(r.get("allow_uplink")->pos, r.ptr("allow_uplink"),
+                "\"allow_uplink\" applies to mode move (a macvlan leaves its parent where it is)");
+      return;
+    }
+    iface.allow_uplink = *up;
+  }
   iface.settings = ctx.read_settings(r, LinkSettings{}, true);
   // Existing devices keep what they have unless told: no automatic addresses.
   iface.addresses_declared = true;
@@ -70,7 +78,7 @@ void parse_phys_link(ParseCtx& ctx, ObjReader& r, size_t li) {
 const LinkKind& phys_link_kind() {
   static const LinkKind k{.name = "phys",
                           .keys = with_link_settings({"kind", "device", "node", "mode", "ifname", "addresses",
-                                                      "mac", "macvlan_mode"}),
+                                                      "mac", "macvlan_mode", "allow_uplink"}),
                           .one_subnet = false,
                           .parse = parse_phys_link};
   return k;

@@ -10,6 +10,7 @@
 
 #include "scenario/diag.h"
 #include "scenario/json_pos.h"
+#include "scenario/uplinks.h"
 #include "scenario/parse.h"
 
 namespace latlab::scenario {
@@ -121,7 +122,8 @@ bool read_json_document(const std::string& text, Diags& d, const char* what, JVa
   return true;
 }
 
-LoadResult load_scenario_text(const std::string& text, const std::string& name, const std::vector<Host>& inventory) {
+LoadResult load_scenario_text(const std::string& text, const std::string& name, const std::vector<Host>& inventory,
+                              const std::string& this_host) {
   LoadResult out;
   out.text = text;
   Diags d(name);
@@ -134,6 +136,7 @@ LoadResult load_scenario_text(const std::string& text, const std::string& name, 
   parse_scenario(doc, d, lab, inventory);
   if (!d.any()) resolve_scenario(d, lab);
   if (!d.any()) validate_scenario(d, lab);
+  if (!d.any()) check_uplinks(d, lab, this_host, uplink_devices());
   if (d.any()) {
     out.errors = d.take();
     return out;

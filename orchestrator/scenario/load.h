@@ -44,8 +44,10 @@ bool read_json_document(const std::string& text, Diags& d, const char* what, JVa
 // inventory: hosts read from an inventory file (`--hosts`), which replace the
 // scenario's own of the same name and add to them.
 LoadResult load_scenario_file(const std::string& path, const std::vector<Host>& inventory = {});
+// this_host: the machine reading it (a lab's other host reads its part as
+// itself), whose uplinks a phys link must not move without allow_uplink.
 LoadResult load_scenario_text(const std::string& text, const std::string& display_name,
-                              const std::vector<Host>& inventory = {});
+                              const std::vector<Host>& inventory = {}, const std::string& this_host = kLocalHost);
 
 // An inventory file, {"hosts": {"h1": {"address": ...}, ...}}: the SSH
 // destinations of a lab's hosts kept apart from the scenario (one inventory

@@ -79,6 +79,18 @@ std::string netns_name_for(const std::string& lab, const std::string& node) {
 
 std::string ownership_mark(const std::string& lab) { return "latlab:" + lab; }
 
+std::string outside_benchmarking(const std::string& text) {
+  return "\"" + text +
+         "\" is outside the benchmarking ranges 198.18.0.0/15 and 2001:2::/48, which a lab keeps to so that it "
+         "never shadows a network of the machine; set \"allow_any_addresses\": true at the top level to use it";
+}
+
+bool in_benchmarking_ranges(const IpAddr& a) {
+  static const Prefix v4 = *Prefix::parse("198.18.0.0/15");
+  static const Prefix v6 = *Prefix::parse("2001:2::/48");
+  return v4.contains(a) || v6.contains(a);
+}
+
 SourceRef field_ref(const SourceRef& object, const FieldRefs& fields, const std::string& key) {
   auto it = fields.find(key);
   if (it != fields.end()) return it->second;

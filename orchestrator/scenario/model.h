@@ -161,6 +161,7 @@ struct Interface {
   std::string peer;          // "node:ifname" of the veth peer ("" otherwise)
   std::string master;        // bridge name in the same node, for bridge ports
   std::string parent;        // existing host device for phys_moved / macvlan
+  bool allow_uplink = false;  // phys_moved: the scenario knows parent may be how the machine is reached
   std::string macvlan_mode;  // "bridge" | "private" | "vepa" | "passthru"
   // vxlan: the interface of the same node the tunnel runs over, and the
   // underlay addresses of this end and the other (set once addresses are
@@ -332,6 +333,9 @@ struct Lab {
   std::string name;
   std::string description;
   AddressPools pools;
+  // Addresses outside the benchmarking ranges on what the lab creates (they
+  // may shadow a real network of the machine): refused unless this is set.
+  bool allow_any_addresses = false;
   std::vector<Host> hosts;  // the other machines; empty = a lab on this machine alone
   std::vector<Node> nodes;
   std::vector<Link> links;
@@ -363,5 +367,9 @@ std::string netns_name_for(const std::string& lab, const std::string& node);
 std::string ownership_mark(const std::string& lab);
 // The position of one field of an object, or the object's own when absent.
 SourceRef field_ref(const SourceRef& object, const FieldRefs& fields, const std::string& key);
+// The error for an address or prefix a lab would create outside 198.18.0.0/15
+// and 2001:2::/48 without "allow_any_addresses".
+std::string outside_benchmarking(const std::string& text);
+bool in_benchmarking_ranges(const IpAddr& a);
 
 }  // namespace latlab::scenario

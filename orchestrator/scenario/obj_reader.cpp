@@ -16,6 +16,15 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 std::string quote_text(const std::string& text) {
+  // A value of 900 KB is not echoed whole: an error line stays readable.
+  constexpr size_t kShown = 64;
+  if (text.size() > kShown + 16) {
+    size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    std::string head = quote_text(text.substr(0, cut));
+    head.pop_back();  // its closing quote
+    return head + "...\" (" + std::to_string(text.size()) + " bytes)";
+  }
   std::string out = "\"";
   for (unsigned char c : text) {
     if (c == '"' || c == '\\') {

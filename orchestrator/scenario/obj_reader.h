@@ -17,7 +17,8 @@ namespace latlab::scenario {
 
 std::string join_names(const std::vector<std::string>& names);
 // "text" in double quotes, with control characters, quotes and backslashes
-// escaped as JSON writes them: error lines stay one visible line.
+// escaped as JSON writes them: error lines stay one visible line. Past 80
+// bytes, its first 64 and its length: "xxxx..." (921600 bytes).
 std::string quote_text(const std::string& text);
 // The candidate closest to word by edit distance, if close enough to be a typo.
 std::optional<std::string> closest(const std::string& word, const std::vector<std::string>& candidates);

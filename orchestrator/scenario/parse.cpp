@@ -1,6 +1,7 @@
 #include "scenario/parse.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "scenario/kinds.h"
@@ -38,14 +39,27 @@ bool ParseCtx::check_ifname(const std::string& name, const JValue& v, const std:
     d.add(v.pos, ptr, "interface name " + quote(name) + " is reserved");
     return false;
   }
+  if (name[0] == '-') {  // ip, tcpdump -i and ethtool would read it as an option
+    d.add(v.pos, ptr, "interface name " + quote(name) + " starts with '-'; tools would read it as an option");
+    return false;
+  }
+  // The portable set: what iproute2, Docker, tcpdump -i and a shell line all
+  // take as it is (the kernel would also take '$', quotes, '@', UTF-8...).
   for (unsigned char c : name) {
-    if (c == '/' || c == ':' || c <= 0x20 || c == 0x7f) {
-      std::string what = c == '/' ? "'/'" : c == ':' ? "':'" : c == ' ' ? "a space" : "a control character";
-      d.add(v.pos, ptr,
-            "interface name " + quote(name) + " contains " + what +
-                "; interface names cannot contain '/', ':', spaces or control characters");
-      return false;
-    }
+    if (std::isalnum(c) != 0 && c < 0x80) continue;
+    if (c == '_' || c == '.' || c == '-') continue;
+    std::string what = c == ' '                ? "a space"
+                       : c < 0x20 || c == 0x7f ? "a control character"
+                       : c >= 0x80             ? "a non-ASCII character"
+                       : c == '\''            ? "a single quote"
+                       : c == '"'              ? "a double quote"
+                       : c == '`'              ? "a backquote"
+                                               : std::string("'") + static_cast<char>(c) + "'";
+    d.add(v.pos, ptr,
+          "interface name " + quote(name) + " contains " + what +
+              "; interface names are letters, digits, '_', '.' and '-' (what iproute2, Docker and a shell all "
+              "take as they are)");
+    return false;
   }
   if (name == "lo") {
     d.add(v.pos, ptr, "interface name \"lo\" is reserved for the loopback device");
@@ -761,7 +775,7 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab, const std::vector<Hos
   ParseCtx ctx{d, lab};
   ObjReader r(d, doc, "",
               {"$schema", "latlab", "name", "description", "pools", "hosts", "nodes", "links", "experiments",
-               "repeat", "order", "seed", "min_effect"},
+               "repeat", "order", "seed", "min_effect", "allow_any_addresses"},
               "scenario");
   if (!r.valid()) return;
   if (auto ver = r.integer("latlab", 1, 1000, true)) {
@@ -776,6 +790,8 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab, const std::vector<Hos
   if (auto desc = r.str("description")) lab.description = *desc;
   lab.pools.ipv4 = Prefix::parse("198.18.0.0/15");
   lab.pools.ipv6 = Prefix::parse("2001:2::/48");
+  if (auto any = r.boolean("allow_any_addresses")) lab.allow_any_addresses = *any;
+  const Prefix bench4 = *lab.pools.ipv4, bench6 = *lab.pools.ipv6;
   if (const JValue* pools = r.get("pools")) {
     ObjReader pr(d, *pools, r.ptr("pools"), {"ipv4", "ipv6"}, "pools");
     for (const char* fam : {"ipv4", "ipv6"}) {
@@ -798,6 +814,10 @@ void parse_scenario(const JValue& doc, Diags& d, Lab& lab, const std::vector<Hos
         d.add(pv->pos, pr.ptr(fam),
               "pool " + quote(*s) + " is too small: automatic addressing needs at least a /" +
                   std::string(want == 4 ? "24" : "64"));
+        continue;
+      }
+      if (!lab.allow_any_addresses && !(want == 4 ? bench4 : bench6).contains(p->addr)) {
+        d.add(pv->pos, pr.ptr(fam), outside_benchmarking(*s));
         continue;
       }
       slot = p->network();

@@ -30,8 +30,9 @@ void apply_default_sysctls(Lab& lab) {
     if (!nk || !nk->own_netns) continue;
     std::vector<Sysctl> merged;
     for (const auto& [name, value] : netns_default_sysctls()) {
+      const std::string& key = name;  // a lambda cannot capture a structured binding before C++20's clang 16
       bool overridden = std::any_of(node.sysctls.begin(), node.sysctls.end(),
-                                    [&](const Sysctl& s) { return s.name == name; });
+                                    [&](const Sysctl& s) { return s.name == key; });
       if (!overridden) merged.push_back(Sysctl{name, value, false, node.src});
     }
     merged.insert(merged.end(), node.sysctls.begin(), node.sysctls.end());

@@ -300,6 +300,21 @@ void check_hosts(Diags& d, const Lab& lab) {
   }
 }
 
+// What the lab creates keeps to the benchmarking ranges; an existing device
+// (phys) is on a network of its own, and the engine picks docker0's.
+void check_address_ranges(Diags& d, const Lab& lab) {
+  if (lab.allow_any_addresses) return;
+  for (const auto& f : lab.interfaces) {
+    if (f.role == IfRole::phys_moved || f.role == IfRole::macvlan || f.engine_addressed || !f.addresses_declared)
+      continue;
+    for (const auto& a : f.addresses) {
+      if (in_benchmarking_ranges(a.addr) || a.addr.is_loopback()) continue;
+      d.add(field_ref(f.src, f.fields, "addresses"), outside_benchmarking(a.str()));
+      break;
+    }
+  }
+}
+
 void check_experiments(Diags& d, const Lab& lab) {
   for (const auto& e : lab.experiments) {
     if (e.from_node.empty() || e.probe.empty() || !e.target.is_set()) continue;
@@ -459,6 +474,7 @@ void validate_scenario(Diags& d, const Lab& lab) {
   check_routes(d, lab);
   check_phys(d, lab);
   check_hosts(d, lab);
+  check_address_ranges(d, lab);
   check_vxlan(d, lab);
   check_experiments(d, lab);
   check_pairs_and_loads(d, lab);

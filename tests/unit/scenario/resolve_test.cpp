@@ -99,7 +99,7 @@ TEST(AutoAddresses, AnEndWithAddressesTurnsAutomaticAddressingOffForItsLink) {
 }
 
 TEST(AutoAddresses, NullPoolTurnsAFamilyOff) {
-  Lab lab = load_ok(R"json({"latlab": 1, "name": "t", "pools": {"ipv6": null, "ipv4": "10.20.0.0/16"},
+  Lab lab = load_ok(R"json({"latlab": 1, "name": "t", "allow_any_addresses": true, "pools": {"ipv6": null, "ipv4": "10.20.0.0/16"},
     "nodes": {"a": {"kind": "netns"}, "b": {"kind": "netns"}},
     "links": [{"kind": "veth", "endpoints": ["a:eth0", "b:eth0"]}]})json");
   EXPECT_THAT(addrs(lab, "a", "eth0"), ElementsAre("10.20.0.1/24"));
