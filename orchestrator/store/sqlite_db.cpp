@@ -1,6 +1,8 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <filesystem>
@@ -40,6 +42,12 @@ Status Stmt::run() {
 
 Result<Db> Db::open(const std::string& path, bool create, bool read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
+  // A new store is its owner's alone (0600; SQLite gives its -wal and -shm
+  // files the same mode). An existing one keeps the mode it has.
+  if (create && !read_only && path != ":memory:") {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   return open_as(path, path, flags);
 }
 

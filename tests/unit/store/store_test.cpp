@@ -63,6 +63,26 @@ TEST_F(StoreTest, CreatesSchemaWithVersionAndWal) {
   EXPECT_EQ(jm->text(0), "wal");
 }
 
+// A new store, and the files SQLite keeps beside it, are the owner's alone;
+// an existing store keeps its mode.
+TEST_F(StoreTest, ANewStoreIsItsOwnersAlone) {
+  {
+    auto s = SqliteStore::open(path_);
+    ASSERT_TRUE(s.ok()) << s.error().message();
+    ASSERT_TRUE((*s)->begin_run(run_record()).ok());
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const fs::path p = path_ + suffix;
+      if (!fs::exists(p)) continue;
+      EXPECT_EQ(fs::status(p).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+          << p;
+    }
+  }
+  fs::permissions(path_, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  ASSERT_TRUE(SqliteStore::open(path_).ok());
+  EXPECT_EQ(fs::status(path_).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+}
+
 // `latlab report` on a store whose -shm file the user may not create reads it
 // as an immutable snapshot: the file, not what is still only in the -wal file.
 // The path is given to SQLite as a URI, so spaces and '%' must survive it.
