@@ -25,16 +25,20 @@ TEST_DEPS=(
 BENCH_DEPS=(
   irtt python3 systemd
 )
+# The fuzz targets (tests/fuzz): clang with libFuzzer and its sanitizers.
+FUZZ_DEPS=(
+  clang libclang-rt-14-dev
+)
 
 missing=()
-for pkg in "${BUILD_DEPS[@]}" "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}" "${BENCH_DEPS[@]}"; do
+for pkg in "${BUILD_DEPS[@]}" "${RUNTIME_DEPS[@]}" "${TEST_DEPS[@]}" "${BENCH_DEPS[@]}" "${FUZZ_DEPS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$pkg")
   fi
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all ${#BUILD_DEPS[@]} build, ${#RUNTIME_DEPS[@]} runtime, ${#TEST_DEPS[@]} test and ${#BENCH_DEPS[@]} benchmark packages present"
+  echo "install-deps: all ${#BUILD_DEPS[@]} build, ${#RUNTIME_DEPS[@]} runtime, ${#TEST_DEPS[@]} test, ${#BENCH_DEPS[@]} benchmark and ${#FUZZ_DEPS[@]} fuzzing packages present"
   exit 0
 fi
 

@@ -1,5 +1,7 @@
 #include "run/trace_parse.h"
 
+#include <cstdint>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -42,7 +44,9 @@ std::optional<T> parse_int(std::string_view s) {
 std::optional<int64_t> parse_seconds(std::string_view s) {
   auto dot = s.find('.');
   auto secs = parse_int<int64_t>(s.substr(0, dot));
-  if (!secs) return std::nullopt;
+  // Negative, or past what nanoseconds in an int64 hold (292 years of uptime):
+  // not a trace timestamp. (Found by fuzz_trace.)
+  if (!secs || *secs < 0 || *secs > INT64_MAX / 1'000'000'000 - 1) return std::nullopt;
   int64_t frac = 0;
   if (dot != std::string_view::npos) {
     std::string_view f = s.substr(dot + 1);

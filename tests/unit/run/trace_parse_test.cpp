@@ -54,6 +54,17 @@ TEST(TraceParse, DeviceEventLine) {
   EXPECT_EQ(t.ev.len, 42);
 }
 
+// Found by fuzz_trace: a timestamp whose nanoseconds overflow int64 is not
+// an event (it was undefined behaviour).
+TEST(TraceParse, ATimestampPastInt64NanosecondsIsNotAnEvent) {
+  auto t = parse_trace_line(
+      "            ping-26645   [000] b....  11670292042.174522: net_dev_queue: dev=lltr0 skbaddr=0000 len=42");
+  EXPECT_NE(t.kind, TraceLineKind::event);
+  auto ok = parse_trace_line("            ping-26645   [000] b....  9223372035.000000: net_dev_queue: dev=lltr0 len=1");
+  ASSERT_EQ(ok.kind, TraceLineKind::event);
+  EXPECT_EQ(ok.ev.t_ns, 9223372035000000000);
+}
+
 TEST(TraceParse, KfreeSkbKeepsReasonAndLocation) {
   auto t = parse_trace_line(
       "            ping-26645   [000] ..s1.  1167.174558: kfree_skb: skbaddr=0000000065aee990 "

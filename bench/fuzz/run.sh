@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# bench/fuzz/run.sh [SECONDS]: every fuzz target for SECONDS each (default
+# 600), as scripts/fuzz.sh runs them for 15 s in CI: executions and corpus
+# per target, and any finding.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+exec ./scripts/fuzz.sh "${1:-600}"
