@@ -43,7 +43,7 @@ void require_root(const char* cmd) {
   if (::geteuid() != 0) {
     throw FatalError(
         std::string("`latlab ") + cmd +
-            "` needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN: it creates namespaces and interfaces)",
+            "` needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN: it works on the kernel's namespaces and interfaces)",
         ExitCode::environment);
   }
 }

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -193,4 +196,38 @@ TEST(CliE2E, SpawnEndsItsCommandWhenStdinCloses) {
   auto bad_ns = run_command({latlab_bin(), "spawn", "--netns", "/nonexistent/ns", "--", "true"});
   EXPECT_EQ(bad_ns.exit_code, 125);
   EXPECT_NE(bad_ns.err.find("open network namespace /nonexistent/ns"), std::string::npos) << bad_ns.err;
+}
+
+// As an ordinary user (nobody), every command that needs root says so first,
+// with exit 3, and leaves nothing behind (no store); the ones that do not
+// need root work. Needs root to become nobody.
+TEST(CliE2E, CommandsThatNeedRootSaySoUpFrontToAnOrdinaryUser) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run commands as nobody";
+  if (run_command({"setpriv", "--version"}).exit_code != 0) GTEST_SKIP() << "no setpriv (util-linux)";
+  const std::string dir = write_temp("nobody.d", "");
+  fs::remove(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all);
+  const std::string scenario = std::string(LATLAB_SOURCE_DIR) + "/scenarios/peer-self-localhost.json";
+  const std::string suite = std::string(LATLAB_SOURCE_DIR) + "/scenarios/nightly.json";
+  auto as_nobody = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", latlab_bin()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv);
+  };
+  const std::vector<std::vector<std::string>> root_only = {
+      {"up", scenario},      {"run", scenario, "--db", dir + "/r.db"}, {"down", "x"},
+      {"cleanup", "--all"},  {"inspect", "x"},                         {"exec", "x", "a", "--", "true"},
+      {"nightly", suite, "--db", dir + "/n.db"}};
+  for (const auto& args : root_only) {
+    auto r = as_nobody(args);
+    EXPECT_EQ(r.exit_code, 3) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("root"), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args[0] << ": one line: " << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(dir)) << "nothing was created";
+  EXPECT_EQ(as_nobody({"validate", scenario}).exit_code, 0);
+  EXPECT_EQ(as_nobody({"plan", scenario}).exit_code, 0);
+  EXPECT_EQ(as_nobody({"ls"}).exit_code, 0);
+  fs::remove_all(dir);
 }
