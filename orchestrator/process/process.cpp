@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 namespace latlab::process {
 
@@ -32,6 +34,15 @@ std::optional<std::string> find_in_path(const std::string& name) {
     start = end + 1;
   }
   return std::nullopt;
+}
+
+std::string exit_text(int code) {
+  if (code > 128 && code < 128 + 65) {
+    const char* abbrev = ::sigabbrev_np(code - 128);
+    return "was killed by signal " + std::to_string(code - 128) +
+           (abbrev ? std::string(" (SIG") + abbrev + ")" : std::string());
+  }
+  return "exited with code " + std::to_string(code);
 }
 
 std::string last_stderr_line(const std::string& text) {

@@ -80,4 +80,8 @@ std::optional<std::string> find_in_path(const std::string& name);
 // (ssh ends its lines with "\r\n"): the one that says why, for one-line errors.
 std::string last_stderr_line(const std::string& text);
 
+// How a child ended, from Child's exit code (128 + N is signal N, as a shell
+// reports it): "exited with code 3", "was killed by signal 9 (SIGKILL)".
+std::string exit_text(int code);
+
 }  // namespace latlab::process

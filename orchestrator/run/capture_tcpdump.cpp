@@ -258,10 +258,10 @@ class TcpdumpCapture : public Capture {
     if (code.ok()) r.input.exit_code = *code;
     if (r.input.tool_error.empty() && (died_early || (code.ok() && *code != 0))) {
       std::string last = tcpdump_error_line(text);
-      r.input.tool_error =
-          std::string(died_early ? "tcpdump ended before the experiment did" : "tcpdump failed") +
-          " (exit code " + (code.ok() ? std::to_string(*code) : "?") + ")" +
-          (last.empty() ? "" : ": " + last);
+      if (last.rfind("tcpdump: listening on", 0) == 0) last.clear();  // what it said when it started
+      r.input.tool_error = std::string(died_early ? "tcpdump ended before the experiment did" : "tcpdump failed") +
+                           " (it " + (code.ok() ? process::exit_text(*code) : "did not exit") + ")" +
+                           (last.empty() ? "" : ": " + last);
     }
     r.child.reset();
   }

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <filesystem>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,7 @@ namespace latlab::run {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -50,6 +52,13 @@ constexpr auto kResponderFailWait = 1s;
 // After SIGTERM a responder prints its summary, then exits.
 constexpr auto kResponderLineWait = 2s;
 constexpr auto kResponderExitWait = 3s;
+
+// How the probe ended, as the shell reports it (128 + N is signal N), and
+// through what: a probe under `perf record` dies with it.
+std::string probe_exit_text(int code, const std::string& wrapper) {
+  const std::string how = process::exit_text(code);
+  return wrapper.empty() ? "agent " + how : wrapper + ", which runs the agent, " + how;
+}
 
 uint64_t requests_of(const scenario::Experiment& e) { return e.count ? *e.count + e.warmup : 0; }
 
@@ -351,12 +360,16 @@ Status ExperimentRun::start_probe() {
     const scenario::ProbePair& pair = exp_.pairs.empty() ? own : exp_.pairs[i];
     auto argv = probe_argv(*run_.lab, exp_, pair, run_.agent_path,
                            static_cast<uint32_t>((*ctx_.icmp_ident + i) & 0xffff), cpus_.probe);
+    const std::string agent_argv0 = argv.empty() ? "" : argv[0];
     if (i == 0)
       for (auto& c : captures_) c->wrap_probe(argv, ctx_);
+    std::string wrapper;
+    if (!argv.empty() && argv[0] != agent_argv0)
+      wrapper = fs::path(argv[0]).filename().string() + (argv.size() > 1 ? " " + argv[1] : "");
     auto child = spawn_agent(pair.from_node, std::move(argv), n == 1 ? "probe" : fmt::format("probe {}", i));
     if (!child.ok()) return child.error();
     ctx_.agent_pids.push_back((*child)->pid());
-    probes_.push_back(PairRun{std::move(*child), "", -1});
+    probes_.push_back(PairRun{std::move(*child), "", -1, std::move(wrapper)});
     if (i == 0)
       for (auto& c : captures_) c->probe_started(ctx_, probes_[0].child->pid());
   }
@@ -656,7 +669,7 @@ void ExperimentRun::settle_status() {
       const bool lost = !on_host(node).empty() && probes_[i].exit_code == kSshFailed;
       agent_error_ = fmt::format("{}{}{}{}", on_host(node), probes_.size() > 1 ? fmt::format("probe {}: ", i) : "",
                                  lost ? std::string("ssh failed (exit 255)")
-                                      : fmt::format("agent exited with code {}", probes_[i].exit_code),
+                                      : probe_exit_text(probes_[i].exit_code, probes_[i].wrapper),
                                  err.empty() ? "" : ": " + (nl == std::string::npos ? err : err.substr(nl + 1)));
     }
     rec_.error = agent_error_;

@@ -128,6 +128,7 @@ class ExperimentRun {
     std::unique_ptr<process::Child> child;
     std::string summary;
     int exit_code = -1;
+    std::string wrapper;  // the tool a capture runs the agent under ("perf record"), if one does
   };
   std::vector<std::unique_ptr<process::Child>> responders_;
   std::vector<std::string> responder_summaries_;

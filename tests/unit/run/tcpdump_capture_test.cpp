@@ -518,7 +518,7 @@ TEST_F(TcpdumpCaptureTest, TcpdumpDyingDuringTheExperimentFailsThatInterface) {
   auto st = cap->stop(ctx_);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().message(),
-            "capture tcpdump on \"a:eth0\": tcpdump ended before the experiment did (exit code 1): tcpdump: "
+            "capture tcpdump on \"a:eth0\": tcpdump ended before the experiment did (it exited with code 1): tcpdump: "
             "pcap_loop: The interface disappeared");
   // Recorded in the interface's row, not returned (the runner would record it twice).
   auto in = cap->ingest(ctx_);
@@ -527,7 +527,7 @@ TEST_F(TcpdumpCaptureTest, TcpdumpDyingDuringTheExperimentFailsThatInterface) {
   EXPECT_EQ(store_.captures[0].status, "failed");
   EXPECT_EQ(
       store_.captures[0].error,
-      "tcpdump ended before the experiment did (exit code 1): tcpdump: pcap_loop: The interface disappeared");
+      "tcpdump ended before the experiment did (it exited with code 1): tcpdump: pcap_loop: The interface disappeared");
   // What it captured before dying still counts.
   EXPECT_EQ(json::parse(store_.captures[0].summary_json)["replies_seen"], 3);
   EXPECT_EQ(store_.wire.size(), 3u);
