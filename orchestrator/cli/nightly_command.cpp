@@ -25,6 +25,7 @@
 #include "store/store.h"
 #include "topology/journal.h"
 #include "topology/real_netlink_ops.h"
+#include "util/owner.h"
 #include "util/result.h"
 
 namespace latlab::cli {
@@ -132,6 +133,7 @@ void write_file(const std::string& path, const std::string& text, const char* wh
   if (!out)
     throw FatalError(fmt::format("{} {}: cannot write: {}", what, path, std::strerror(errno)),
                      ExitCode::environment);
+  (void)hand_over(path);  // under sudo, the user's (util/owner.h)
 }
 
 void emit(store::SqliteStore& st, const reports::NightReport& r, const reports::ChangePointOptions& cp,

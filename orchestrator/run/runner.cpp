@@ -23,6 +23,7 @@
 #include "scenario/units.h"
 #include "topology/engine.h"
 #include "topology/plan.h"
+#include "util/owner.h"
 
 namespace latlab::run {
 
@@ -198,9 +199,10 @@ Status Runner::Impl::make_run_dir() {
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::gmtime(&now));
   run_dir = fmt::format("{}/{}-{}-{}", r.opt_.runs_root, lab.name, stamp, ::getpid());
   std::error_code ec;
-  fs::create_directories(r.opt_.runs_root, ec);
+  if (fs::create_directories(r.opt_.runs_root, ec)) (void)hand_over(r.opt_.runs_root);
   if (::mkdir(run_dir.c_str(), 0700) != 0)
     return Error::from_errno("create run directory " + run_dir, errno).exit(ExitCode::environment);
+  (void)hand_over(run_dir);
   return Ok{};
 }
 
@@ -249,6 +251,7 @@ Status Runner::Impl::bring_up(topology::Engine& engine) {
 // The lab could not be built: the run is recorded as failed (or interrupted)
 // and the error returned.
 Error Runner::Impl::abandon_run(Error why) {
+  (void)hand_over(run_dir, true);
   auto st = store.finish_run(run_id, interrupted() ? "interrupted" : "failed", why.message());
   if (st.ok()) return why;
   return Error(why.message() + "; recording the run's end: " + st.error().message(), why.sys_errno(),
@@ -315,6 +318,8 @@ void Runner::Impl::conclude(RunOutcome& out, const Status& stopped, const std::s
   for (const auto& e : lab.experiments)
     if (auto it = tallies.find(e.name); it != tallies.end()) out.experiments.push_back(it->second.summary);
   settle_status(out, stopped, down_error);
+  // Under sudo, what the run wrote is the invoking user's (util/owner.h).
+  if (auto err = hand_over(run_dir, true); !err.empty()) note("run directory: cannot give it to the sudo user: " + err);
   // The store knows complete, interrupted and failed; an incomplete run is a
   // failed one whose error starts "incomplete:".
   const std::string stored = out.status == "incomplete" ? "failed" : out.status;

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "util/owner.h"
+
 namespace latlab::store {
 
 namespace {
@@ -23,13 +25,30 @@ std::string uri_path(const std::string& path) {
   return out;
 }
 
+// The time a write waits for another writer before it gives up.
+constexpr int kBusyTimeoutMs = 5000;
+
+// A store error. What the machine did to it (another writer holds it, the
+// disk is full, the file cannot be written) is an environment error, with
+// what to do about a lock.
+Error store_error(const std::string& path, int rc, const std::string& what, const std::string& msg) {
+  const int primary = rc & 0xff;
+  std::string text = "store " + path + ": " + what + msg;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    text += " (another process holds it for writing; waited " + std::to_string(kBusyTimeoutMs / 1000) + " s)";
+  const bool environment = primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_FULL ||
+                           primary == SQLITE_IOERR || primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN ||
+                           primary == SQLITE_PERM;
+  return Error(text, 0, environment ? ExitCode::environment : ExitCode::failure);
+}
+
 }  // namespace
 
 Result<bool> Stmt::step() {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Error("store " + path_ + ": " + sqlite3_errmsg(db_));
+  return store_error(path_, sqlite3_extended_errcode(db_), "", sqlite3_errmsg(db_));
 }
 
 Status Stmt::run() {
@@ -42,11 +61,15 @@ Status Stmt::run() {
 
 Result<Db> Db::open(const std::string& path, bool create, bool read_only) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0));
-  // A new store is its owner's alone (0600; SQLite gives its -wal and -shm
-  // files the same mode). An existing one keeps the mode it has.
+  // A new store is its owner's alone (0600), the invoking user's under sudo
+  // (SQLite gives its -wal and -shm files the same mode and owner). An
+  // existing one keeps the mode and owner it has.
   if (create && !read_only && path != ":memory:") {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) {
+      ::close(fd);
+      (void)hand_over(path);  // a store root keeps is still a store
+    }
   }
   return open_as(path, path, flags);
 }
@@ -64,7 +87,7 @@ Result<Db> Db::open_as(const std::string& path, const std::string& name, int fla
     std::string msg = db.db_ ? sqlite3_errmsg(db.db_) : sqlite3_errstr(rc);
     return Error("store " + path + ": cannot open: " + msg, 0, ExitCode::environment);
   }
-  sqlite3_busy_timeout(db.db_, 5000);
+  sqlite3_busy_timeout(db.db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db.db_, 1);
   return db;
 }
@@ -75,7 +98,7 @@ Status Db::exec(const std::string& sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    return Error("store " + path_ + ": " + msg);
+    return store_error(path_, rc, "", msg);
   }
   return Ok{};
 }
@@ -89,7 +112,7 @@ Result<Stmt> Db::prepare(const std::string& sql) {
 }
 
 Error Db::error(const std::string& what) const {
-  return Error("store " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  return store_error(path_, sqlite3_extended_errcode(db_), what + ": ", sqlite3_errmsg(db_));
 }
 
 Transaction::Transaction(Db& db) : db_(db) {
