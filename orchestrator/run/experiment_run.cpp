@@ -327,7 +327,7 @@ Status ExperimentRun::await_responder_header(const std::string& node, process::C
   }
   const std::string failed = on_host(node) + "responder " + exp_.responder.kind + " did not start: ";
   if (first && first->type == AgentLine::Type::error)
-    return Error(failed + first->json.value("message", std::string("error")));
+    return Error(failed + error_message_of(first->json, "error"));
   if (first && first->type == AgentLine::Type::header) return Ok{};
   auto code = responder.wait(kResponderFailWait);  // only so that its stderr is complete
   std::string err = without_trailing_newlines(responder.stderr_text());
@@ -440,7 +440,7 @@ void ExperimentRun::on_probe_line(size_t pair, const std::string& raw) {
       on_summary(pair, raw, *parsed);
       break;
     case AgentLine::Type::error:
-      agent_error_ = parsed->json.value("message", std::string("agent error"));
+      agent_error_ = error_message_of(parsed->json, "agent error");
       break;
     case AgentLine::Type::other:
       break;
@@ -451,12 +451,9 @@ void ExperimentRun::on_header(size_t pair, const std::string& raw, const AgentLi
   if (pair != 0) return;  // the record keeps the first probe's header
   ctx_.probe_header_json = raw;
   rec_.agent_json = raw;
-  auto clk = line.json.value("clock", nlohmann::json::object());
-  if (clk.contains("realtime_minus_monotonic_ns"))
-    ctx_.clock_offset_start_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
-  auto sock = line.json.value("socket", nlohmann::json::object());
-  if (sock.contains("identifier") && sock["identifier"].is_number())
-    ctx_.icmp_ident = sock["identifier"].get<uint32_t>();
+  const AgentHeader h = header_from_json(line.json);
+  if (h.clock_offset_ns) ctx_.clock_offset_start_ns = *h.clock_offset_ns;
+  if (h.icmp_ident) ctx_.icmp_ident = *h.icmp_ident;
 }
 
 void ExperimentRun::on_sample(size_t pair, const AgentLine& line) {
@@ -485,16 +482,14 @@ void ExperimentRun::on_sample(size_t pair, const AgentLine& line) {
 
 void ExperimentRun::on_summary(size_t pair, const std::string& raw, const AgentLine& line) {
   probes_[pair].summary = raw;
-  const auto& j = line.json;
-  ctx_.samples_expected += j.value("sent", uint64_t{0});
+  const AgentSummary s = summary_from_json(line.json);
+  ctx_.samples_expected += s.sent;
   ExperimentSummary& sum = tally_.summary;
-  sum.sent += j.value("sent", uint64_t{0});
-  sum.received += j.value("received", uint64_t{0});
-  sum.lost += j.value("lost", uint64_t{0});
-  sum.warmup += j.value("warmup", uint64_t{0});
-  auto clk = j.value("clock_end", nlohmann::json::object());
-  if (pair == 0 && clk.contains("realtime_minus_monotonic_ns"))
-    ctx_.clock_offset_end_ns = clk["realtime_minus_monotonic_ns"].get<int64_t>();
+  sum.sent += s.sent;
+  sum.received += s.received;
+  sum.lost += s.lost;
+  sum.warmup += s.warmup;
+  if (pair == 0 && s.clock_offset_end_ns) ctx_.clock_offset_end_ns = *s.clock_offset_end_ns;
 }
 
 // The first probe's summary line; with several probes, their totals and
@@ -504,15 +499,20 @@ std::string ExperimentRun::merged_summary() const {
   auto merged = nlohmann::json::parse(probes_[0].summary.empty() ? "{}" : probes_[0].summary, nullptr, false);
   if (!merged.is_object()) merged = nlohmann::json::object();
   nlohmann::json each = nlohmann::json::array();
-  uint64_t totals[4] = {0, 0, 0, 0};
-  const char* keys[4] = {"sent", "received", "lost", "warmup"};
+  AgentSummary totals;
   for (const auto& p : probes_) {
     auto j = nlohmann::json::parse(p.summary.empty() ? "null" : p.summary, nullptr, false);
-    for (int k = 0; k < 4; ++k)
-      if (j.is_object()) totals[k] += j.value(keys[k], uint64_t{0});
+    const AgentSummary s = summary_from_json(j);
+    totals.sent += s.sent;
+    totals.received += s.received;
+    totals.lost += s.lost;
+    totals.warmup += s.warmup;
     each.push_back(j.is_discarded() ? nlohmann::json() : j);
   }
-  for (int k = 0; k < 4; ++k) merged[keys[k]] = totals[k];
+  merged["sent"] = totals.sent;
+  merged["received"] = totals.received;
+  merged["lost"] = totals.lost;
+  merged["warmup"] = totals.warmup;
   merged["pairs"] = each;
   return merged.dump();
 }

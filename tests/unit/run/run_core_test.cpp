@@ -2,14 +2,18 @@
 // building. (The process launcher's tests start real children:
 // tests/integration/process.)
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <set>
 
+#include "process/process.h"
 #include "run/agent_stream.h"
 #include "run/latency_histogram.h"
 #include "run/order.h"
 #include "run/runner.h"
 #include "scenario/load.h"
+#include "util/owner.h"
 
 using namespace latlab;
 
@@ -39,6 +43,77 @@ TEST(AgentStream, RejectsGarbageAndUnknownStatus) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message(), "agent sample 1 has unknown status \"weird\"");
   EXPECT_EQ(run::parse_agent_line(R"({"type":"summary","sent":3})")->type, run::AgentLine::Type::summary);
+}
+
+// An agent's line is untrusted: wrong types are errors or ignored, never a
+// thrown exception (fuzz_agent_line found "warmup":"x" ended the run).
+TEST(AgentStream, WrongTypesAreErrorsNotExceptions) {
+  auto sample = [](const char* text) { return run::sample_from_json(nlohmann::json::parse(text)); };
+  auto bad_warmup = sample(R"({"seq":2,"status":"ok","warmup":"x"})");
+  ASSERT_FALSE(bad_warmup.ok());
+  EXPECT_EQ(bad_warmup.error().message(), "agent sample 2: \"warmup\" is not true or false");
+  auto float_time = sample(R"({"seq":3,"status":"ok","rtt_user_ns":1e300})");
+  ASSERT_FALSE(float_time.ok());
+  EXPECT_EQ(float_time.error().message(), "agent sample 3: \"rtt_user_ns\" is not an integer of ns");
+  EXPECT_FALSE(sample(R"({"seq":4,"status":"ok","t_send_user_ns":18446744073709551615})").ok());
+  EXPECT_FALSE(sample(R"({"seq":"5","status":"ok"})").ok());
+  EXPECT_FALSE(sample(R"({"seq":1.5,"status":"ok"})").ok());
+  auto fine = sample(R"({"seq":6,"status":"lost","warmup":true,"rtt_user_ns":-3})");
+  ASSERT_TRUE(fine.ok());
+  EXPECT_TRUE(fine->warmup);
+  EXPECT_EQ(*fine->rtt_user, -3);
+
+  auto h = run::header_from_json(nlohmann::json::parse(R"({"clock":"now","socket":{"identifier":70000000000}})"));
+  EXPECT_FALSE(h.clock_offset_ns.has_value());
+  EXPECT_FALSE(h.icmp_ident.has_value());
+  h = run::header_from_json(nlohmann::json::parse(R"({"clock":{"realtime_minus_monotonic_ns":-5},"socket":{"identifier":77}})"));
+  EXPECT_EQ(*h.clock_offset_ns, -5);
+  EXPECT_EQ(*h.icmp_ident, 77u);
+
+  auto s = run::summary_from_json(nlohmann::json::parse(R"({"sent":"3","received":-1,"lost":2,"clock_end":[1]})"));
+  EXPECT_EQ(s.sent, 0u);
+  EXPECT_EQ(s.received, 0u);
+  EXPECT_EQ(s.lost, 2u);
+  EXPECT_FALSE(s.clock_offset_end_ns.has_value());
+  EXPECT_EQ(run::summary_from_json(nlohmann::json(7)).sent, 0u);
+
+  EXPECT_EQ(run::error_message_of(nlohmann::json::parse(R"({"message":["no"]})"), "agent error"), "agent error");
+  EXPECT_EQ(run::error_message_of(nlohmann::json::parse(R"({"message":"bind failed"})"), "x"), "bind failed");
+}
+
+TEST(ExitText, SaysWhichSignalKilledAChild) {
+  EXPECT_EQ(process::exit_text(0), "exited with code 0");
+  EXPECT_EQ(process::exit_text(3), "exited with code 3");
+  EXPECT_EQ(process::exit_text(128 + 9), "was killed by signal 9 (SIGKILL)");
+  EXPECT_EQ(process::exit_text(128 + 15), "was killed by signal 15 (SIGTERM)");
+  EXPECT_EQ(process::exit_text(255), "exited with code 255");  // ssh's own failure, not a signal
+}
+
+// Under sudo as root, the invoking user from $SUDO_UID/$SUDO_GID; never root
+// itself, never from what is not a number.
+TEST(InvokingUser, ComesFromSudosVariablesOnlyWhenTheyAreAUsersIds) {
+  auto with = [](const char* uid, const char* gid) {
+    ::setenv("SUDO_UID", uid, 1);
+    ::setenv("SUDO_GID", gid, 1);
+    auto o = invoking_user();
+    ::unsetenv("SUDO_UID");
+    ::unsetenv("SUDO_GID");
+    return o;
+  };
+  EXPECT_FALSE(with("0", "0").has_value());
+  EXPECT_FALSE(with("1000x", "1000").has_value());
+  EXPECT_FALSE(with("", "1000").has_value());
+  EXPECT_FALSE(with("1000", "-1").has_value());
+  auto o = with("1000", "1001");
+  if (::geteuid() == 0) {
+    ASSERT_TRUE(o.has_value());
+    EXPECT_EQ(o->uid, 1000u);
+    EXPECT_EQ(o->gid, 1001u);
+  } else {
+    EXPECT_FALSE(o.has_value()) << "only root gives files away";
+  }
+  EXPECT_FALSE(invoking_user().has_value());
+  EXPECT_EQ(hand_over("/nonexistent"), "") << "no invoking user: nothing to do";
 }
 
 TEST(Order, ShuffledRunsEveryExperimentOncePerRoundAndIsSeeded) {
