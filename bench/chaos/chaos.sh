@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# bench/chaos/chaos.sh [LATLAB] [TRIALS]: SIGKILL `latlab up` and `latlab run`
-# at random moments, then `latlab cleanup LAB`, and check that the machine is
-# as it was and the store is whole. Needs root (and a Docker engine for the
-# docker trials, skipped without one).
+# bench/chaos/chaos.sh [LATLAB] [TRIALS] [TWO_HOST_TRIALS]: SIGKILL `latlab up`
+# and `latlab run` at random moments, then `latlab cleanup LAB`, and check that
+# the machine is as it was and the store is whole. Needs root (and a Docker
+# engine for the docker trials, skipped without one).
+#
+# TRIALS (default 60) on this machine; then TWO_HOST_TRIALS (default 20) of
+# a lab across two SSH hosts (namespaces with their own sshd, /run and PID
+# namespace), by the test MultiHostE2E.SigkillOfUpOrRunAtRandomMoments... in
+# the build next to LATLAB, which checks both hosts the same way.
 #
 # Trials take turns: `up` of a netns lab (20 nodes on a bridge, sysctls, a
 # tbf qdisc), `up` of a docker lab (4 containers on docker0 and a network of
@@ -16,6 +21,7 @@
 set -euo pipefail
 LATLAB=${1:-$(dirname "$0")/../../build/bin/latlab}
 TRIALS=${2:-60}
+TWO_HOST_TRIALS=${3:-20}
 [ "$(id -u)" = 0 ] || { echo "bench/chaos: needs root" >&2; exit 3; }
 WORK=$(mktemp -d /tmp/latlab-chaos.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -139,3 +145,15 @@ done
 echo "chaos: $trials trials ($killed killed mid-way, $finished had finished), cleanup ok $clean/$trials," \
      "machine as before $same/$trials, stores whole $whole/$runs, complete experiments intact $complete_intact/$complete"
 [ "$clean" = "$trials" ] && [ "$same" = "$trials" ] && [ "$whole" = "$runs" ] && [ "$complete_intact" = "$complete" ]
+here_ok=$?
+[ "$TWO_HOST_TRIALS" -gt 0 ] || exit $here_ok
+two_host=$(dirname "$LATLAB")/../tests/multihost_e2e_tests
+if [ ! -x "$two_host" ] || [ ! -x /usr/sbin/sshd ]; then
+  echo "bench/chaos: no two-host trials: $two_host or /usr/sbin/sshd is missing" >&2
+  exit 1
+fi
+out=$(LATLAB_REQUIRE_PRIVILEGED=1 LATLAB_CHAOS_TRIALS=$TWO_HOST_TRIALS "$two_host" \
+        --gtest_filter='MultiHostE2E.SigkillOfUpOrRunAtRandomMoments*' 2>&1) && two_ok=0 || two_ok=1
+grep '^chaos two-host:' <<<"$out" || true
+[ "$two_ok" = 0 ] || { grep -E 'Failure|Expected|Which is|killed at' <<<"$out" | head -20 >&2; }
+[ "$here_ok" = 0 ] && [ "$two_ok" = 0 ]

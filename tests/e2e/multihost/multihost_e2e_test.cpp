@@ -11,13 +11,19 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -309,6 +315,134 @@ TEST_F(MultiHostE2E, APhysCableBetweenHostsIsMeasuredAndGivenBack) {
       << in_host(0, {"ip", "-o", "addr", "show", "cab1"});
   EXPECT_NE(in_host(1, {"ip", "-o", "addr", "show", "cab0"}).find("198.18.201.2/30"), std::string::npos)
       << in_host(1, {"ip", "-o", "addr", "show", "cab0"});
+}
+
+// Chaos across hosts (bench/chaos runs more): `latlab up` and `latlab run`
+// of the two-host lab SIGKILLed at a random moment within the time their
+// unkilled twins take, then `latlab cleanup LAB`. Each time, both hosts and
+// this machine must be as before (interfaces, addresses, routes, namespaces,
+// lab journals, latlab processes), a run's store must pass integrity_check,
+// and every experiment it records complete must hold all its samples.
+// $LATLAB_CHAOS_TRIALS trials (default 4), seeded by $LATLAB_CHAOS_SEED.
+TEST_F(MultiHostE2E, SigkillOfUpOrRunAtRandomMomentsThenCleanupLeavesBothHostsAsBefore) {
+  const char* n_env = std::getenv("LATLAB_CHAOS_TRIALS");
+  const int trials = n_env && *n_env ? std::atoi(n_env) : 4;
+  const char* seed_env = std::getenv("LATLAB_CHAOS_SEED");
+  const unsigned seed = seed_env && *seed_env ? static_cast<unsigned>(std::atoi(seed_env)) : std::random_device{}();
+  std::mt19937 rng(seed);
+  const std::string file = scenario(kPair);
+  auto snapshot = [&] {
+    std::string s;
+    for (const char* cmd : {"ip -o link show | cut -d: -f2", "ip -o addr show | awk '{print $2, $4}'",
+                            "ip route show table all | grep -v '^local\\|^broadcast' || true",
+                            "ip -6 route show table all | grep -v '^local\\|^multicast' || true"}) {
+      s += run_command({"sh", "-c", cmd}).out;
+      for (int i = 0; i < 2; ++i) s += "h" + std::to_string(i) + ": " + in_host(i, {"sh", "-c", cmd});
+    }
+    s += run_command({"ip", "netns", "list"}).out;
+    auto list = [&](const std::string& dir) {
+      std::vector<std::string> names;
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+      std::sort(names.begin(), names.end());
+      std::string out = dir + ":";
+      for (const auto& n : names) out += " " + n;
+      return out + "\n";
+    };
+    s += list("/run/latlab");
+    for (int i = 0; i < 2; ++i) s += list(host_run(i) + "/latlab") + list(host_run(i) + "/netns");
+    // latlab's processes here and on the hosts (running ones: a zombie waits for its reaper).
+    s += run_command({"pgrep", "-r", "RSDT", "-a", "-f", "latlab-agent|latlab part-up|latlab spawn|bin/latlab "}).out;
+    for (int i = 0; i < 2; ++i) {
+      std::istringstream in(run_command({"ip", "netns", "pids", hosts_->netns(i)}).out);
+      for (std::string pid; in >> pid;) {
+        const std::string cmd = read_text("/proc/" + pid + "/cmdline");
+        const std::string stat = read_text("/proc/" + pid + "/stat");
+        const auto rp = stat.rfind(')');
+        const bool zombie = rp != std::string::npos && stat.size() > rp + 2 && stat[rp + 2] == 'Z';
+        if (!zombie && cmd.find("latlab") != std::string::npos) s += "h" + std::to_string(i) + " process: " + cmd + "\n";
+      }
+    }
+    return s;
+  };
+  // SIGKILLs `latlab ARGS` after delay; true when it was still running.
+  auto kill_after = [&](std::vector<std::string> args, std::chrono::milliseconds delay) {
+    args.insert(args.begin(), latlab_bin());
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_RDWR);
+      ::dup2(null, 0);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(delay);
+    const bool running = ::kill(pid, SIGKILL) == 0;
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return running && WIFSIGNALED(status);
+  };
+  auto span_of = [&](const std::vector<std::string>& args) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run_command([&] {
+      std::vector<std::string> a = {latlab_bin()};
+      a.insert(a.end(), args.begin(), args.end());
+      return a;
+    }());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  };
+  // The first up copies the binaries to the hosts; the spans are of the
+  // ones after, as a user gets them.
+  ASSERT_EQ(run_command({latlab_bin(), "up", file}).exit_code, 0);
+  ASSERT_EQ(run_command({latlab_bin(), "down", lab_}).exit_code, 0);
+  const auto span_up = span_of({"up", file});
+  ASSERT_EQ(run_command({latlab_bin(), "down", lab_}).exit_code, 0);
+  const std::string ref_db = hosts_->dir() + "/ref.db";
+  const auto span_run = span_of({"run", "--db", ref_db, file});
+  const std::string before = snapshot();
+  int killed = 0, clean = 0, same = 0, runs = 0, whole = 0;
+  int64_t complete = 0, intact = 0;
+  for (int t = 0; t < trials; ++t) {
+    const bool is_run = t % 2 == 1;
+    const auto span = is_run ? span_run : span_up;
+    const auto delay = std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(0, span.count())(rng));
+    const std::string db = hosts_->dir() + "/chaos-" + std::to_string(t) + ".db";
+    const std::string what = std::string(is_run ? "run" : "up") + " killed at " + std::to_string(delay.count()) +
+                             " ms (seed " + std::to_string(seed) + ", trial " + std::to_string(t) + ")";
+    killed += kill_after(is_run ? std::vector<std::string>{"run", "--db", db, file} : std::vector<std::string>{"up", file},
+                         delay);
+    auto cl = run_command({latlab_bin(), "cleanup", lab_});
+    clean += cl.exit_code == 0;
+    EXPECT_EQ(cl.exit_code, 0) << what << ": " << cl.err << cl.out;
+    std::string now;
+    for (int i = 0; i < 50; ++i) {
+      now = snapshot();
+      if (now == before) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    same += now == before;
+    EXPECT_EQ(now, before) << what;
+    if (is_run && fs::exists(db)) {
+      ++runs;
+      whole += query_text(db, "PRAGMA integrity_check") == "ok";
+      complete += query_int(db, "SELECT count(*) FROM experiments WHERE status = 'complete'");
+      intact += query_int(db,
+                          "SELECT count(*) FROM experiments e WHERE status = 'complete' AND (SELECT count(*) FROM "
+                          "samples s WHERE s.experiment_id = e.id AND s.warmup = 0) = 100");
+    }
+  }
+  EXPECT_EQ(whole, runs);
+  EXPECT_EQ(intact, complete);
+  std::printf("chaos two-host: %d trials (%d killed mid-way), cleanup ok %d/%d, hosts as before %d/%d, stores whole "
+              "%d/%d, complete experiments intact %lld/%lld (seed %u; unkilled: up %lld ms, run %lld ms)\n",
+              trials, killed, clean, trials, same, trials, whole, runs, static_cast<long long>(intact),
+              static_cast<long long>(complete), seed, static_cast<long long>(span_up.count()),
+              static_cast<long long>(span_run.count()));
 }
 
 }  // namespace
