@@ -2,17 +2,22 @@
 // lab's other hosts (hidden from --help: a user never types them):
 //   latlab part-up HOST   builds this host's part of the lab on stdin
 //   latlab spawn ... --   runs an agent in a node, ended with the session
+#include <poll.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
-#include <iostream>
-#include <iterator>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "process/process.h"
 #include "remote/fleet.h"
 #include "remote/spawn_here.h"
 #include "run/host_info.h"
@@ -26,10 +31,37 @@ namespace {
 
 using nlohmann::json;
 
+// How long a built part waits for the controller's "commit": one round trip
+// over the SSH connection the request came by.
+constexpr std::chrono::seconds kCommitWait{10};
+
+// One line of stdin (without its newline), read byte by byte so that nothing
+// after it is consumed; empty at EOF, on an error, or once `wait` is over.
+std::optional<std::string> read_stdin_line(std::optional<std::chrono::milliseconds> wait) {
+  const auto end = std::chrono::steady_clock::now() + wait.value_or(std::chrono::hours(24));
+  std::string line;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (r < 0 && errno != EINTR) return std::nullopt;
+    if (r <= 0) continue;
+    char c = 0;
+    const ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;
+    if (c == '\n') return line;
+    line.push_back(c);
+  }
+}
+
 int run_part_up(const std::string& host, bool describe) {
   if (::geteuid() != 0)
     throw FatalError("`latlab part-up` needs root (it builds namespaces and interfaces)", ExitCode::environment);
-  const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  // A controller that is gone shows as EPIPE on our answer, not a SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  const std::string text = read_stdin_line(std::nullopt).value_or("");
   auto req = remote::parse_part_payload(text);
   if (!req) throw FatalError(req.error());
   auto loaded = scenario::load_scenario_text(req->scenario_text, req->scenario_file, req->hosts, host);
@@ -59,8 +91,17 @@ int run_part_up(const std::string& host, bool describe) {
     out["machine"] = run::machine_info();
     out["settings"] = run::lab_settings(part, *ops);
   }
-  std::printf("%s\n", out.dump().c_str());
-  return 0;
+  // The part stays only once the controller has our answer and says so
+  // ("commit"). If it died meanwhile (SIGKILL, its machine, the network),
+  // its `latlab cleanup` may have been here before the part was built and
+  // found nothing: this host removes its part itself.
+  const bool answered = process::write_pipe(STDOUT_FILENO, out.dump() + "\n").ok();
+  if (answered && read_stdin_line(kCommitWait) == std::optional<std::string>("commit")) return 0;
+  auto undo = engine.down(lab.name);
+  const std::string how = undo ? "removed it" : "removing it failed: " + Error(undo.error()).message();
+  std::fprintf(stderr, "latlab part-up: the controller did not take host \"%s\"'s part of lab \"%s\" (%s): %s\n",
+               host.c_str(), lab.name.c_str(), answered ? "no commit" : "its session ended", how.c_str());
+  return to_int(ExitCode::interrupted);
 }
 
 }  // namespace

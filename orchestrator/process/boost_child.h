@@ -35,6 +35,10 @@ class BoostChild final : public Child {
   // The parent's end of stdin, closed with the Child (SpawnSpec::stdin_open).
   void keep_stdin(UniqueFd in) { in_ = std::move(in); }
   void close_stdin() override { in_.reset(); }
+  Status send_stdin(const std::string& text) override {
+    if (!in_) return Error(describe() + ": no stdin kept open");
+    return write_pipe(in_.get(), text);
+  }
 
   pid_t pid() const override { return pid_; }
   Result<std::optional<std::string>> read_line(std::chrono::milliseconds timeout) override;

@@ -1,8 +1,11 @@
 #include "process/process.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -43,6 +46,28 @@ std::string exit_text(int code) {
            (abbrev ? std::string(" (SIG") + abbrev + ")" : std::string());
   }
   return "exited with code " + std::to_string(code);
+}
+
+Status write_pipe(int fd, const std::string& text) {
+  sigset_t pipe_only, old;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  int err = 0;
+  for (size_t off = 0; off < text.size() && err == 0;) {
+    ssize_t n = ::write(fd, text.data() + off, text.size() - off);
+    if (n >= 0)
+      off += static_cast<size_t>(n);
+    else if (errno != EINTR)
+      err = errno;
+  }
+  if (err == EPIPE && !sigismember(&old, SIGPIPE)) {
+    const timespec zero{};
+    (void)::sigtimedwait(&pipe_only, nullptr, &zero);  // the SIGPIPE of that write
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (err != 0) return Error::from_errno("write stdin", err);
+  return Ok{};
 }
 
 std::string last_stderr_line(const std::string& text) {

@@ -35,6 +35,10 @@ struct SpawnSpec {
   // child reads EOF when latlab is done with it or dies (the remote wrapper
   // ends the agent it runs then).
   bool stdin_open = false;
+  // stdin_open for the command's own use (`latlab part-up` reads its
+  // "commit" there): a remote launcher passes it through rather than wrap
+  // the command in latlab's `spawn`.
+  bool stdin_for_command = false;
   // The machine it runs on: "" is this one; another is a host of the lab,
   // which a routing launcher (remote/hosts_launcher.h) hands it to.
   std::string host;
@@ -62,6 +66,12 @@ class Child {
   // under latlab's wrapper is then ended on its host, and its last output
   // still arrives. No-op otherwise.
   virtual void close_stdin() {}
+  // Writes text to the stdin kept open (SpawnSpec::stdin_open): an error when
+  // there is none or the child no longer reads it (EPIPE).
+  virtual Status send_stdin(const std::string& text) {
+    (void)text;
+    return Error("no stdin kept open");
+  }
 };
 
 class ProcessLauncher {
@@ -83,5 +93,9 @@ std::string last_stderr_line(const std::string& text);
 // How a child ended, from Child's exit code (128 + N is signal N, as a shell
 // reports it): "exited with code 3", "was killed by signal 9 (SIGKILL)".
 std::string exit_text(int code);
+
+// Writes all of text to fd (a pipe), with SIGPIPE held off this thread; a
+// reader that is gone is EPIPE.
+Status write_pipe(int fd, const std::string& text);
 
 }  // namespace latlab::process

@@ -165,27 +165,11 @@ Result<Launched> launch(const SpawnSpec& spec, const std::string& exe, ChildIo& 
   return Error::from_errno(stage_text(failed, spec.netns_path), ec.value());
 }
 
-// Writes the child's stdin and closes it. A child that exits without reading
-// it is its own business (EPIPE); SIGPIPE is held off this thread meanwhile.
+// Writes the child's stdin. A child that exits without reading it is its
+// own business (EPIPE).
 Status write_stdin(const UniqueFd& fd, const std::string& text) {
-  sigset_t pipe_only, old;
-  sigemptyset(&pipe_only);
-  sigaddset(&pipe_only, SIGPIPE);
-  ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-  int err = 0;
-  for (size_t off = 0; off < text.size() && err == 0;) {
-    ssize_t n = ::write(fd.get(), text.data() + off, text.size() - off);
-    if (n >= 0)
-      off += static_cast<size_t>(n);
-    else if (errno != EINTR)
-      err = errno;
-  }
-  if (err == EPIPE && !sigismember(&old, SIGPIPE)) {
-    const timespec zero{};
-    (void)::sigtimedwait(&pipe_only, nullptr, &zero);  // the SIGPIPE of that write
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (err != 0 && err != EPIPE) return Error::from_errno("write stdin", err);
+  Status s = write_pipe(fd.get(), text);
+  if (!s && s.error().sys_errno() != EPIPE) return s;
   return Ok{};
 }
 

@@ -221,11 +221,30 @@ HostOutcome Fleet::run_current(size_t i, const std::vector<std::string>& args, c
     spec.argv = {"sh", "-c", kCurrentScript, "sh", cli_digest_, agent_digest_, kRemoteBinDir};
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     spec.capture_stdout = true;
-    spec.stdin_text = stdin_text;
+    if (!stdin_text.empty()) {
+      // A request (`part-up`): one line, stdin kept open for the "commit"
+      // that tells the host this latlab has its answer (a part nobody took
+      // is removed there: cli/hosts_commands.cpp).
+      spec.stdin_text = stdin_text + "\n";
+      spec.stdin_open = true;
+      spec.stdin_for_command = true;
+    }
     auto child = host.spawn(spec);
     if (!child) {
       out.error = child.error().message();
       return out;
+    }
+    std::vector<std::string> answer;  // stdout up to the answer line, read before the rest
+    if (spec.stdin_open) {
+      while (true) {
+        auto line = (*child)->read_line(timeout_);
+        if (!line || !*line) break;  // the exit, or the time, is reported below
+        answer.push_back(**line);
+        if (!answer.back().empty() && answer.back()[0] == '{') {
+          (void)(*child)->send_stdin("commit\n");
+          break;
+        }
+      }
     }
     auto done = process::finish(**child, timeout_);
     if (!done) {
@@ -240,7 +259,8 @@ HostOutcome Fleet::run_current(size_t i, const std::vector<std::string>& args, c
       out.copied = true;
       continue;
     }
-    out.lines = lines_of(done->out);
+    out.lines = std::move(answer);
+    for (auto& l : lines_of(done->out)) out.lines.push_back(std::move(l));
     if (done->exit_code == 0) {
       out.ok = true;
       return out;

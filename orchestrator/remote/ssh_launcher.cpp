@@ -10,7 +10,7 @@ std::string SshLauncher::describe() const { return remote::describe(destination_
 Result<std::unique_ptr<process::Child>> SshLauncher::spawn(const process::SpawnSpec& spec) {
   if (spec.argv.empty()) return Error(describe() + ": spawn: empty command", EINVAL);
   const std::string what = describe() + ": spawn \"" + spec.argv[0] + "\"";
-  if (!wrapper_.empty() && (!spec.netns_path.empty() || !spec.cpus.empty() || spec.stdin_open)) {
+  if (!wrapper_.empty() && (!spec.netns_path.empty() || !spec.cpus.empty() || (spec.stdin_open && !spec.stdin_for_command))) {
     if (!spec.stdin_text.empty())
       return Error(what + ": a wrapped command takes no stdin text (stdin is the wrapper's)", EINVAL);
     std::vector<std::string> wrapped = {wrapper_, "spawn"};

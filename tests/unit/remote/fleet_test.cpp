@@ -38,6 +38,8 @@ TEST(Fleet, APartRequestCarriesTheScenarioAndItsHosts) {
   auto r = scenario::load_scenario_text(kLab, "mhu.json", inventory);
   ASSERT_TRUE(r.ok());
   const std::string payload = part_payload("/srv/mhu.json", r.text, *r.lab);
+  EXPECT_EQ(payload.find('\n'), std::string::npos) << "one line: part-up reads up to its newline";
+  ASSERT_NE(std::string(kLab).find('\n'), std::string::npos) << "the scenario's own newlines are escaped in it";
   auto req = parse_part_payload(payload);
   ASSERT_TRUE(req.ok()) << req.error().message();
   EXPECT_EQ(req->scenario_file, "/srv/mhu.json");

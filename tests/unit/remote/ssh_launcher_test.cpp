@@ -151,6 +151,17 @@ TEST(SshLauncher, WrapsANamespaceAndCpusInTheHostsLatlab) {
   auto refused = host.spawn(spec);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message().find("takes no stdin text"), std::string::npos);
+  // A command that reads its open stdin itself (part-up's "commit") is not
+  // wrapped: its request and the commit reach it.
+  SpawnSpec own;
+  own.argv = {"sh", "-c", "exec latlab part-up h1"};
+  own.stdin_text = "{}\n";
+  own.stdin_open = true;
+  own.stdin_for_command = true;
+  ASSERT_TRUE(host.spawn(own).ok());
+  EXPECT_EQ(local.specs[2].argv, *ssh_argv(h1, options(), own.argv));
+  EXPECT_TRUE(local.specs[2].stdin_open);
+  EXPECT_EQ(local.specs[2].stdin_text, "{}\n");
 }
 
 TEST(HostsLauncher, RoutesEachSpecToItsHost) {
