@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -25,6 +28,20 @@ bool tolerable(const Error& e) {
 bool link_is_ours(const LinkState& l, const std::string& mark, const scenario::MacAddr& mac) {
   if (l.alias == mark) return true;
   return l.alias.empty() && l.mac && *l.mac == mac;
+}
+
+// remove(), and when the object is absent (ENOENT) but was never confirmed
+// (no id in the journal: its create was in flight), remove() again every
+// 100 ms within opt.in_flight_wait, so that one the engine finishes late is
+// not left behind.
+static Status remove_settled(const std::function<Status()>& remove, bool confirmed, const TeardownOptions& opt) {
+  Status s = remove();
+  const auto end = std::chrono::steady_clock::now() + opt.in_flight_wait;
+  while (!confirmed && !s && s.error().sys_errno() == ENOENT && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    s = remove();
+  }
+  return s;
 }
 
 // Only what carries latlab.lab=<lab>: the runtime refuses anything else
@@ -53,7 +70,9 @@ static void remove_containers(const LabState& st, const TeardownOptions& opt, Te
   std::vector<Status> res(n);
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t k = next++; k < n; k = next++) res[k] = opt.runtime->remove_container(st.containers[k].name, st.lab);
+    for (size_t k = next++; k < n; k = next++)
+      res[k] = remove_settled([&] { return opt.runtime->remove_container(st.containers[k].name, st.lab); },
+                              !st.containers[k].id.empty(), opt);
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < std::min(n, kWorkers); ++t) pool.emplace_back(worker);
@@ -61,7 +80,9 @@ static void remove_containers(const LabState& st, const TeardownOptions& opt, Te
   for (auto& t : pool) t.join();
   for (size_t k = n; k-- > 0;) one("container", st.containers[k].name, std::move(res[k]), Removed::What::container);
   for (auto it = st.docker_networks.rbegin(); it != st.docker_networks.rend(); ++it)
-    one("Docker network", it->name, opt.runtime->remove_network(it->name, st.lab), Removed::What::network);
+    one("Docker network", it->name,
+        remove_settled([&] { return opt.runtime->remove_network(it->name, st.lab); }, !it->id.empty(), opt),
+        Removed::What::network);
 }
 
 TeardownReport teardown(NetlinkOps& ops, const LabState& st, const TeardownOptions& opt) {

@@ -37,6 +37,10 @@ struct TeardownOptions {
   // Removes the lab's containers and Docker networks (by name, and only
   // those labelled latlab.lab=<lab>); required when the journal lists any.
   docker::ContainerRuntime* runtime = nullptr;
+  // A container or Docker network the journal lists without the engine's id
+  // was being created when latlab died, and the engine may still finish it:
+  // absent, it is looked for again this long (found by bench/chaos).
+  std::chrono::milliseconds in_flight_wait{3000};
 };
 
 // One line per lab: `lab "demo": removed 3 namespaces, 4 interfaces, 1
