@@ -557,7 +557,7 @@ void ExperimentRun::stop_responder() {
       if (agent_error_.empty() && code.ok())
         agent_error_ = on_host(node) + "responder: " +
                        (*code == kSshFailed ? std::string("ssh failed (exit 255)")
-                                            : "exited with code " + std::to_string(*code)) +
+                                            : process::exit_text(*code)) +
                        (err.empty() ? "" : ": " + err);
       responder_summaries_.emplace_back();
       continue;
